@@ -1,0 +1,62 @@
+import BetterSqlite3, { type Database } from 'better-sqlite3';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { migrate } from './migrate';
+import type { Migration } from './migration';
+
+export interface OpenOptions {
+  /** How long a statement waits for another process's lock before failing with SQLITE_BUSY. */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * Opens (creating if needed) a database for writing: owner-only file and directory permissions,
+ * WAL (readers never block the writer, several processes can share the file), NORMAL sync (WAL
+ * stays consistent on power loss; only the last commits may be lost), schema migrated.
+ */
+export function openDatabaseForWriting(
+  file: string,
+  migrations: readonly Migration[],
+  options: OpenOptions = {},
+): Database {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  // Created here first so the mode is ours: telemetry can name users' code paths and timings.
+  if (!fs.existsSync(file)) fs.closeSync(fs.openSync(file, 'a', 0o600));
+  const db = new BetterSqlite3(file);
+  try {
+    // Opening waits long for locks (start-up only); writes later use a short timeout.
+    db.pragma('busy_timeout = 5000');
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    migrate(db, migrations);
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 100}`);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+/**
+ * Opens an existing database read-only for queries. Fails if the file is missing or is not a
+ * SQLite database of a schema this software knows.
+ */
+export function openDatabaseForReading(file: string, migrations: readonly Migration[]): Database {
+  const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 2000');
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > migrations.length) {
+      throw new Error(`${file}: schema version ${version} is newer than this software (${migrations.length})`);
+    }
+    if (version < migrations.length) {
+      throw new Error(
+        `${file}: schema version ${version} is older than this software (${migrations.length}); run any instrumented process once to migrate it`,
+      );
+    }
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}

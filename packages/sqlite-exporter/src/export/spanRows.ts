@@ -1,0 +1,55 @@
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { ATTR_COMPONENT, ATTR_ERROR_TYPE, ATTR_OPERATION } from '@transcriber/instrumentation';
+import type { WriteWork } from '../write/databaseWriter';
+import { attributesJson } from '../write/json';
+import type { PerformanceStatements } from '../write/performanceStatements';
+import { hrDurationToMillis, hrTimeToMicros } from '../write/time';
+
+// Stored in their own columns, so not repeated in the attributes JSON.
+const COLUMN_ATTRIBUTES = [ATTR_COMPONENT, ATTR_OPERATION];
+
+/** Writes a slice of spans as rows of `spans`. */
+export function spanWork(spans: readonly ReadableSpan[]): WriteWork<PerformanceStatements> {
+  return {
+    rows: spans.length,
+    apply(statements) {
+      for (const span of spans) insertSpan(statements, span);
+    },
+  };
+}
+
+function insertSpan(statements: PerformanceStatements, span: ReadableSpan): void {
+  const context = span.spanContext();
+  const attributes = span.attributes;
+  const component = attributes[ATTR_COMPONENT];
+  const operation = attributes[ATTR_OPERATION];
+  const errorType = attributes[ATTR_ERROR_TYPE];
+  statements.insertSpan.run(
+    context.traceId,
+    context.spanId,
+    span.parentSpanContext?.spanId ?? null,
+    span.name,
+    span.kind,
+    typeof component === 'string' ? component : null,
+    typeof operation === 'string' ? operation : null,
+    hrTimeToMicros(span.startTime),
+    hrTimeToMicros(span.endTime),
+    hrDurationToMillis(span.duration),
+    span.status.code,
+    span.status.message ?? null,
+    typeof errorType === 'string' ? errorType : null,
+    attributesJson(attributes, COLUMN_ATTRIBUTES),
+    span.events.length === 0
+      ? null
+      : JSON.stringify(
+          span.events.map((e) => ({ name: e.name, time_us: hrTimeToMicros(e.time), attributes: e.attributes })),
+        ),
+    span.links.length === 0
+      ? null
+      : JSON.stringify(
+          span.links.map((l) => ({ trace_id: l.context.traceId, span_id: l.context.spanId, attributes: l.attributes })),
+        ),
+    span.instrumentationScope.name,
+    statements.resources.idOf(span.resource),
+  );
+}

@@ -1,0 +1,42 @@
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { AggregationTemporality, type PushMetricExporter, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { SqliteStorage } from '../write/sqliteStorage';
+import { metricWork } from './metricRows';
+import type { SqliteExporterOptions } from './sqliteSpanExporter';
+
+/**
+ * Writes metric points into `<dataDir>/performance_metrics.db`. It asks for DELTA temporality, so
+ * each row holds what happened in its export interval and windows are plain sums; the monitor's
+ * resource gauges become `resource_snapshots` rows.
+ */
+export class SqliteMetricExporter implements PushMetricExporter {
+  private readonly storage: SqliteStorage;
+  private shutDown = false;
+
+  constructor(options: SqliteExporterOptions) {
+    this.storage = SqliteStorage.acquire(options.dataDir, options);
+  }
+
+  export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
+    if (this.shutDown) {
+      resultCallback({ code: ExportResultCode.FAILED, error: new Error('exporter is shut down') });
+      return;
+    }
+    this.storage.performanceWriter().submit(metricWork(metrics));
+    resultCallback({ code: ExportResultCode.SUCCESS });
+  }
+
+  selectAggregationTemporality(): AggregationTemporality {
+    return AggregationTemporality.DELTA;
+  }
+
+  forceFlush(): Promise<void> {
+    return this.storage.whenIdle();
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.shutDown) return;
+    this.shutDown = true;
+    this.storage.release();
+  }
+}

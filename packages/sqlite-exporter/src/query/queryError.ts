@@ -1,0 +1,14 @@
+/** Why a database could not be queried; the CLI maps each reason to its one-line message. */
+export type QueryErrorReason = 'missing-data-dir' | 'missing-database' | 'not-sqlite' | 'locked' | 'schema' | 'other';
+
+export class QueryError extends Error {
+  readonly reason: QueryErrorReason;
+  readonly file: string;
+
+  constructor(reason: QueryErrorReason, file: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'QueryError';
+    this.reason = reason;
+    this.file = file;
+  }
+}

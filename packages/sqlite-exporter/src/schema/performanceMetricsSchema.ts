@@ -1,0 +1,85 @@
+import type { Migration } from '../database/migration';
+
+/**
+ * `performance_metrics.db`: spans, metric points and resource snapshots. Times are integer
+ * microseconds since the Unix epoch (exact in a JS number until the year 2255); durations are
+ * milliseconds, the unit people read. Column meanings are documented in docs/database-schema.md.
+ */
+export const PERFORMANCE_METRICS_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'resources, spans, metric points, resource snapshots',
+    sql: `
+      CREATE TABLE resources (
+        id INTEGER PRIMARY KEY,
+        service_name TEXT,
+        attributes TEXT NOT NULL UNIQUE
+      );
+      CREATE TABLE spans (
+        id INTEGER PRIMARY KEY,
+        trace_id TEXT NOT NULL,
+        span_id TEXT NOT NULL,
+        parent_span_id TEXT,
+        name TEXT NOT NULL,
+        kind INTEGER NOT NULL,
+        component TEXT,
+        operation TEXT,
+        start_us INTEGER NOT NULL,
+        end_us INTEGER NOT NULL,
+        duration_ms REAL NOT NULL,
+        status_code INTEGER NOT NULL,
+        status_message TEXT,
+        error_type TEXT,
+        attributes TEXT,
+        events TEXT,
+        links TEXT,
+        scope TEXT,
+        resource_id INTEGER REFERENCES resources(id)
+      );
+      CREATE INDEX spans_component_start ON spans (component, start_us, duration_ms);
+      CREATE INDEX spans_start ON spans (start_us);
+      CREATE INDEX spans_trace ON spans (trace_id);
+      CREATE INDEX spans_duration ON spans (duration_ms);
+      CREATE TABLE metric_points (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        unit TEXT,
+        kind TEXT NOT NULL,
+        component TEXT,
+        operation TEXT,
+        start_us INTEGER NOT NULL,
+        time_us INTEGER NOT NULL,
+        value REAL,
+        count INTEGER,
+        sum REAL,
+        min REAL,
+        max REAL,
+        bucket_bounds TEXT,
+        bucket_counts TEXT,
+        attributes TEXT,
+        scope TEXT,
+        resource_id INTEGER REFERENCES resources(id)
+      );
+      CREATE INDEX metric_points_name_time ON metric_points (name, time_us);
+      CREATE INDEX metric_points_component_time ON metric_points (component, time_us);
+      CREATE TABLE resource_snapshots (
+        id INTEGER PRIMARY KEY,
+        time_us INTEGER NOT NULL,
+        pid INTEGER,
+        cpu_utilization REAL,
+        rss_bytes INTEGER,
+        heap_used_bytes INTEGER,
+        heap_total_bytes INTEGER,
+        external_bytes INTEGER,
+        event_loop_delay_p50_ms REAL,
+        event_loop_delay_p99_ms REAL,
+        event_loop_delay_max_ms REAL,
+        system_cpu_utilization REAL,
+        system_memory_used_bytes INTEGER,
+        system_memory_total_bytes INTEGER,
+        resource_id INTEGER REFERENCES resources(id)
+      );
+      CREATE INDEX resource_snapshots_time ON resource_snapshots (time_us);
+    `,
+  },
+];

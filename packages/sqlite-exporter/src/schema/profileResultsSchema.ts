@@ -1,0 +1,23 @@
+import { EVENT_PROFILE_RESULT, PROFILE_ATTR } from '@transcriber/instrumentation';
+import { createEventTableSql, type EventDatabaseSchema, type EventTable } from './eventTable';
+
+const PROFILE_RESULTS: EventTable = {
+  eventName: EVENT_PROFILE_RESULT,
+  table: 'profile_results',
+  columns: [
+    { column: 'duration_ms', attribute: PROFILE_ATTR.DURATION_MS, type: 'REAL' },
+    { column: 'sample_count', attribute: PROFILE_ATTR.SAMPLE_COUNT, type: 'INTEGER' },
+    { column: 'top_functions', attribute: PROFILE_ATTR.TOP_FUNCTIONS, type: 'TEXT' },
+    { column: 'call_graph', attribute: PROFILE_ATTR.CALL_GRAPH, type: 'TEXT' },
+    { column: 'memory', attribute: PROFILE_ATTR.MEMORY, type: 'TEXT' },
+    { column: 'leak_suspected', attribute: PROFILE_ATTR.LEAK_SUSPECTED, type: 'INTEGER' },
+    { column: 'cpuprofile_path', attribute: PROFILE_ATTR.CPU_PROFILE_PATH, type: 'TEXT' },
+    { column: 'heapprofile_path', attribute: PROFILE_ATTR.HEAP_PROFILE_PATH, type: 'TEXT' },
+  ],
+};
+
+/** `profile_results.db`: one row per profile result event. */
+export const PROFILE_RESULTS_SCHEMA: EventDatabaseSchema = {
+  tables: [PROFILE_RESULTS],
+  migrations: [{ version: 1, description: 'profile results', sql: createEventTableSql(PROFILE_RESULTS) }],
+};

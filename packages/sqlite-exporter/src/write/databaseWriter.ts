@@ -1,0 +1,255 @@
+import type { Database } from 'better-sqlite3';
+import { diag } from '@opentelemetry/api';
+import * as fs from 'node:fs';
+import type { Migration } from '../database/migration';
+import { openDatabaseForWriting } from '../database/openDatabase';
+import { classifyStorageError, describeFault, type StorageFault } from './storageFault';
+
+/** A unit of rows written in one transaction, with the statements prepared for the database. */
+export interface WriteWork<S> {
+  readonly rows: number;
+  apply(statements: S, db: Database): void;
+}
+
+export interface DatabaseWriterOptions<S> {
+  file: string;
+  migrations: readonly Migration[];
+  /** Prepares the statements once per opened database. */
+  prepare(db: Database): S;
+  /** Called after a transaction rolled back, to forget state cached from inside it. */
+  rolledBack?(statements: S): void;
+  /** Rows kept in memory while the database cannot be written; older work is dropped past it. */
+  maxPendingRows?: number;
+  /** Longest time one turn of the writer may block the event loop before yielding, ms. */
+  sliceMs?: number;
+}
+
+const MAX_RETRY_DELAY_MS = 30_000;
+const FIRST_RETRY_DELAY_MS = 250;
+
+/**
+ * The only thing that writes a database file. Work is queued and written in transactions, a few
+ * milliseconds at a time, yielding to the event loop in between (better-sqlite3 is synchronous: a
+ * big write in one go would stall a real-time audio loop). When the file cannot be written, work
+ * stays queued (bounded) and is retried with backoff; each fault is reported once through the OTel
+ * diagnostic logger, and recovery once too. Nothing here throws to the caller.
+ */
+export class DatabaseWriter<S> {
+  private readonly options: Required<DatabaseWriterOptions<S>>;
+  private db: Database | undefined;
+  private statements: S | undefined;
+  private runInTransaction: ((work: WriteWork<S>) => void) | undefined;
+  private readonly queue: WriteWork<S>[] = [];
+  private queuedRows = 0;
+  private droppedRows = 0;
+  private written = 0;
+  private fault: StorageFault | undefined;
+  private retryDelayMs = FIRST_RETRY_DELAY_MS;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private draining = false;
+  private closed = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(options: DatabaseWriterOptions<S>) {
+    this.options = { maxPendingRows: 100_000, sliceMs: 4, rolledBack: () => {}, ...options };
+  }
+
+  get file(): string {
+    return this.options.file;
+  }
+
+  /** Rows written since the writer was created. */
+  get rowsWritten(): number {
+    return this.written;
+  }
+
+  /** Rows dropped because the pending queue overflowed while the database was unwritable. */
+  get rowsDropped(): number {
+    return this.droppedRows;
+  }
+
+  /** Rows waiting to be written. */
+  get rowsPending(): number {
+    return this.queuedRows;
+  }
+
+  /** The current fault, if the database cannot be written right now. */
+  get currentFault(): StorageFault | undefined {
+    return this.fault;
+  }
+
+  /** Queues work; it is written within a few event-loop turns, or kept and retried on a fault. */
+  submit(work: WriteWork<S>): void {
+    if (this.closed) {
+      this.droppedRows += work.rows;
+      diag.warn(`transcriber: ${this.options.file}: write after shutdown dropped (${work.rows} rows)`);
+      return;
+    }
+    this.queue.push(work);
+    this.queuedRows += work.rows;
+    this.enforceBound();
+    this.scheduleDrain();
+  }
+
+  /** Resolves when everything queued is written, or is waiting on a fault's retry. */
+  whenIdle(): Promise<void> {
+    if (this.queue.length === 0 || this.fault !== undefined) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Writes everything queued now, in one go (used at shutdown and process exit). */
+  drainSync(): void {
+    if (this.retryTimer) {
+      clearTimeout(this.retryTimer);
+      this.retryTimer = undefined;
+    }
+    this.drain(Infinity);
+  }
+
+  /** Final drain, then closes the database. Pending work that still cannot be written is reported. */
+  close(): void {
+    if (this.closed) return;
+    this.drainSync();
+    this.closed = true;
+    if (this.queuedRows > 0) {
+      diag.warn(`transcriber: ${this.options.file}: ${this.queuedRows} rows could not be written before shutdown`);
+      this.droppedRows += this.queuedRows;
+      this.queue.length = 0;
+      this.queuedRows = 0;
+    }
+    this.closeDatabase();
+    this.notifyIdle();
+  }
+
+  private scheduleDrain(): void {
+    if (this.draining || this.retryTimer !== undefined) return;
+    this.draining = true;
+    setImmediate(() => {
+      this.draining = false;
+      this.drain(this.options.sliceMs);
+      if (this.queue.length > 0 && this.fault === undefined) this.scheduleDrain();
+    });
+  }
+
+  private drain(budgetMs: number): void {
+    const deadline = performance.now() + budgetMs;
+    while (this.queue.length > 0) {
+      if (!this.ensureOpen()) return;
+      const work = this.queue[0];
+      try {
+        this.runInTransaction!(work);
+      } catch (err) {
+        this.options.rolledBack(this.statements!);
+        this.onFault(err);
+        return;
+      }
+      this.queue.shift();
+      this.queuedRows -= work.rows;
+      this.written += work.rows;
+      this.onSuccess();
+      if (performance.now() >= deadline) break;
+    }
+    if (this.queue.length === 0) this.notifyIdle();
+  }
+
+  private ensureOpen(): boolean {
+    if (this.db !== undefined) return true;
+    try {
+      const db = openDatabaseForWriting(this.options.file, this.options.migrations);
+      const statements = this.options.prepare(db);
+      this.db = db;
+      this.statements = statements;
+      this.runInTransaction = db.transaction((work: WriteWork<S>) => work.apply(statements, db));
+      return true;
+    } catch (err) {
+      this.onFault(err);
+      return false;
+    }
+  }
+
+  private onFault(err: unknown): void {
+    const fault = classifyStorageError(err);
+    if (fault !== this.fault) {
+      diag.warn(`transcriber: ${describeFault(fault, this.options.file, err)}`);
+      this.fault = fault;
+    }
+    if (fault === 'corrupt') {
+      this.setCorruptFileAside();
+      this.retryDelayMs = 0;
+    } else if (fault === 'locked' || fault === 'full' || fault === 'other') {
+      // The connection is fine; keep it and retry the same work later.
+    } else {
+      this.closeDatabase();
+    }
+    this.scheduleRetry();
+    this.notifyIdle();
+  }
+
+  private onSuccess(): void {
+    if (this.fault === undefined) return;
+    diag.warn(`transcriber: ${this.options.file} is writable again; pending telemetry written`);
+    this.fault = undefined;
+    this.retryDelayMs = FIRST_RETRY_DELAY_MS;
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer !== undefined || this.closed) return;
+    const delay = this.retryDelayMs;
+    this.retryDelayMs = Math.min(Math.max(this.retryDelayMs * 2, FIRST_RETRY_DELAY_MS), MAX_RETRY_DELAY_MS);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.drain(this.options.sliceMs);
+      if (this.queue.length > 0 && this.fault === undefined) this.scheduleDrain();
+    }, delay);
+    // A retry must never keep the app alive; exit paths drain synchronously instead.
+    this.retryTimer.unref();
+  }
+
+  private setCorruptFileAside(): void {
+    this.closeDatabase();
+    const aside = `${this.options.file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    for (const suffix of ['', '-wal', '-shm']) {
+      try {
+        fs.renameSync(this.options.file + suffix, aside + suffix);
+      } catch {
+        // -wal/-shm may not exist; a failure on the main file shows up again at the next open.
+      }
+    }
+  }
+
+  private enforceBound(): void {
+    let dropped = 0;
+    while (this.queuedRows > this.options.maxPendingRows && this.queue.length > 1) {
+      const oldest = this.queue.shift()!;
+      this.queuedRows -= oldest.rows;
+      dropped += oldest.rows;
+    }
+    if (dropped > 0) {
+      if (this.droppedRows === 0) {
+        diag.warn(
+          `transcriber: ${this.options.file}: more than ${this.options.maxPendingRows} rows waiting; dropping the oldest`,
+        );
+      }
+      this.droppedRows += dropped;
+    }
+  }
+
+  private closeDatabase(): void {
+    if (this.db === undefined) return;
+    try {
+      this.db.close();
+    } catch {
+      // Closing a broken handle may fail; there is nothing left to release.
+    }
+    this.db = undefined;
+    this.statements = undefined;
+    this.runInTransaction = undefined;
+  }
+
+  private notifyIdle(): void {
+    const waiters = this.idleWaiters;
+    if (waiters.length === 0) return;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}

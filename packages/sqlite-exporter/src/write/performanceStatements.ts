@@ -1,0 +1,32 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { ResourceIds } from './resourceIds';
+
+/** Prepared statements of `performance_metrics.db`, made once per opened database. */
+export interface PerformanceStatements {
+  readonly resources: ResourceIds;
+  readonly insertSpan: Statement;
+  readonly insertMetricPoint: Statement;
+  readonly insertResourceSnapshot: Statement;
+}
+
+export function preparePerformanceStatements(db: Database): PerformanceStatements {
+  return {
+    resources: new ResourceIds(db),
+    insertSpan: db.prepare(
+      `INSERT INTO spans (trace_id, span_id, parent_span_id, name, kind, component, operation, start_us, end_us,
+         duration_ms, status_code, status_message, error_type, attributes, events, links, scope, resource_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    insertMetricPoint: db.prepare(
+      `INSERT INTO metric_points (name, unit, kind, component, operation, start_us, time_us, value, count, sum, min, max,
+         bucket_bounds, bucket_counts, attributes, scope, resource_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    insertResourceSnapshot: db.prepare(
+      `INSERT INTO resource_snapshots (time_us, pid, cpu_utilization, rss_bytes, heap_used_bytes, heap_total_bytes,
+         external_bytes, event_loop_delay_p50_ms, event_loop_delay_p99_ms, event_loop_delay_max_ms,
+         system_cpu_utilization, system_memory_used_bytes, system_memory_total_bytes, resource_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+  };
+}

@@ -1,0 +1,151 @@
+import { diag } from '@opentelemetry/api';
+import * as path from 'node:path';
+import { databasePath, type DatabaseName } from '../database/databaseFiles';
+import { pruneDatabase, type RetentionPolicy } from '../retention';
+import { EVENT_DATABASE_SCHEMAS } from '../schema/schemas';
+import { PERFORMANCE_METRICS_MIGRATIONS } from '../schema/performanceMetricsSchema';
+import { DatabaseWriter } from './databaseWriter';
+import { prepareEventStatements, type EventStatements } from './eventStatements';
+import { preparePerformanceStatements, type PerformanceStatements } from './performanceStatements';
+
+export type EventDatabaseName = Exclude<DatabaseName, 'performance_metrics'>;
+
+export interface SqliteStorageOptions {
+  /** Retention applied when a database is first written and then hourly. Default: 30 days. */
+  retention?: RetentionPolicy;
+  /** Rows kept in memory per database while it cannot be written. Default 100,000. */
+  maxPendingRows?: number;
+}
+
+const PRUNE_EVERY_MS = 3_600_000;
+const DEFAULT_RETENTION: RetentionPolicy = { maxAgeDays: 30 };
+const storages = new Map<string, SqliteStorage>();
+let exitHookInstalled = false;
+
+/**
+ * The writers of one data directory, shared by every exporter that writes there (one connection
+ * and one queue per file), created on first use and closed when the last exporter shuts down.
+ * At process exit whatever is queued is written synchronously.
+ */
+export class SqliteStorage {
+  readonly dataDir: string;
+  private readonly options: SqliteStorageOptions;
+  private performance: DatabaseWriter<PerformanceStatements> | undefined;
+  private readonly events = new Map<EventDatabaseName, DatabaseWriter<EventStatements>>();
+  private users = 0;
+  private pruneTimer: NodeJS.Timeout | undefined;
+
+  /** The storage of `dataDir`, shared within the process. Call `release()` when done with it. */
+  static acquire(dataDir: string, options: SqliteStorageOptions = {}): SqliteStorage {
+    const key = path.resolve(dataDir);
+    let storage = storages.get(key);
+    if (storage === undefined) {
+      storage = new SqliteStorage(key, options);
+      storages.set(key, storage);
+    }
+    storage.users++;
+    installExitHook();
+    return storage;
+  }
+
+  private constructor(dataDir: string, options: SqliteStorageOptions) {
+    this.dataDir = dataDir;
+    this.options = options;
+  }
+
+  performanceWriter(): DatabaseWriter<PerformanceStatements> {
+    if (this.performance === undefined) {
+      this.performance = new DatabaseWriter({
+        file: databasePath(this.dataDir, 'performance_metrics'),
+        migrations: PERFORMANCE_METRICS_MIGRATIONS,
+        prepare: preparePerformanceStatements,
+        rolledBack: (statements) => statements.resources.forget(),
+        maxPendingRows: this.options.maxPendingRows,
+      });
+      this.schedulePruning();
+    }
+    return this.performance;
+  }
+
+  eventWriter(name: EventDatabaseName): DatabaseWriter<EventStatements> {
+    let writer = this.events.get(name);
+    if (writer === undefined) {
+      const schema = EVENT_DATABASE_SCHEMAS[name];
+      writer = new DatabaseWriter({
+        file: databasePath(this.dataDir, name),
+        migrations: schema.migrations,
+        prepare: (db) => prepareEventStatements(db, schema),
+        maxPendingRows: this.options.maxPendingRows,
+      });
+      this.events.set(name, writer);
+      this.schedulePruning();
+    }
+    return writer;
+  }
+
+  /** Resolves when every writer has written what it was given (or waits on a fault's retry). */
+  async whenIdle(): Promise<void> {
+    await Promise.all(this.writers().map((w) => w.whenIdle()));
+  }
+
+  /** Writes everything queued, synchronously. */
+  drainSync(): void {
+    for (const writer of this.writers()) writer.drainSync();
+  }
+
+  /** One user is done; the last one closes the databases. */
+  release(): void {
+    if (this.users === 0) return;
+    this.users--;
+    if (this.users > 0) return;
+    if (this.pruneTimer !== undefined) clearInterval(this.pruneTimer);
+    for (const writer of this.writers()) writer.close();
+    storages.delete(this.dataDir);
+  }
+
+  private writers(): DatabaseWriter<unknown>[] {
+    const all: DatabaseWriter<unknown>[] = [...this.events.values()] as DatabaseWriter<unknown>[];
+    if (this.performance !== undefined) all.push(this.performance as DatabaseWriter<unknown>);
+    return all;
+  }
+
+  private schedulePruning(): void {
+    const policy = this.options.retention ?? DEFAULT_RETENTION;
+    if (policy.maxAgeDays === undefined && policy.maxRowsPerTable === undefined) return;
+    this.submitPrune(policy);
+    if (this.pruneTimer === undefined) {
+      this.pruneTimer = setInterval(() => {
+        for (const writer of this.writers()) this.submitPruneTo(writer, policy);
+      }, PRUNE_EVERY_MS);
+      this.pruneTimer.unref();
+    }
+  }
+
+  private submitPrune(policy: RetentionPolicy): void {
+    const newest = this.writers().at(-1);
+    if (newest !== undefined) this.submitPruneTo(newest, policy);
+  }
+
+  private submitPruneTo(writer: DatabaseWriter<unknown>, policy: RetentionPolicy): void {
+    const name = path.basename(writer.file, '.db') as DatabaseName;
+    writer.submit({
+      rows: 0,
+      apply: (_statements, db) => {
+        try {
+          pruneDatabase(db, name, policy);
+        } catch (err) {
+          diag.warn(`transcriber: pruning ${writer.file} failed: ${String(err)}`);
+        }
+      },
+    });
+  }
+}
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // 'exit' handlers must be synchronous: better-sqlite3 is, so queued rows still get written.
+  process.once('exit', () => {
+    for (const storage of storages.values()) storage.drainSync();
+  });
+}
