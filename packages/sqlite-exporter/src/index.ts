@@ -26,3 +26,5 @@ export { getTrace } from './query/getTrace';
 export { resourceHistory } from './query/resourceHistory';
 export { percentileOfSorted } from './query/percentile';
 export type { TimeWindow, ComponentSummary, OperationRecord, TraceSpan, ResourceSnapshot } from './query/types';
+export { createEventEmitter } from './events/eventEmitter';
+export type { EventEmitter } from './events/eventEmitter';
