@@ -1,0 +1,53 @@
+import type { OperationHandle } from '@transcriber/instrumentation';
+import { loadConfig, type LoadConfigOptions } from '../config/loadConfig';
+import type { PerformanceConfig } from '../config/performanceConfig';
+import { PerformanceMonitor, type PerformanceSummary } from '../monitor/performanceMonitor';
+
+export interface PerformanceIntegrationOptions extends Partial<PerformanceConfig> {
+  /** Config file to read instead of `transcriber.config.json` in the working directory. */
+  configFile?: string;
+}
+
+/**
+ * The one object an app needs: `initialize()` starts (or joins) the OTel SDK with the SQLite
+ * exporters and the monitor, `timeOperation` records component operations, `cleanup()` flushes
+ * everything and shuts down.
+ */
+export class PerformanceIntegration {
+  readonly config: PerformanceConfig;
+  readonly monitor: PerformanceMonitor;
+  private initialized = false;
+
+  constructor(options: PerformanceIntegrationOptions = {}) {
+    const { configFile, ...overrides } = options;
+    const load: LoadConfigOptions = { overrides };
+    if (configFile !== undefined) load.configFile = configFile;
+    this.config = loadConfig(load).config;
+    this.monitor = new PerformanceMonitor(this.config);
+  }
+
+  async initialize(): Promise<void> {
+    if (this.initialized) return;
+    this.initialized = true;
+    await this.monitor.startMonitoring();
+  }
+
+  timeOperation(component: string, operation: string): OperationHandle;
+  timeOperation<T>(component: string, operation: string, fn: (operation: OperationHandle) => T): T;
+  timeOperation<T>(component: string, operation: string, fn?: (operation: OperationHandle) => T): T | OperationHandle {
+    return fn === undefined
+      ? this.monitor.timeOperation(component, operation)
+      : this.monitor.timeOperation(component, operation, fn);
+  }
+
+  getPerformanceSummary(): PerformanceSummary {
+    return this.monitor.getPerformanceSummary();
+  }
+
+  /** Flushes everything recorded to the databases and shuts the SDK down (if we started it). */
+  async cleanup(): Promise<void> {
+    if (!this.initialized) return;
+    this.initialized = false;
+    await this.monitor.stopMonitoring();
+  }
+}

@@ -1,0 +1,184 @@
+import { diag, DiagConsoleLogger, DiagLogLevel, metrics } from '@opentelemetry/api';
+import { logs } from '@opentelemetry/api-logs';
+import { detectResources, envDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import { BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter } from '@opentelemetry/sdk-logs';
+import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader } from '@opentelemetry/sdk-metrics';
+import { BatchSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { SqliteLogRecordExporter, SqliteMetricExporter, SqliteSpanExporter } from '@transcriber/sqlite-exporter';
+import type { PerformanceConfig } from '../config/performanceConfig';
+import { RecentOperations } from '../monitor/recentOperations';
+import { registeredProviders, type RegisteredProviders } from './globalProviders';
+
+export interface TelemetryOptions {
+  /** Write to the SQLite databases of `config.dataDir`. Default true. */
+  sqlite?: boolean;
+  /** More span exporters (e.g. OTLP), each behind its own batch processor. */
+  spanExporters?: SpanExporter[];
+  /** More span processors (e.g. the profiler's attribution). */
+  spanProcessors?: SpanProcessor[];
+  /** More metric readers (e.g. Prometheus, OTLP). */
+  metricReaders?: IMetricReader[];
+  /** More log record exporters (e.g. OTLP). */
+  logExporters?: LogRecordExporter[];
+  /** Resource attributes added to the detected ones. */
+  resourceAttributes?: Record<string, string | number | boolean>;
+}
+
+/** The running OTel SDK of this process, as started (or joined) by us. */
+export interface Telemetry {
+  readonly config: PerformanceConfig;
+  readonly resource: Resource;
+  /** The last `maxMetricsHistory` component operations (only when our tracer provider runs). */
+  readonly recentOperations: RecentOperations;
+  /** Signals whose provider the app had already registered: we use theirs, not ours. */
+  readonly joined: RegisteredProviders;
+  forceFlush(): Promise<void>;
+  /** Flushes everything and shuts the providers down; later calls resolve at once. */
+  shutdown(): Promise<void>;
+}
+
+const ACTIVE_KEY = Symbol.for('transcriber.node.telemetry');
+type Holder = { [ACTIVE_KEY]?: { telemetry: Telemetry; users: number } };
+
+/** The telemetry started in this process, if any. */
+export function activeTelemetry(): Telemetry | undefined {
+  return (globalThis as Holder)[ACTIVE_KEY]?.telemetry;
+}
+
+/**
+ * Starts the OTel SDK for traces, metrics and logs with the SQLite exporters (and any others given),
+ * and registers it globally. Signals whose provider the app already registered are joined, not
+ * replaced. Started once per process: later calls share it, and the SDK shuts down when the last
+ * of them calls `shutdown()`.
+ */
+export function startTelemetry(config: PerformanceConfig, options: TelemetryOptions = {}): Telemetry {
+  const holder = globalThis as Holder;
+  const existing = holder[ACTIVE_KEY];
+  if (existing !== undefined) {
+    existing.users++;
+    return sharedHandle(existing);
+  }
+  installDiagLogger();
+  const joined = registeredProviders();
+  const resource = detectResources({ detectors: [envDetector] }).merge(
+    resourceFromAttributes({
+      'service.name': process.env.OTEL_SERVICE_NAME || defaultServiceName(),
+      'process.pid': process.pid,
+      'process.runtime.name': 'nodejs',
+      'process.runtime.version': process.versions.node,
+      ...options.resourceAttributes,
+    }),
+  );
+  const sqlite = options.sqlite !== false;
+  const storage = { dataDir: config.dataDir, retention: { maxAgeDays: config.retentionDays } };
+  const recentOperations = new RecentOperations(config.maxMetricsHistory);
+  const shutdowns: (() => Promise<void>)[] = [];
+  const flushes: (() => Promise<void>)[] = [];
+
+  if (!joined.traces) {
+    const exporters = [...(sqlite ? [new SqliteSpanExporter(storage)] : []), ...(options.spanExporters ?? [])];
+    const provider = new NodeTracerProvider({
+      resource,
+      spanProcessors: [
+        recentOperations,
+        ...(options.spanProcessors ?? []),
+        // A short delay: people watch `transcriber performance --live` while the app runs.
+        ...exporters.map((e) => new BatchSpanProcessor(e, { scheduledDelayMillis: 1000, maxQueueSize: 8192 })),
+      ],
+    });
+    provider.register();
+    flushes.push(() => provider.forceFlush());
+    shutdowns.push(() => provider.shutdown());
+  } else {
+    diag.info(
+      'transcriber: joining the tracer provider the app registered; add SqliteSpanExporter to it to keep spans in SQLite',
+    );
+  }
+
+  if (!joined.metrics) {
+    const readers: IMetricReader[] = [
+      ...(sqlite
+        ? [
+            new PeriodicExportingMetricReader({
+              exporter: new SqliteMetricExporter(storage),
+              exportIntervalMillis: Math.round(config.metricExportInterval * 1000),
+            }),
+          ]
+        : []),
+      ...(options.metricReaders ?? []),
+    ];
+    const provider = new MeterProvider({ resource, readers });
+    metrics.setGlobalMeterProvider(provider);
+    flushes.push(() => provider.forceFlush());
+    shutdowns.push(() => provider.shutdown());
+  }
+
+  if (!joined.logs) {
+    const exporters = [...(sqlite ? [new SqliteLogRecordExporter(storage)] : []), ...(options.logExporters ?? [])];
+    const provider = new LoggerProvider({
+      resource,
+      processors: exporters.map((exporter) => new BatchLogRecordProcessor({ exporter, scheduledDelayMillis: 1000 })),
+    });
+    logs.setGlobalLoggerProvider(provider);
+    flushes.push(() => provider.forceFlush());
+    shutdowns.push(() => provider.shutdown());
+  }
+
+  let stopped: Promise<void> | undefined;
+  const telemetry: Telemetry = {
+    config,
+    resource,
+    recentOperations,
+    joined,
+    async forceFlush() {
+      await settleAll(flushes);
+    },
+    shutdown() {
+      stopped ??= (async () => {
+        await settleAll(flushes);
+        await settleAll(shutdowns);
+        delete holder[ACTIVE_KEY];
+      })();
+      return stopped;
+    },
+  };
+  const entry = { telemetry, users: 1 };
+  holder[ACTIVE_KEY] = entry;
+  return sharedHandle(entry);
+}
+
+/** A per-caller view: its `shutdown` only stops the SDK when it is the last user. */
+function sharedHandle(entry: { telemetry: Telemetry; users: number }): Telemetry {
+  let released = false;
+  return {
+    ...entry.telemetry,
+    forceFlush: () => entry.telemetry.forceFlush(),
+    async shutdown() {
+      if (released) return;
+      released = true;
+      entry.users--;
+      if (entry.users === 0) await entry.telemetry.shutdown();
+      else await entry.telemetry.forceFlush();
+    },
+  };
+}
+
+async function settleAll(steps: (() => Promise<void>)[]): Promise<void> {
+  const results = await Promise.allSettled(steps.map((step) => step()));
+  for (const r of results) if (r.status === 'rejected') diag.warn(`transcriber: ${String(r.reason)}`);
+}
+
+// Warnings about storage faults must reach the user; OTel's default is to print nothing.
+function installDiagLogger(): void {
+  const level = (process.env.OTEL_LOG_LEVEL ?? 'warn').toUpperCase() as keyof typeof DiagLogLevel;
+  diag.setLogger(new DiagConsoleLogger(), {
+    logLevel: DiagLogLevel[level] ?? DiagLogLevel.WARN,
+    suppressOverrideMessage: true,
+  });
+}
+
+function defaultServiceName(): string {
+  const main = process.argv[1];
+  return main ? `node:${main.split(/[\\/]/).pop()}` : 'unknown_service:node';
+}
