@@ -1,4 +1,12 @@
-import { metrics, trace, type Counter, type Histogram, type MeterProvider, type Tracer } from '@opentelemetry/api';
+import {
+  metrics,
+  trace,
+  type Counter,
+  type Histogram,
+  type MeterProvider,
+  type Tracer,
+  type TracerProvider,
+} from '@opentelemetry/api';
 import {
   INSTRUMENTATION_SCOPE,
   METRIC_OPERATION_DURATION,
@@ -17,19 +25,22 @@ export interface OperationInstruments {
   readonly errors: Counter;
 }
 
-// The trace API hands out a proxy tracer that follows a provider registered later, but the
-// metrics API does not: a meter taken before the SDK starts stays a no-op forever. So the
-// instruments are re-created whenever the global meter provider changes (a pointer compare).
-const tracer = trace.getTracer(INSTRUMENTATION_SCOPE, VERSION);
-let provider: MeterProvider | undefined;
+// The metrics API does not follow a provider registered later: a meter taken before the SDK
+// starts stays a no-op forever. The trace API's proxy tracer does follow a late provider, but it
+// binds to the first one for good, and `trace.disable()` (an SDK shut down and started again)
+// replaces the proxy itself. So the instruments are re-created whenever either global provider
+// changes (two pointer compares per call).
+let meterProvider: MeterProvider | undefined;
+let tracerProvider: TracerProvider | undefined;
 let instruments: OperationInstruments | undefined;
 
 export function getOperationInstruments(): OperationInstruments {
-  const current = metrics.getMeterProvider();
-  if (current !== provider || instruments === undefined) {
-    const meter = current.getMeter(INSTRUMENTATION_SCOPE, VERSION);
+  const currentMeters = metrics.getMeterProvider();
+  const currentTracers = trace.getTracerProvider();
+  if (instruments === undefined || currentMeters !== meterProvider || currentTracers !== tracerProvider) {
+    const meter = currentMeters.getMeter(INSTRUMENTATION_SCOPE, VERSION);
     instruments = {
-      tracer,
+      tracer: currentTracers.getTracer(INSTRUMENTATION_SCOPE, VERSION),
       duration: meter.createHistogram(METRIC_OPERATION_DURATION, {
         description: 'Duration of voice-pipeline component operations',
         unit: 's',
@@ -44,7 +55,8 @@ export function getOperationInstruments(): OperationInstruments {
         unit: '{error}',
       }),
     };
-    provider = current;
+    meterProvider = currentMeters;
+    tracerProvider = currentTracers;
   }
   return instruments;
 }

@@ -36,8 +36,10 @@ function runTimed<T>(handle: OperationHandle, fn: (operation: OperationHandle) =
   // Only native promises: calling `then` on an arbitrary thenable may start work (lazy query
   // builders), which would change the app's behaviour. Such values are timed as sync calls.
   if (isPromise(result)) {
-    // Handlers on a side branch: the caller gets its own promise back, untouched, and still
-    // sees (or fails to handle) the rejection exactly as it would without us.
+    // Handlers on a side branch: the caller gets its own promise back, untouched, and its own
+    // handlers see the rejection unchanged. One difference cannot be avoided while returning the
+    // same promise: ours counts as a handler, so a rejection the app never handles is no longer
+    // reported as `unhandledRejection`.
     result.then(
       () => handle.end(),
       (err: unknown) => handle.end(err ?? new Error('promise rejected with undefined')),
