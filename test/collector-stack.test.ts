@@ -1,0 +1,926 @@
+/**
+ * The Collector / Jaeger / Prometheus / Loki / Grafana stack (otel-collector.yaml, docker-compose.yml,
+ * deploy/) cannot be started here (no Docker engine), so it is proven piece by piece:
+ *   - the collector pipelines are wired to defined components only, and every component is used;
+ *   - ports agree between compose, the collector, Prometheus, Grafana and the SDK's defaults;
+ *   - every datasource uid a dashboard uses is provisioned;
+ *   - every metric name in every dashboard query is one a real Prometheus endpoint of ours serves
+ *     (today: the SDK's Prometheus exporter serving our instruments in-process; a live scrape of the
+ *     preloaded app comes with the preload), and every event name and attribute in the Loki queries
+ *     is one our events carry;
+ *   - promtool accepts the Prometheus config, every PromQL expression, and our exposition.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { metrics } from '@opentelemetry/api';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { convertLegacyHttpOptions } from '@opentelemetry/otlp-exporter-base/node-http';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { parse as parseYaml } from 'yaml';
+import {
+  ATTR_COMPONENT,
+  ATTR_ERROR_TYPE,
+  ATTR_OPERATION,
+  BENCHMARK_ATTR,
+  EVENT_ATTR,
+  EVENT_BENCHMARK_RESULT,
+  EVENT_OPTIMIZATION_ACTION,
+  EVENT_OPTIMIZATION_RECOMMENDATION,
+  EVENT_PROFILE_RESULT,
+  METRIC_OPERATION_DURATION,
+  METRIC_OPERATION_ERRORS,
+  METRIC_OPERATIONS,
+  OPERATION_DURATION_BUCKETS_S,
+  OPTIMIZATION_ATTR,
+  PROFILE_ATTR,
+  RESOURCE_GAUGES,
+  timeOperation,
+} from '@transcriber/instrumentation';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- parsed YAML/JSON documents are walked freely */
+
+const ROOT = path.resolve(__dirname, '..');
+const read = (rel: string): string => fs.readFileSync(path.join(ROOT, rel), 'utf8');
+const readYaml = (rel: string): any => parseYaml(read(rel));
+
+const collector = readYaml('otel-collector.yaml');
+const compose = readYaml('docker-compose.yml');
+const prometheusConfig = readYaml('deploy/prometheus/prometheus.yml');
+const lokiConfig = readYaml('deploy/loki/loki.yaml');
+const datasourceFiles = fs
+  .readdirSync(path.join(ROOT, 'deploy/grafana/provisioning/datasources'))
+  .filter((f) => /\.ya?ml$/.test(f))
+  .map((f) => readYaml(`deploy/grafana/provisioning/datasources/${f}`));
+const datasources: any[] = datasourceFiles.flatMap((f) => f.datasources ?? []);
+const dashboardProviders: any[] = fs
+  .readdirSync(path.join(ROOT, 'deploy/grafana/provisioning/dashboards'))
+  .filter((f) => /\.ya?ml$/.test(f))
+  .flatMap((f) => readYaml(`deploy/grafana/provisioning/dashboards/${f}`).providers ?? []);
+const DASHBOARD_DIR = 'deploy/grafana/dashboards';
+const dashboards: { file: string; json: any }[] = fs
+  .readdirSync(path.join(ROOT, DASHBOARD_DIR))
+  .filter((f) => f.endsWith('.json'))
+  .map((file) => ({ file, json: JSON.parse(read(`${DASHBOARD_DIR}/${file}`)) }));
+
+// ------------------------------------------------------------------------------------------------
+// Helpers: addresses and ports
+
+/** `host:port`, `:port`, `http://host:port/path` → { host, port }. */
+function hostPort(address: string): { host: string; port: number } {
+  const withScheme = /^[a-z]+:\/\//i.test(address) ? address : `tcp://${address}`;
+  const url = new URL(withScheme);
+  return { host: url.hostname, port: Number(url.port) };
+}
+
+interface PublishedPort {
+  hostIp: string | undefined;
+  hostPort: number;
+  containerPort: number;
+}
+
+/** Short-syntax compose port mappings: `[ip:]host:container[/proto]`. */
+function publishedPorts(service: string): PublishedPort[] {
+  return (compose.services[service].ports ?? []).map((spec: string) => {
+    const parts = String(spec)
+      .replace(/\/(tcp|udp)$/, '')
+      .split(':');
+    expect(parts.length).toBeGreaterThanOrEqual(2);
+    const containerPort = Number(parts.pop());
+    const hostPortNumber = Number(parts.pop());
+    return { hostIp: parts.pop(), hostPort: hostPortNumber, containerPort };
+  });
+}
+
+function publishes(service: string, port: number): boolean {
+  return publishedPorts(service).some((p) => p.containerPort === port && p.hostPort === port);
+}
+
+function scrapeTargets(jobName: string): string[] {
+  const job = prometheusConfig.scrape_configs.find((j: any) => j.job_name === jobName);
+  expect(job).toBeDefined();
+  return job.static_configs.flatMap((c: any) => c.targets);
+}
+
+/** The container path a service bind-mounts a repo path at. */
+function mountTarget(service: string, repoPath: string): string | undefined {
+  for (const volume of compose.services[service].volumes ?? []) {
+    const [source, target] = String(volume).split(':');
+    if (path.resolve(ROOT, source) === path.resolve(ROOT, repoPath)) return target;
+  }
+  return undefined;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Helpers: Prometheus names
+
+/** What @opentelemetry/exporter-prometheus does to a name (PrometheusSerializer, 0.223). */
+function sanitizeName(name: string): string {
+  const sanitized = name.replace(/[^a-z0-9_]/gi, '_').replace(/_{2,}/g, '_');
+  return /^[0-9]/.test(sanitized) ? `_${sanitized}` : sanitized;
+}
+
+type InstrumentKind = 'counter' | 'histogram' | 'gauge';
+
+/**
+ * The series names an instrument produces on the SDK's Prometheus endpoint: no unit suffix,
+ * `_total` on counters, `_bucket`/`_sum`/`_count` on histograms. Through the collector the names
+ * are the same, because `transform/prometheus_names` clears the unit before its exporter (tested
+ * below).
+ */
+function sdkSeriesNames(otelName: string, kind: InstrumentKind): string[] {
+  const base = sanitizeName(otelName);
+  if (kind === 'counter') return [base.endsWith('_total') ? base : `${base}_total`];
+  if (kind === 'histogram') return [`${base}_bucket`, `${base}_sum`, `${base}_count`];
+  return [base];
+}
+
+const OUR_INSTRUMENTS: [string, InstrumentKind][] = [
+  [METRIC_OPERATION_DURATION, 'histogram'],
+  [METRIC_OPERATIONS, 'counter'],
+  [METRIC_OPERATION_ERRORS, 'counter'],
+  ...RESOURCE_GAUGES.map((name): [string, InstrumentKind] => [name, 'gauge']),
+];
+const OUR_SERIES = new Set(OUR_INSTRUMENTS.flatMap(([name, kind]) => sdkSeriesNames(name, kind)));
+
+/** The collector's prometheus exporter (default translation): unit suffix and `_total`. */
+const UNIT_SUFFIX: Record<string, string> = { s: 'seconds', ms: 'milliseconds' };
+function spanmetricsSeriesNames(): string[] {
+  const spanmetrics = collector.connectors.spanmetrics;
+  const namespace = sanitizeName(spanmetrics.namespace);
+  const unit = UNIT_SUFFIX[spanmetrics.histogram?.unit ?? 'ms'];
+  const duration = `${namespace}_duration_${unit}`;
+  return [`${namespace}_calls_total`, `${duration}_bucket`, `${duration}_sum`, `${duration}_count`];
+}
+const KNOWN_SERIES = new Set([...OUR_SERIES, ...spanmetricsSeriesNames(), 'target_info']);
+
+/** Labels a dashboard may group or filter by: our attributes, and what the pipeline adds. */
+const KNOWN_LABELS = new Set([
+  sanitizeName(ATTR_COMPONENT),
+  sanitizeName(ATTR_OPERATION),
+  sanitizeName(ATTR_ERROR_TYPE),
+  'le',
+  'job',
+  'instance',
+  // spanmetrics dimensions
+  'service_name',
+  'span_name',
+  'span_kind',
+  'status_code',
+]);
+
+// ------------------------------------------------------------------------------------------------
+// Helpers: PromQL
+
+const PROMQL_KEYWORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool']);
+const PROMQL_OPERATORS = new Set(['and', 'or', 'unless', 'offset', 'inf', 'nan']);
+
+/** Grafana variables replaced by values that keep the expression valid PromQL. */
+function substituteGrafanaVariables(expr: string): string {
+  return expr
+    .replace(/\$__tags/g, 'transcriber_component="stt"')
+    .replace(/\$\{?__(rate_interval|interval|range|auto)\}?/g, '5m')
+    .replace(/\$\{(\w+)(?::\w+)?\}|\$(\w+)/g, 'x');
+}
+
+/** Metric names selected by a PromQL expression (without Grafana variables). */
+function metricNamesIn(expr: string): string[] {
+  let s = expr.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/'(?:[^'\\]|\\.)*'/g, "''");
+  s = s.replace(/\{[^}]*\}/g, ' ').replace(/\[[^\]]*\]/g, ' ');
+  s = s.replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' ');
+  const names: string[] = [];
+  for (const m of s.matchAll(/[A-Za-z_:][A-Za-z0-9_:]*/g)) {
+    const before = s[m.index - 1];
+    if (before !== undefined && /[0-9.]/.test(before)) continue; // 1e3, 5m
+    if (
+      s
+        .slice(m.index + m[0].length)
+        .trimStart()
+        .startsWith('(')
+    )
+      continue; // function, aggregation
+    if (PROMQL_KEYWORDS.has(m[0]) || PROMQL_OPERATORS.has(m[0].toLowerCase())) continue;
+    names.push(m[0]);
+  }
+  return names;
+}
+
+/** Label names used in matchers and in by/without/on/ignoring/group_* clauses. */
+function labelNamesIn(expr: string): string[] {
+  const labels: string[] = [];
+  for (const selector of expr.matchAll(/\{([^}]*)\}/g)) {
+    for (const matcher of selector[1].matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)/g)) labels.push(matcher[1]);
+  }
+  for (const clause of expr.matchAll(/\b(?:by|without|on|ignoring|group_left|group_right)\s*\(([^)]*)\)/g)) {
+    labels.push(
+      ...clause[1]
+        .split(',')
+        .map((l) => l.trim())
+        .filter(Boolean),
+    );
+  }
+  return labels;
+}
+
+interface Query {
+  where: string;
+  expr: string;
+}
+
+/** Every object in a JSON document, with its path. */
+function* walk(node: any, where = ''): Generator<[any, string]> {
+  if (node === null || typeof node !== 'object') return;
+  yield [node, where];
+  for (const [key, value] of Object.entries(node)) yield* walk(value, `${where}/${key}`);
+}
+
+const datasourceByUid = new Map(datasources.map((d) => [d.uid, d]));
+const typeOfUid = (uid: string | undefined): string | undefined => datasourceByUid.get(uid)?.type;
+
+function panelsOf(dashboard: any): any[] {
+  return (dashboard.panels ?? []).flatMap((p: any) => [p, ...(p.panels ?? [])]);
+}
+
+/** Target datasource, falling back to the panel's. */
+function targetDatasourceUid(panel: any, target: any): string | undefined {
+  return target.datasource?.uid ?? panel.datasource?.uid;
+}
+
+function promqlQueries(): Query[] {
+  const queries: Query[] = [];
+  for (const { file, json } of dashboards) {
+    for (const panel of panelsOf(json)) {
+      for (const target of panel.targets ?? []) {
+        if (typeOfUid(targetDatasourceUid(panel, target)) === 'prometheus') {
+          queries.push({ where: `${file} panel "${panel.title}" ${target.refId}`, expr: target.expr });
+        }
+      }
+    }
+    for (const variable of json.templating?.list ?? []) {
+      if (variable.type !== 'query' || typeOfUid(variable.datasource?.uid) !== 'prometheus') continue;
+      const text: string = typeof variable.query === 'string' ? variable.query : variable.query.query;
+      const labelValues = /^label_values\((.+),\s*([A-Za-z_][A-Za-z0-9_]*)\)$/.exec(text.trim());
+      expect(labelValues).not.toBeNull();
+      queries.push({ where: `${file} variable ${variable.name}`, expr: labelValues![1] });
+    }
+  }
+  for (const ds of datasources) {
+    for (const q of ds.jsonData?.tracesToMetrics?.queries ?? []) {
+      // `$$` is Grafana provisioning's escape for a literal `$`.
+      queries.push({ where: `datasource ${ds.uid} tracesToMetrics "${q.name}"`, expr: q.query.replace(/\$\$/g, '$') });
+    }
+  }
+  return queries;
+}
+
+function lokiQueries(): (Query & { extraFields: string[] })[] {
+  const queries: (Query & { extraFields: string[] })[] = [];
+  for (const { file, json } of dashboards) {
+    for (const panel of panelsOf(json)) {
+      for (const target of panel.targets ?? []) {
+        if (typeOfUid(targetDatasourceUid(panel, target)) !== 'loki') continue;
+        const legend = [...String(target.legendFormat ?? '').matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)].map((m) => m[1]);
+        queries.push({
+          where: `${file} panel "${panel.title}" ${target.refId}`,
+          expr: target.expr,
+          extraFields: legend,
+        });
+      }
+    }
+    for (const annotation of json.annotations?.list ?? []) {
+      if (typeOfUid(annotation.datasource?.uid) !== 'loki') continue;
+      const templated = `${annotation.titleFormat ?? ''} ${annotation.textFormat ?? ''}`;
+      const fields = [...templated.matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)].map((m) => m[1]);
+      if (annotation.tagKeys) fields.push(...String(annotation.tagKeys).split(','));
+      queries.push({ where: `${file} annotation "${annotation.name}"`, expr: annotation.expr, extraFields: fields });
+    }
+  }
+  return queries;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Helpers: promtool
+
+function promtool(args: string[], input?: string): { status: number | null; output: string } {
+  const result = spawnSync('promtool', args, { input, encoding: 'utf8', timeout: 30_000 });
+  if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+    throw new Error(
+      'promtool is not on PATH. It comes with the Debian package `prometheus`: run `bash scripts/install-system-deps.sh`.',
+    );
+  }
+  if (result.error) throw result.error;
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+// ================================================================================================
+
+describe('otel-collector.yaml', () => {
+  const pipelines: Record<string, any> = collector.service.pipelines;
+  const kinds = ['receivers', 'processors', 'exporters'] as const;
+  const signalOf = (pipelineId: string): string => pipelineId.split('/')[0];
+
+  it('has pipelines for traces, metrics and logs', () => {
+    const signals = new Set(Object.keys(pipelines).map(signalOf));
+    expect([...signals].sort()).toEqual(['logs', 'metrics', 'traces']);
+  });
+
+  it('every pipeline references only defined receivers, processors, connectors and exporters', () => {
+    for (const [id, pipeline] of Object.entries(pipelines)) {
+      expect(['traces', 'metrics', 'logs']).toContain(signalOf(id));
+      expect(pipeline.receivers?.length).toBeGreaterThan(0);
+      expect(pipeline.exporters?.length).toBeGreaterThan(0);
+      for (const kind of kinds) {
+        for (const name of pipeline[kind] ?? []) {
+          const defined =
+            Object.hasOwn(collector[kind] ?? {}, name) ||
+            (kind !== 'processors' && Object.hasOwn(collector.connectors ?? {}, name));
+          if (!defined) throw new Error(`pipeline ${id}: ${kind} "${name}" is not defined`);
+        }
+      }
+    }
+  });
+
+  it('every defined receiver, processor, exporter, connector and extension is used', () => {
+    const used = (kind: string): Set<string> =>
+      new Set(Object.values(pipelines).flatMap((p: any) => (kind === 'connectors' ? [] : (p[kind] ?? []))));
+    for (const kind of kinds) {
+      for (const name of Object.keys(collector[kind] ?? {})) {
+        if (!used(kind).has(name)) throw new Error(`${kind} "${name}" is defined but in no pipeline`);
+      }
+    }
+    expect([...Object.keys(collector.extensions ?? {})].sort()).toEqual([...collector.service.extensions].sort());
+  });
+
+  it('connectors are an exporter in one pipeline and a receiver in another; spanmetrics goes traces → metrics', () => {
+    const connectors = Object.keys(collector.connectors ?? {});
+    expect(connectors).toContain('spanmetrics');
+    for (const name of connectors) {
+      const exportingFrom = Object.keys(pipelines).filter((id) => pipelines[id].exporters?.includes(name));
+      const receivingIn = Object.keys(pipelines).filter((id) => pipelines[id].receivers?.includes(name));
+      expect(exportingFrom.length).toBeGreaterThan(0);
+      expect(receivingIn.length).toBeGreaterThan(0);
+      expect(exportingFrom.filter((id) => receivingIn.includes(id))).toEqual([]);
+      if (name === 'spanmetrics') {
+        expect(exportingFrom.map(signalOf)).toEqual(['traces']);
+        expect(new Set(receivingIn.map(signalOf))).toEqual(new Set(['metrics']));
+      }
+    }
+  });
+
+  it('memory_limiter comes first and batch last in every pipeline', () => {
+    for (const [id, pipeline] of Object.entries(pipelines)) {
+      const processors: string[] = pipeline.processors ?? [];
+      expect({ id, first: processors[0] }).toEqual({ id, first: 'memory_limiter' });
+      expect({ id, last: processors[processors.length - 1] }).toEqual({ id, last: 'batch' });
+    }
+  });
+
+  it('sends traces to Jaeger over OTLP, metrics to the Prometheus exporter and logs to Loki over OTLP', () => {
+    const exportersOf = (signal: string): string[] =>
+      Object.entries(pipelines)
+        .filter(([id]) => signalOf(id) === signal)
+        .flatMap(([, p]) => p.exporters);
+    expect(exportersOf('traces')).toEqual(expect.arrayContaining(['otlp_grpc/jaeger', 'spanmetrics']));
+    expect(exportersOf('metrics')).toEqual(expect.arrayContaining(['prometheus']));
+    expect(exportersOf('logs')).toEqual(['otlp_http/loki']);
+    expect(collector.exporters['otlp_http/loki'].endpoint).toBe('http://loki:3100/otlp');
+    // Exemplars only travel in the OpenMetrics format.
+    expect(collector.exporters.prometheus.enable_open_metrics).toBe(true);
+  });
+
+  it('spanmetrics: our dimensions, our bucket boundaries, seconds, exemplars', () => {
+    const spanmetrics = collector.connectors.spanmetrics;
+    expect(spanmetrics.dimensions.map((d: any) => d.name)).toEqual(
+      expect.arrayContaining([ATTR_COMPONENT, ATTR_OPERATION]),
+    );
+    expect(spanmetrics.exemplars.enabled).toBe(true);
+    expect(spanmetrics.histogram.unit).toBe('s');
+    const seconds = spanmetrics.histogram.explicit.buckets.map(goDurationSeconds);
+    expect(seconds).toHaveLength(OPERATION_DURATION_BUCKETS_S.length);
+    seconds.forEach((s: number, i: number) => expect(s).toBeCloseTo(OPERATION_DURATION_BUCKETS_S[i], 9));
+  });
+
+  it('gives OTLP metrics the names of the SDK endpoint (unit cleared), but not the span-derived ones', () => {
+    const otlpMetrics = Object.entries(pipelines).filter(
+      ([id, p]) => signalOf(id) === 'metrics' && p.receivers.includes('otlp'),
+    );
+    expect(otlpMetrics).toHaveLength(1);
+    const [, otlpPipeline] = otlpMetrics[0];
+    const clearing = otlpPipeline.processors.filter((name: string) =>
+      JSON.stringify(collector.processors[name]?.metric_statements ?? []).includes('set(metric.unit, \\"\\")'),
+    );
+    expect(clearing).toHaveLength(1);
+    expect(otlpPipeline.exporters).toContain('prometheus');
+    const spanPipeline = Object.values(pipelines).find((p: any) => p.receivers.includes('spanmetrics'));
+    expect(spanPipeline.processors).not.toContain(clearing[0]);
+    // The default translation keeps `_total` on counters, as the SDK endpoint does.
+    const strategy = collector.exporters.prometheus.translation_strategy;
+    expect(strategy === undefined || strategy === 'UnderscoreEscapingWithSuffixes').toBe(true);
+    expect(collector.exporters.prometheus.add_metric_suffixes).toBeUndefined();
+  });
+
+  it('copies the OTLP event name into an attribute Loki keeps (structured metadata event_name)', () => {
+    const logsPipeline = pipelines.logs;
+    const statements = logsPipeline.processors.flatMap(
+      (name: string) => collector.processors[name]?.log_statements ?? [],
+    );
+    expect(statements.join('\n')).toMatch(/set\(log\.attributes\["event\.name"\], log\.event_name\)/);
+  });
+
+  it('has a health check and listens for OTLP on all interfaces of its container', () => {
+    expect(hostPort(collector.extensions.health_check.endpoint).port).toBe(13133);
+    expect(hostPort(collector.receivers.otlp.protocols.grpc.endpoint)).toEqual({ host: '0.0.0.0', port: 4317 });
+    expect(hostPort(collector.receivers.otlp.protocols.http.endpoint)).toEqual({ host: '0.0.0.0', port: 4318 });
+  });
+
+  it('names a pinned collector-contrib version that docker-compose.yml runs', () => {
+    const version = /collector-contrib:(\d+\.\d+\.\d+)/.exec(read('otel-collector.yaml'))?.[1];
+    expect(version).toBeDefined();
+    expect(compose.services['otel-collector'].image).toBe(`otel/opentelemetry-collector-contrib:${version}`);
+  });
+});
+
+/** Go's time.ParseDuration, for the units a bucket list uses. */
+function goDurationSeconds(text: string): number {
+  const unit: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+  let total = 0;
+  let rest = String(text);
+  while (rest.length > 0) {
+    const m = /^(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/.exec(rest);
+    if (!m) throw new Error(`not a Go duration: ${text}`);
+    total += Number(m[1]) * unit[m[2]];
+    rest = rest.slice(m[0].length);
+  }
+  return total;
+}
+
+describe('docker-compose.yml', () => {
+  const services: Record<string, any> = compose.services;
+
+  it('runs the collector, Jaeger, Prometheus, Loki, Grafana and the example workload', () => {
+    expect(Object.keys(services)).toEqual(
+      expect.arrayContaining(['otel-collector', 'jaeger', 'prometheus', 'loki', 'grafana', 'example-workload']),
+    );
+  });
+
+  it('pins every image to a version', () => {
+    for (const [name, service] of Object.entries(services)) {
+      if (service.build) continue; // built here
+      const image: string = service.image;
+      const tag = image.includes(':') ? image.slice(image.lastIndexOf(':') + 1) : '';
+      if (!/\d/.test(tag) || tag === 'latest') throw new Error(`${name}: image ${image} is not pinned`);
+    }
+  });
+
+  it('has a health check for every long-running service (the scratch collector image through a sidecar)', () => {
+    for (const [name, service] of Object.entries(services)) {
+      if (name === 'example-workload' || name === 'otel-collector') continue;
+      expect({ name, healthcheck: Array.isArray(service.healthcheck?.test) }).toEqual({ name, healthcheck: true });
+    }
+    const probes = Object.values(services).filter((s: any) =>
+      (s.healthcheck?.test ?? []).some((arg: string) => /^https?:\/\/otel-collector:/.test(arg)),
+    );
+    expect(probes).toHaveLength(1);
+    const url = (probes[0] as any).healthcheck.test.find((arg: string) => arg.startsWith('http'));
+    expect(hostPort(url).port).toBe(hostPort(collector.extensions.health_check.endpoint).port);
+    expect(services['example-workload'].depends_on['otel-collector-health'].condition).toBe('service_healthy');
+  });
+
+  it('declares its named volumes, and every file it mounts exists', () => {
+    const declared = new Set(Object.keys(compose.volumes ?? {}));
+    for (const [name, service] of Object.entries(services)) {
+      for (const volume of service.volumes ?? []) {
+        const source = String(volume).split(':')[0];
+        if (source.startsWith('.') || source.startsWith('/')) {
+          expect({ name, source, exists: fs.existsSync(path.resolve(ROOT, source)) }).toEqual({
+            name,
+            source,
+            exists: true,
+          });
+        } else {
+          expect({ name, source, declared: declared.has(source) }).toEqual({ name, source, declared: true });
+        }
+      }
+    }
+    expect(declared.size).toBeGreaterThan(0);
+  });
+
+  it('publishes every port on loopback only', () => {
+    for (const name of Object.keys(services)) {
+      for (const port of publishedPorts(name))
+        expect({ name, ...port }).toEqual({ name, ...port, hostIp: '127.0.0.1' });
+    }
+  });
+
+  it('mounts each config where its program reads it', () => {
+    const collectorConfig = mountTarget('otel-collector', 'otel-collector.yaml');
+    expect(services['otel-collector'].command).toContain(`--config=${collectorConfig}`);
+    const promConfig = mountTarget('prometheus', 'deploy/prometheus/prometheus.yml');
+    expect(services.prometheus.command).toContain(`--config.file=${promConfig}`);
+    expect(services.prometheus.command).toContain('--enable-feature=exemplar-storage');
+    const lokiConfigPath = mountTarget('loki', 'deploy/loki/loki.yaml');
+    expect(services.loki.command).toContain(`-config.file=${lokiConfigPath}`);
+    expect(mountTarget('grafana', 'deploy/grafana/provisioning')).toBe('/etc/grafana/provisioning');
+    const dashboardsAt = mountTarget('grafana', DASHBOARD_DIR);
+    expect(dashboardProviders.map((p) => p.options.path)).toContain(dashboardsAt);
+    expect(services.grafana.environment.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH).toBe(
+      `${dashboardsAt}/voice-agent-performance.json`,
+    );
+  });
+
+  it('runs the README workload with the preload, exporting OTLP/HTTP to the collector', () => {
+    const workload = services['example-workload'];
+    expect(workload.command).toEqual(['node', '--require', '@transcriber/node/register', 'scripts/demo-workload.js']);
+    const env = workload.environment;
+    expect(env.OTEL_TRACES_EXPORTER).toBe('otlp');
+    expect(env.OTEL_METRICS_EXPORTER).toBe('otlp');
+    expect(env.OTEL_LOGS_EXPORTER).toBe('otlp');
+    expect(env.OTEL_EXPORTER_OTLP_PROTOCOL).toBe('http/protobuf');
+    expect(hostPort(env.OTEL_EXPORTER_OTLP_ENDPOINT)).toEqual({
+      host: 'otel-collector',
+      port: hostPort(collector.receivers.otlp.protocols.http.endpoint).port,
+    });
+    expect(workload.build.dockerfile).toBe('deploy/workload.Dockerfile');
+    const dockerfile = read(workload.build.dockerfile);
+    expect(dockerfile).toMatch(/^FROM node:20-bookworm-slim/m);
+    expect(dockerfile).toMatch(/npm ci/);
+    expect(dockerfile).toMatch(/npm run build/);
+    expect(dockerfile).toContain('"@transcriber/node/register", "scripts/demo-workload.js"');
+  });
+});
+
+describe('ports agree between compose, collector, Prometheus, Grafana and the SDK defaults', () => {
+  // The SDK's own defaults, read from the exporters the node package configures.
+  const savedEnv = { ...process.env };
+  let sdkOtlpHttpPort: number;
+  beforeAll(() => {
+    for (const key of Object.keys(process.env)) if (key.startsWith('OTEL_EXPORTER_OTLP')) delete process.env[key];
+    sdkOtlpHttpPort = hostPort(convertLegacyHttpOptions({}, 'TRACES', 'v1/traces', {}).url).port;
+  });
+  afterAll(() => {
+    process.env = savedEnv;
+  });
+  // The OTLP/gRPC default of the specification; the node package ships no gRPC exporter to read it from.
+  const SDK_OTLP_GRPC_PORT = 4317;
+  const SDK_PROMETHEUS_PORT = PrometheusExporter.DEFAULT_OPTIONS.port;
+
+  it('OTLP: SDK default = collector receiver = published port', () => {
+    expect(sdkOtlpHttpPort).toBe(4318);
+    expect(hostPort(collector.receivers.otlp.protocols.http.endpoint).port).toBe(sdkOtlpHttpPort);
+    expect(hostPort(collector.receivers.otlp.protocols.grpc.endpoint).port).toBe(SDK_OTLP_GRPC_PORT);
+    expect(publishes('otel-collector', sdkOtlpHttpPort)).toBe(true);
+    expect(publishes('otel-collector', SDK_OTLP_GRPC_PORT)).toBe(true);
+    // Jaeger's own OTLP ports would clash with the collector's on the host.
+    expect(publishedPorts('jaeger').map((p) => p.hostPort)).not.toEqual(expect.arrayContaining([SDK_OTLP_GRPC_PORT]));
+  });
+
+  it("Prometheus scrapes the app on the SDK's default port, and the collector's exporters where they listen", () => {
+    expect(SDK_PROMETHEUS_PORT).toBe(9464);
+    expect(scrapeTargets('transcriber-app')).toEqual([`host.docker.internal:${SDK_PROMETHEUS_PORT}`]);
+    expect(compose.services.prometheus.extra_hosts).toContain('host.docker.internal:host-gateway');
+    const exporterPort = hostPort(collector.exporters.prometheus.endpoint).port;
+    expect(scrapeTargets('otel-collector')).toEqual([`otel-collector:${exporterPort}`]);
+    const job = prometheusConfig.scrape_configs.find((j: any) => j.job_name === 'otel-collector');
+    expect(job.honor_labels).toBe(true); // job/instance from service.name/service.instance.id
+    const internal = collector.service.telemetry.metrics.readers[0].pull.exporter.prometheus;
+    expect(scrapeTargets('otel-collector-internal')).toEqual([`otel-collector:${internal.port}`]);
+  });
+
+  it('the collector exports to the Jaeger and Loki services on their ports', () => {
+    const jaeger = hostPort(collector.exporters['otlp_grpc/jaeger'].endpoint);
+    expect(jaeger).toEqual({ host: 'jaeger', port: 4317 }); // Jaeger v2 all-in-one default OTLP/gRPC
+    const loki = hostPort(collector.exporters['otlp_http/loki'].endpoint);
+    expect(loki).toEqual({ host: 'loki', port: lokiConfig.server.http_listen_port });
+    expect(Object.keys(compose.services)).toEqual(expect.arrayContaining([jaeger.host, loki.host]));
+  });
+
+  it('Grafana datasources point at the compose services on their published ports', () => {
+    const expected: Record<string, [string, number]> = {
+      prometheus: ['prometheus', 9090],
+      jaeger: ['jaeger', 16686],
+      loki: ['loki', lokiConfig.server.http_listen_port],
+    };
+    for (const [type, [service, port]] of Object.entries(expected)) {
+      const ds = datasources.find((d) => d.type === type);
+      expect(ds).toBeDefined();
+      expect(hostPort(ds.url)).toEqual({ host: service, port });
+      expect(publishes(service, port)).toBe(true);
+    }
+    expect(publishes('grafana', 3000)).toBe(true);
+  });
+
+  it('docs/collector-stack.md gives the URLs the compose file publishes', () => {
+    const doc = read('docs/collector-stack.md');
+    expect(doc).toContain('docker compose up -d');
+    for (const [service, port] of [
+      ['grafana', 3000],
+      ['jaeger', 16686],
+      ['prometheus', 9090],
+    ] as const) {
+      expect(publishes(service, port)).toBe(true);
+      expect(doc).toContain(`http://localhost:${port}`);
+    }
+  });
+});
+
+describe('Grafana provisioning and dashboards', () => {
+  const uids = new Set(datasources.map((d) => d.uid));
+
+  it('provisions Prometheus (exemplars → Jaeger), Jaeger and Loki with fixed uids', () => {
+    expect(datasources.map((d) => d.type).sort()).toEqual(['jaeger', 'loki', 'prometheus']);
+    for (const ds of datasources) expect(ds.uid).toMatch(/^[a-z][a-z0-9-]*$/);
+    expect(uids.size).toBe(datasources.length);
+    const prometheus = datasources.find((d) => d.type === 'prometheus');
+    expect(prometheus.jsonData.exemplarTraceIdDestinations).toEqual([
+      expect.objectContaining({ name: 'trace_id', datasourceUid: datasources.find((d) => d.type === 'jaeger').uid }),
+    ]);
+  });
+
+  it('every datasource uid referenced by a datasource is provisioned', () => {
+    for (const ds of datasources) {
+      for (const [node, where] of walk(ds.jsonData ?? {})) {
+        if (typeof node.datasourceUid === 'string') {
+          expect({ where: `${ds.uid}${where}`, uid: node.datasourceUid, known: uids.has(node.datasourceUid) }).toEqual({
+            where: `${ds.uid}${where}`,
+            uid: node.datasourceUid,
+            known: true,
+          });
+        }
+      }
+    }
+  });
+
+  it('has the "Voice agent performance" dashboard', () => {
+    const titles = dashboards.map((d) => d.json.title);
+    expect(titles).toContain('Voice agent performance');
+    for (const { json } of dashboards) {
+      expect(json.uid).toMatch(/^[a-z0-9-]{1,40}$/);
+      const ids = panelsOf(json).map((p) => p.id);
+      expect(new Set(ids).size).toBe(ids.length);
+    }
+  });
+
+  it('every datasource uid referenced by a panel, query, variable, annotation or link is provisioned', () => {
+    let references = 0;
+    for (const { file, json } of dashboards) {
+      for (const [node, where] of walk(json)) {
+        const refs: [string, string | undefined][] = [];
+        if (node.datasource && typeof node.datasource === 'object')
+          refs.push([node.datasource.uid, node.datasource.type]);
+        if (typeof node.datasourceUid === 'string') refs.push([node.datasourceUid, undefined]);
+        for (const [uid, type] of refs) {
+          if (uid === '-- Grafana --') continue; // built-in annotations
+          references++;
+          const known = datasourceByUid.get(uid);
+          expect({ where: `${file}${where}`, uid, known: known !== undefined }).toEqual({
+            where: `${file}${where}`,
+            uid,
+            known: true,
+          });
+          if (type !== undefined)
+            expect({ where: `${file}${where}`, type }).toEqual({ where: `${file}${where}`, type: known.type });
+        }
+      }
+    }
+    expect(references).toBeGreaterThan(10);
+  });
+
+  it('every $variable used is a template variable or a Grafana built-in', () => {
+    const builtIns = [
+      '__rate_interval',
+      '__interval',
+      '__range',
+      '__auto',
+      '__field',
+      '__value',
+      '__from',
+      '__to',
+      '__all',
+    ];
+    for (const { file, json } of dashboards) {
+      const defined = new Set<string>((json.templating?.list ?? []).map((v: any) => v.name));
+      const text = JSON.stringify(json.panels) + JSON.stringify(json.annotations) + JSON.stringify(json.templating);
+      for (const m of text.matchAll(/\$\{?([A-Za-z_]\w*)/g)) {
+        const name = m[1];
+        if (defined.has(name) || builtIns.some((b) => name === b || name.startsWith(`${b}`))) continue;
+        throw new Error(`${file}: $${name} is not a template variable`);
+      }
+      for (const panel of panelsOf(json)) if (panel.repeat) expect(defined.has(panel.repeat)).toBe(true);
+      expect(defined.has('component')).toBe(true);
+    }
+  });
+
+  it('latency panels link to the traces of the component in Jaeger', () => {
+    const jaegerUid = datasources.find((d) => d.type === 'jaeger').uid;
+    const latencyPanels = dashboards.flatMap(({ json }) =>
+      panelsOf(json).filter((p) => p.type !== 'row' && /latency/i.test(p.title) && p.type === 'timeseries'),
+    );
+    expect(latencyPanels.length).toBeGreaterThanOrEqual(3);
+    for (const panel of latencyPanels) {
+      const links: any[] = panel.fieldConfig?.defaults?.links ?? [];
+      const internal = links.find((l) => l.internal?.datasourceUid === jaegerUid);
+      expect({ panel: panel.title, internal: internal !== undefined }).toEqual({ panel: panel.title, internal: true });
+      expect(internal.internal.query.tags).toContain(ATTR_COMPONENT);
+      const ui = links.find((l) => typeof l.url === 'string' && l.url.startsWith('http'));
+      expect(ui).toBeDefined();
+      expect(publishes('jaeger', Number(new URL(ui.url.replace(/\$\{[^}]*\}/g, 'x')).port))).toBe(true);
+    }
+    // Exemplars shown on at least one latency panel.
+    expect(latencyPanels.some((p) => (p.targets ?? []).some((t: any) => t.exemplar === true))).toBe(true);
+  });
+
+  it('every metric name in every PromQL expression is one our instrumentation or the collector produces', () => {
+    const queries = promqlQueries();
+    expect(queries.length).toBeGreaterThan(15);
+    const used = new Set<string>();
+    for (const { where, expr } of queries) {
+      const names = metricNamesIn(substituteGrafanaVariables(expr));
+      expect({ where, names: names.length > 0 }).toEqual({ where, names: true });
+      for (const name of names) {
+        used.add(name);
+        if (!KNOWN_SERIES.has(name)) throw new Error(`${where}: metric ${name} is not produced (expr: ${expr})`);
+      }
+    }
+    // The dashboard covers latency (the histogram's buckets), operations, errors and every resource gauge.
+    for (const [name, kind] of OUR_INSTRUMENTS) expect(used).toContain(sdkSeriesNames(name, kind)[0]);
+  });
+
+  it('every label in every PromQL expression is one of our attributes or one the pipeline adds', () => {
+    for (const { where, expr } of promqlQueries()) {
+      for (const label of labelNamesIn(substituteGrafanaVariables(expr))) {
+        if (!KNOWN_LABELS.has(label)) throw new Error(`${where}: label ${label} is not produced (expr: ${expr})`);
+      }
+    }
+    for (const { file, json } of dashboards) {
+      for (const panel of panelsOf(json)) {
+        for (const target of panel.targets ?? []) {
+          if (typeOfUid(targetDatasourceUid(panel, target)) !== 'prometheus') continue;
+          for (const m of String(target.legendFormat ?? '').matchAll(/\{\{\s*(\w+)\s*\}\}/g)) {
+            expect({ file, panel: panel.title, label: m[1], known: KNOWN_LABELS.has(m[1]) }).toEqual({
+              file,
+              panel: panel.title,
+              label: m[1],
+              known: true,
+            });
+          }
+        }
+      }
+    }
+  });
+
+  it('Loki queries select our events by their names and read only attributes they carry', () => {
+    const eventNames = new Set([
+      EVENT_PROFILE_RESULT,
+      EVENT_BENCHMARK_RESULT,
+      EVENT_OPTIMIZATION_ACTION,
+      EVENT_OPTIMIZATION_RECOMMENDATION,
+    ]);
+    // Loki stores OTLP attributes as structured metadata, dots turned into underscores.
+    const attributeKeys = [EVENT_ATTR, PROFILE_ATTR, BENCHMARK_ATTR, OPTIMIZATION_ATTR].flatMap((o) =>
+      Object.values(o),
+    );
+    const fields = new Set([
+      ...attributeKeys.map(sanitizeName),
+      'event_name', // copied from LogRecord.event_name by the collector
+      'service_name', // index label from the resource
+      'trace_id',
+      'span_id',
+    ]);
+    const queries = lokiQueries();
+    expect(queries.length).toBeGreaterThanOrEqual(4);
+    const selected = new Set<string>();
+    for (const { where, expr, extraFields } of queries) {
+      expect({ where, stream: expr.includes('{service_name="$service"}') }).toEqual({ where, stream: true });
+      const eventFilter = /\| event_name=~?"([^"]+)"/.exec(expr);
+      expect({ where, eventFilter: eventFilter !== null }).toEqual({ where, eventFilter: true });
+      for (const name of eventFilter![1].split('|')) {
+        if (!eventNames.has(name)) throw new Error(`${where}: ${name} is not one of our events`);
+        selected.add(name);
+      }
+      const referenced = [
+        ...[...expr.matchAll(/\{\{\s*\.(\w+)\s*\}\}/g)].map((m) => m[1]),
+        ...[...expr.matchAll(/\bunwrap\s+(\w+)/g)].map((m) => m[1]),
+        ...[...expr.matchAll(/\b(?:by|without)\s*\(([^)]*)\)/g)].flatMap((m) => m[1].split(',').map((s) => s.trim())),
+        ...[...expr.matchAll(/\|\s*(\w+)\s*(?:=~|!~|!=|=|>=|<=|>|<)/g)].map((m) => m[1]),
+        ...extraFields,
+      ];
+      for (const field of referenced) {
+        if (!fields.has(field)) throw new Error(`${where}: ${field} is not an attribute of our events`);
+      }
+    }
+    expect([...selected].sort()).toEqual([...eventNames].sort());
+  });
+});
+
+describe('promtool', () => {
+  it('accepts deploy/prometheus/prometheus.yml (promtool check config)', () => {
+    const { status, output } = promtool(['check', 'config', path.join(ROOT, 'deploy/prometheus/prometheus.yml')]);
+    expect({ status, output }).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+  });
+
+  it('parses every PromQL expression of the dashboards and datasources (promtool check rules)', () => {
+    const queries = promqlQueries();
+    const rules = {
+      groups: [
+        {
+          name: 'dashboard-expressions',
+          rules: queries.map((q, i) => ({
+            record: `dashboard:expression_${i}`,
+            expr: substituteGrafanaVariables(q.expr),
+          })),
+        },
+      ],
+    };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'collector-stack-'));
+    try {
+      const file = path.join(dir, 'rules.json'); // JSON is YAML
+      fs.writeFileSync(file, JSON.stringify(rules));
+      const { status, output } = promtool(['check', 'rules', file]);
+      expect({ status, output }).toEqual({
+        status: 0,
+        output: expect.stringContaining(`${queries.length} rules found`),
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the SDK's Prometheus endpoint serving our instruments", () => {
+  // In-process stand-in for the live scrape of the preloaded app: the SDK's real Prometheus
+  // exporter, over HTTP, after real operations through timeOperation and one point per resource gauge.
+  let exposition: string;
+  let provider: MeterProvider;
+
+  beforeAll(async () => {
+    const exporter = new PrometheusExporter({ preventServerStart: true });
+    provider = new MeterProvider({ readers: [exporter] });
+    metrics.setGlobalMeterProvider(provider);
+    timeOperation('stt', 'transcribe', () => 'ok');
+    await timeOperation('llm', 'complete', async () => 'ok');
+    expect(() =>
+      timeOperation('tts', 'synthesize', () => {
+        throw new TypeError('voice not found');
+      }),
+    ).toThrow(TypeError);
+    // The monitor (packages/node) registers these; their kind is fixed by names.ts.
+    const meter = provider.getMeter('collector-stack-test');
+    for (const name of RESOURCE_GAUGES) meter.createObservableGauge(name).addCallback((r) => r.observe(1));
+
+    const server = http.createServer((req, res) => exporter.getMetricsRequestHandler(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+      expect(response.status).toBe(200);
+      exposition = await response.text();
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  afterAll(async () => {
+    metrics.disable();
+    await provider?.shutdown();
+  });
+
+  it('serves exactly the series names derived from names.ts', () => {
+    const served = new Set(
+      exposition
+        .split('\n')
+        .filter((line) => line !== '' && !line.startsWith('#'))
+        .map((line) => /^[A-Za-z_:][A-Za-z0-9_:]*/.exec(line)![0]),
+    );
+    for (const name of OUR_SERIES) expect({ name, served: served.has(name) }).toEqual({ name, served: true });
+    expect(served).toContain('target_info');
+    expect(exposition).toMatch(new RegExp(`${sanitizeName(ATTR_COMPONENT)}="stt"`));
+    expect(exposition).toMatch(new RegExp(`${sanitizeName(ATTR_ERROR_TYPE)}="TypeError"`));
+  });
+
+  it('uses our bucket boundaries', () => {
+    const bucket = sdkSeriesNames(METRIC_OPERATION_DURATION, 'histogram')[0];
+    const les = new Set(
+      [...exposition.matchAll(new RegExp(`^${bucket}\\{[^}]*le="([^"]+)"`, 'gm'))]
+        .map((m) => m[1])
+        .filter((le) => le !== '+Inf'),
+    );
+    expect([...les].map(Number).sort((a, b) => a - b)).toEqual([...OPERATION_DURATION_BUCKETS_S]);
+  });
+
+  it('passes promtool check metrics, but for the known naming problem', () => {
+    // `transcriber.process.heap.total` (names.ts) is a gauge whose Prometheus name ends in `_total`,
+    // the counter suffix; promlint rejects it, and dashboards can mistake it for a counter. Renaming
+    // the instrument (e.g. `….heap.committed`) removes this entry — the test then asks for that.
+    const KNOWN_PROBLEMS = [
+      `${sanitizeName('transcriber.process.heap.total')} non-counter metrics should not have "_total" suffix`,
+    ];
+    const { status, output } = promtool(['check', 'metrics'], exposition);
+    const problems = output.split('\n').filter((line) => line.trim() !== '');
+    expect(problems.filter((p) => !KNOWN_PROBLEMS.includes(p))).toEqual([]);
+    expect(KNOWN_PROBLEMS.filter((p) => !problems.includes(p))).toEqual([]); // fixed: drop it from the list
+    expect(status).toBe(problems.length === 0 ? 0 : 3); // 3: lint problems only
+  });
+});
