@@ -8,8 +8,9 @@ import { operationKeyFor } from './operationKey';
  * an operation counter and, on failure, an error counter.
  *
  * - `timeOperation(c, op, fn)` runs `fn(handle)` inside the operation's context (so operations it
- *   starts become child spans) and returns exactly what `fn` returns: a sync result stays sync, the
- *   same promise comes back for async work, and errors are rethrown unchanged.
+ *   starts become child spans) and returns what `fn` returns: a sync result stays sync, async work
+ *   returns a promise settling with the same value or error (unhandled rejections stay unhandled),
+ *   and errors are rethrown unchanged.
  * - `timeOperation(c, op)` returns an {@link OperationHandle} to `end()` (or to `using`). A handle
  *   cannot make itself the active context for the code after it (Node has no safe way to do that),
  *   so start nested operations with `handle.run(() => ...)`.
@@ -36,16 +37,21 @@ function runTimed<T>(handle: OperationHandle, fn: (operation: OperationHandle) =
   // Only native promises: calling `then` on an arbitrary thenable may start work (lazy query
   // builders), which would change the app's behaviour. Such values are timed as sync calls.
   if (isPromise(result)) {
-    // Handlers on a side branch: the caller gets its own promise back, untouched, and its own
-    // handlers see the rejection unchanged. One difference cannot be avoided while returning the
-    // same promise: ours counts as a handler, so a rejection the app never handles is no longer
-    // reported as `unhandledRejection`.
-    result.then(
-      () => handle.end(),
-      (err: unknown) => handle.end(err ?? new Error('promise rejected with undefined')),
-    );
-  } else {
-    handle.end();
+    // The caller gets the promise chained from `fn`'s, settling with the same value or error.
+    // Returning `fn`'s own promise with our handlers on a side branch would keep its identity but
+    // mark a rejection as handled: an app that never handles it would no longer see
+    // `unhandledRejection` (and, by Node's default, crash). Behaviour wins over identity.
+    return result.then(
+      (value: unknown) => {
+        handle.end();
+        return value;
+      },
+      (err: unknown) => {
+        handle.end(err ?? new Error('promise rejected with undefined'));
+        throw err;
+      },
+    ) as T;
   }
+  handle.end();
   return result;
 }

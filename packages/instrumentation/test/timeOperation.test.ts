@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import {
   context,
   diag,
@@ -165,17 +166,25 @@ describe('timeOperation(component, operation, fn): what is returned', () => {
     expect(otel.spans()).toHaveLength(1);
   });
 
-  it('returns the very promise the function returned', async () => {
-    let returned: Promise<number> | undefined;
-    const result = timeOperation('tts', 'synthesize', () => {
-      returned = sleep(1).then(() => 42);
-      return returned;
-    });
-    expect(result).toBe(returned);
+  it('returns a promise settling with the value of the promise the function returned', async () => {
+    const result = timeOperation('tts', 'synthesize', () => sleep(1).then(() => 42));
+    expect(result).toBeInstanceOf(Promise);
     expect(otel.spans()).toHaveLength(0);
     await expect(result).resolves.toBe(42);
-    await sleep(0);
     expect(otel.span('tts.synthesize').ended).toBe(true);
+  });
+
+  it('leaves a rejection the app never handles unhandled (Node still reports it and exits 1)', () => {
+    // A real process, so Node's own unhandled-rejection handling decides, not Jest's.
+    const script = `
+      const { timeOperation } = require(${JSON.stringify(require.resolve('../dist/index.js'))});
+      timeOperation('llm', 'generate', async () => { throw new RangeError('never handled'); });
+      setTimeout(() => console.log('still running'), 200);
+    `;
+    const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('RangeError: never handled');
+    expect(run.stdout).not.toContain('still running');
   });
 
   it('ends an async operation when its promise settles, not when fn returns', async () => {

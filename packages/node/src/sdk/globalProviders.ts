@@ -7,6 +7,9 @@ export interface RegisteredProviders {
   traces: boolean;
   metrics: boolean;
   logs: boolean;
+  /** A context manager (e.g. the app's AsyncLocalStorage one) is already installed. */
+  context: boolean;
+  propagation: boolean;
 }
 
 export function registeredProviders(): RegisteredProviders {

@@ -87,7 +87,11 @@ export function startTelemetry(config: PerformanceConfig, options: TelemetryOpti
         ...exporters.map((e) => new BatchSpanProcessor(e, { scheduledDelayMillis: 1000, maxQueueSize: 8192 })),
       ],
     });
-    provider.register();
+    // Keep a context manager or propagator already installed (the API refuses a second one).
+    provider.register({
+      ...(joined.context ? { contextManager: null } : {}),
+      ...(joined.propagation ? { propagator: null } : {}),
+    });
     flushes.push(() => provider.forceFlush());
     shutdowns.push(() => provider.shutdown());
   } else {

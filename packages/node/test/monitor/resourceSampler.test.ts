@@ -1,0 +1,50 @@
+import { ResourceSampler } from '@transcriber/node';
+import * as os from 'node:os';
+
+describe('ResourceSampler', () => {
+  it('samples memory from the process and machine', () => {
+    const sampler = new ResourceSampler();
+    const s = sampler.sample();
+    expect(s.rssBytes).toBeGreaterThan(10 * 1024 * 1024);
+    expect(s.heapUsedBytes).toBeGreaterThan(0);
+    expect(s.heapTotalBytes).toBeGreaterThanOrEqual(s.heapUsedBytes);
+    expect(s.systemMemoryTotalBytes).toBe(os.totalmem());
+    expect(s.systemMemoryUsedBytes).toBeGreaterThan(0);
+    expect(s.systemMemoryUsedBytes).toBeLessThanOrEqual(s.systemMemoryTotalBytes);
+  });
+
+  it('measures process CPU as CPU time over wall time, busy above idle', async () => {
+    const sampler = new ResourceSampler();
+    sampler.sample();
+    // The reference is taken around the same interval: on a shared machine a busy loop may get
+    // well under one core, so the check is against what the process really got.
+    const cpuBefore = process.cpuUsage();
+    const wallBefore = performance.now();
+    const end = Date.now() + 200;
+    while (Date.now() < end); // busy
+    const cpu = process.cpuUsage(cpuBefore);
+    const reference = (cpu.user + cpu.system) / ((performance.now() - wallBefore) * 1000);
+    const busy = sampler.sample().cpuUtilization;
+    await new Promise((r) => setTimeout(r, 200));
+    const idle = sampler.sample().cpuUtilization;
+    expect(busy).toBeGreaterThan(reference * 0.8);
+    expect(busy).toBeLessThan(reference * 1.25 + 0.05);
+    expect(idle).toBeLessThan(busy);
+  });
+
+  it('measures event-loop delay caused by a blocked loop', async () => {
+    const sampler = new ResourceSampler();
+    sampler.start(60); // long interval: samples are taken by hand below
+    try {
+      await new Promise((r) => setTimeout(r, 50));
+      const end = Date.now() + 120;
+      while (Date.now() < end); // block the loop ~120 ms
+      await new Promise((r) => setTimeout(r, 30));
+      const s = sampler.sample();
+      expect(s.eventLoopDelayMaxMs).toBeGreaterThan(80);
+      expect(s.eventLoopDelayP50Ms).toBeLessThanOrEqual(s.eventLoopDelayMaxMs);
+    } finally {
+      sampler.stop();
+    }
+  });
+});
