@@ -14,10 +14,12 @@ export interface RegisteredProviders {
 
 export function registeredProviders(): RegisteredProviders {
   const global = globalThis as Record<symbol, unknown>;
-  const api = global[TRACE_METRICS_KEY] as { trace?: unknown; metrics?: unknown } | undefined;
+  const api = global[TRACE_METRICS_KEY] as Record<string, unknown> | undefined;
   return {
     traces: api?.trace !== undefined,
     metrics: api?.metrics !== undefined,
     logs: global[LOGS_KEY] !== undefined,
+    context: api?.context !== undefined,
+    propagation: api?.propagation !== undefined,
   };
 }
