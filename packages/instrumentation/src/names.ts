@@ -36,8 +36,8 @@ export const METRIC_PROCESS_CPU_UTILIZATION = 'process.cpu.utilization';
 export const METRIC_PROCESS_MEMORY_RSS = 'process.memory.usage';
 /** V8 heap in use, bytes. */
 export const METRIC_PROCESS_HEAP_USED = 'transcriber.process.heap.used';
-/** V8 heap reserved, bytes. */
-export const METRIC_PROCESS_HEAP_TOTAL = 'transcriber.process.heap.total';
+/** V8 heap reserved (V8's heapTotal), bytes. Not `.total`: as a Prometheus gauge that reads as a counter. */
+export const METRIC_PROCESS_HEAP_TOTAL = 'transcriber.process.heap.committed';
 /** Memory of C++ objects bound to JS (Buffers included), bytes. */
 export const METRIC_PROCESS_EXTERNAL = 'transcriber.process.memory.external';
 /** Event-loop delay percentiles over the last interval, seconds. */
