@@ -26,6 +26,7 @@ export interface DatabaseWriterOptions<S> {
 
 const MAX_RETRY_DELAY_MS = 30_000;
 const FIRST_RETRY_DELAY_MS = 250;
+const SHUTDOWN_BUSY_TIMEOUT_MS = 5000;
 
 /**
  * The only thing that writes a database file. Work is queued and written in transactions, a few
@@ -109,6 +110,9 @@ export class DatabaseWriter<S> {
   /** Final drain, then closes the database. Pending work that still cannot be written is reported. */
   close(): void {
     if (this.closed) return;
+    // The app is shutting down: waiting for another process's lock is now better than losing the
+    // rows, so the final drain waits as long as opening does.
+    if (this.fault === 'locked' && this.db !== undefined) this.db.pragma(`busy_timeout = ${SHUTDOWN_BUSY_TIMEOUT_MS}`);
     this.drainSync();
     this.closed = true;
     if (this.queuedRows > 0) {
