@@ -1,4 +1,4 @@
-import { diag } from '@opentelemetry/api';
+import type { Database } from 'better-sqlite3';
 import * as path from 'node:path';
 import { databasePath, type DatabaseName } from '../database/databaseFiles';
 import { pruneDatabase, type RetentionPolicy } from '../retention';
@@ -15,6 +15,8 @@ export interface SqliteStorageOptions {
   retention?: RetentionPolicy;
   /** Rows kept in memory per database while it cannot be written. Default 100,000. */
   maxPendingRows?: number;
+  /** Called with each connection a writer opens, before use (per-connection pragmas; tests simulate a full disk). */
+  afterOpen?(db: Database, name: DatabaseName): void;
 }
 
 const PRUNE_EVERY_MS = 3_600_000;
@@ -61,8 +63,9 @@ export class SqliteStorage {
         prepare: preparePerformanceStatements,
         rolledBack: (statements) => statements.resources.forget(),
         maxPendingRows: this.options.maxPendingRows,
+        afterOpen: (db) => this.options.afterOpen?.(db, 'performance_metrics'),
       });
-      this.schedulePruning();
+      this.schedulePruning(this.performance);
     }
     return this.performance;
   }
@@ -76,9 +79,10 @@ export class SqliteStorage {
         migrations: schema.migrations,
         prepare: (db) => prepareEventStatements(db, schema),
         maxPendingRows: this.options.maxPendingRows,
+        afterOpen: (db) => this.options.afterOpen?.(db, name),
       });
       this.events.set(name, writer);
-      this.schedulePruning();
+      this.schedulePruning(writer);
     }
     return writer;
   }
@@ -109,10 +113,11 @@ export class SqliteStorage {
     return all;
   }
 
-  private schedulePruning(): void {
+  /** Prunes a new writer's database before its first rows, and every writer's hourly. */
+  private schedulePruning(writer: DatabaseWriter<unknown>): void {
     const policy = this.options.retention ?? DEFAULT_RETENTION;
     if (policy.maxAgeDays === undefined && policy.maxRowsPerTable === undefined) return;
-    this.submitPrune(policy);
+    this.submitPruneTo(writer, policy);
     if (this.pruneTimer === undefined) {
       this.pruneTimer = setInterval(() => {
         for (const writer of this.writers()) this.submitPruneTo(writer, policy);
@@ -121,22 +126,13 @@ export class SqliteStorage {
     }
   }
 
-  private submitPrune(policy: RetentionPolicy): void {
-    const newest = this.writers().at(-1);
-    if (newest !== undefined) this.submitPruneTo(newest, policy);
-  }
-
   private submitPruneTo(writer: DatabaseWriter<unknown>, policy: RetentionPolicy): void {
     const name = path.basename(writer.file, '.db') as DatabaseName;
     writer.submit({
       rows: 0,
-      apply: (_statements, db) => {
-        try {
-          pruneDatabase(db, name, policy);
-        } catch (err) {
-          diag.warn(`transcriber: pruning ${writer.file} failed: ${String(err)}`);
-        }
-      },
+      // A failure (e.g. another process's lock) is a storage fault like any other: reported
+      // once by the writer, and the prune is retried with the rows queued behind it.
+      apply: (_statements, db) => pruneDatabase(db, name, policy),
     });
   }
 }
