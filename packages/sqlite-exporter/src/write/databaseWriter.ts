@@ -22,6 +22,8 @@ export interface DatabaseWriterOptions<S> {
   maxPendingRows?: number;
   /** Longest time one turn of the writer may block the event loop before yielding, ms. */
   sliceMs?: number;
+  /** Called with each newly opened connection before statements are prepared (per-connection pragmas). */
+  afterOpen?(db: Database): void;
 }
 
 const MAX_RETRY_DELAY_MS = 30_000;
@@ -52,7 +54,7 @@ export class DatabaseWriter<S> {
   private idleWaiters: (() => void)[] = [];
 
   constructor(options: DatabaseWriterOptions<S>) {
-    this.options = { maxPendingRows: 100_000, sliceMs: 4, rolledBack: () => {}, ...options };
+    this.options = { maxPendingRows: 100_000, sliceMs: 4, rolledBack: () => {}, afterOpen: () => {}, ...options };
   }
 
   get file(): string {
@@ -158,14 +160,19 @@ export class DatabaseWriter<S> {
 
   private ensureOpen(): boolean {
     if (this.db !== undefined) return true;
+    let opened: Database | undefined;
     try {
       const db = openDatabaseForWriting(this.options.file, this.options.migrations);
+      opened = db;
+      this.options.afterOpen(db);
       const statements = this.options.prepare(db);
       this.db = db;
       this.statements = statements;
       this.runInTransaction = db.transaction((work: WriteWork<S>) => work.apply(statements, db));
       return true;
     } catch (err) {
+      // Opened but unusable (e.g. a damaged schema fails `prepare`): close it before any set-aside.
+      opened?.close();
       this.onFault(err);
       return false;
     }
@@ -191,7 +198,8 @@ export class DatabaseWriter<S> {
 
   private onSuccess(): void {
     if (this.fault === undefined) return;
-    diag.warn(`transcriber: ${this.options.file} is writable again; pending telemetry written`);
+    // Info, not a warning: each fault gives people one warning, and recovery is no news to act on.
+    diag.info(`transcriber: ${this.options.file} is writable again; pending telemetry written`);
     this.fault = undefined;
     this.retryDelayMs = FIRST_RETRY_DELAY_MS;
   }

@@ -22,6 +22,7 @@ export function classifyStorageError(err: unknown): StorageFault {
     code === 'EPERM' ||
     code === 'EROFS' ||
     code === 'ENOTDIR' ||
+    code === 'EEXIST' || // the data dir's path is taken by a file
     code.startsWith('SQLITE_CANTOPEN') ||
     code.startsWith('SQLITE_READONLY') ||
     code.startsWith('SQLITE_PERM')

@@ -1,0 +1,117 @@
+import BetterSqlite3 from 'better-sqlite3';
+import * as path from 'node:path';
+import {
+  DATABASE_NAMES,
+  EVENT_DATABASE_SCHEMAS,
+  migrationsFor,
+  openDatabaseForWriting,
+  type Migration,
+} from '@transcriber/sqlite-exporter';
+import { lastJsonLine, runChild } from '../helpers/children';
+import { makeTempDir, removeTempDirs } from '../helpers/tempDir';
+
+afterAll(removeTempDirs);
+
+const tables = (db: BetterSqlite3.Database) =>
+  db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
+
+const TWO_STEPS: Migration[] = [
+  { version: 1, description: 'a', sql: 'CREATE TABLE a (x INTEGER);' },
+  { version: 2, description: 'b', sql: 'CREATE TABLE b (y TEXT); INSERT INTO a VALUES (2);' },
+];
+
+describe('migrations', () => {
+  it.each(DATABASE_NAMES)('%s: creates its tables and records the version', (name) => {
+    const db = openDatabaseForWriting(path.join(makeTempDir(), `${name}.db`), migrationsFor(name));
+    expect(db.pragma('user_version', { simple: true })).toBe(migrationsFor(name).length);
+    const expected =
+      name === 'performance_metrics'
+        ? ['metric_points', 'resource_snapshots', 'resources', 'spans']
+        : EVENT_DATABASE_SCHEMAS[name].tables.map((t) => t.table).sort();
+    expect(tables(db)).toEqual(expected);
+    db.close();
+  });
+
+  it('is idempotent: reopening applies nothing again and keeps the rows', () => {
+    const file = path.join(makeTempDir(), 'm.db');
+    const first = openDatabaseForWriting(file, TWO_STEPS);
+    first.prepare('INSERT INTO a VALUES (7)').run();
+    first.close();
+    for (let i = 0; i < 3; i++) openDatabaseForWriting(file, TWO_STEPS).close();
+    const db = new BetterSqlite3(file);
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.prepare('SELECT x FROM a ORDER BY rowid').pluck().all()).toEqual([2, 7]);
+    db.close();
+  });
+
+  it('upgrades an older database step by step, keeping its data', () => {
+    const file = path.join(makeTempDir(), 'm.db');
+    const v1 = openDatabaseForWriting(file, TWO_STEPS.slice(0, 1));
+    v1.prepare('INSERT INTO a VALUES (1)').run();
+    v1.close();
+    const v2 = openDatabaseForWriting(file, TWO_STEPS);
+    expect(v2.pragma('user_version', { simple: true })).toBe(2);
+    expect(tables(v2)).toEqual(['a', 'b']);
+    expect(v2.prepare('SELECT x FROM a ORDER BY rowid').pluck().all()).toEqual([1, 2]);
+    v2.close();
+  });
+
+  it('rolls a failing step back completely', () => {
+    const file = path.join(makeTempDir(), 'm.db');
+    const broken: Migration[] = [
+      TWO_STEPS[0],
+      { version: 2, description: 'broken', sql: 'CREATE TABLE b (y); INSERT INTO nowhere VALUES (1);' },
+    ];
+    expect(() => openDatabaseForWriting(file, broken)).toThrow(/no such table: nowhere/);
+    const db = new BetterSqlite3(file);
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(tables(db)).toEqual(['a']);
+    db.close();
+  });
+
+  it('refuses a migration list with gaps and a database newer than the software', () => {
+    const dir = makeTempDir();
+    expect(() => openDatabaseForWriting(path.join(dir, 'gap.db'), [TWO_STEPS[1]])).toThrow(/out of order/);
+    const file = path.join(dir, 'newer.db');
+    openDatabaseForWriting(file, TWO_STEPS).close();
+    expect(() => openDatabaseForWriting(file, TWO_STEPS.slice(0, 1))).toThrow(
+      /schema version 2 is newer than this software \(1\)/,
+    );
+  });
+
+  describe('two processes opening a new database at the same moment', () => {
+    // Both children sleep until the same instant, then open (create, switch to WAL, migrate).
+    const startBoth = (file: string, kind: string) => {
+      const at = String(Date.now() + 2_500);
+      return Promise.all([runChild('migrate.ts', [file, at, kind]), runChild('migrate.ts', [file, at, kind])]);
+    };
+
+    it('apply each step exactly once (slow steps, so they overlap)', async () => {
+      const file = path.join(makeTempDir(), 'slow.db');
+      const results = await startBoth(file, 'slow');
+      const reports = results.map((result) => {
+        expect(result).toMatchObject({ code: 0, stderr: '' });
+        return lastJsonLine<{ startedAt: number; finishedAt: number }>(result);
+      });
+      for (const report of reports) {
+        // 300,000 rows from step 1 and one from step 2: neither step ran twice.
+        expect(report).toMatchObject({ version: 2, journalMode: 'wal', rows: 300_001 });
+      }
+      // They really raced: both started together, and the first step takes far longer than that gap.
+      expect(Math.abs(reports[0].startedAt - reports[1].startedAt)).toBeLessThan(50);
+      expect(Math.min(reports[0].finishedAt, reports[1].finishedAt) - reports[0].startedAt).toBeGreaterThan(50);
+    });
+
+    it('both end on the current schema of performance_metrics.db', async () => {
+      const file = path.join(makeTempDir(), 'performance_metrics.db');
+      const results = await startBoth(file, 'real');
+      for (const result of results) {
+        expect(result).toMatchObject({ code: 0, stderr: '' });
+        expect(lastJsonLine(result)).toMatchObject({ version: migrationsFor('performance_metrics').length });
+      }
+      const db = new BetterSqlite3(file, { readonly: true });
+      expect(tables(db)).toEqual(['metric_points', 'resource_snapshots', 'resources', 'spans']);
+      db.close();
+    });
+  });
+});

@@ -1,0 +1,29 @@
+import BetterSqlite3, { type Database } from 'better-sqlite3';
+import * as fs from 'node:fs';
+import { databasePath, type DatabaseName } from '@transcriber/sqlite-exporter';
+
+/** Opens a database of a data dir read-only, runs `fn`, closes it. */
+export function withDatabase<T>(dataDir: string, name: DatabaseName, fn: (db: Database) => T): T {
+  const db = new BetterSqlite3(databasePath(dataDir, name), { readonly: true, fileMustExist: true });
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** Rows of a query on one database of a data dir. */
+export function queryRows<T = Record<string, unknown>>(
+  dataDir: string,
+  name: DatabaseName,
+  sql: string,
+  ...params: unknown[]
+): T[] {
+  return withDatabase(dataDir, name, (db) => db.prepare(sql).all(...params) as T[]);
+}
+
+/** `SELECT count(*)` of a table, 0 when the database does not exist yet. */
+export function countRows(dataDir: string, name: DatabaseName, table: string): number {
+  if (!fs.existsSync(databasePath(dataDir, name))) return 0;
+  return withDatabase(dataDir, name, (db) => db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number);
+}
