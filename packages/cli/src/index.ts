@@ -1,1 +1,12 @@
-export {};
+export { main, COMMANDS } from './cli';
+export { UsageError, ExitError, EXIT_OK, EXIT_FAILURE, EXIT_USAGE } from './errors';
+export { defineCommand } from './program/commandSpec';
+export type {
+  CommandContext,
+  CommandEntry,
+  CommandModule,
+  OptionSpec,
+  ArgumentSpec,
+  OptionTable,
+  Style,
+} from './program/commandSpec';

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import { databasePath, type DatabaseName } from '../database/databaseFiles';
 import { openDatabaseForReading } from '../database/openDatabase';
 import { migrationsFor } from '../schema/schemas';
-import { classifyStorageError } from '../write/storageFault';
+import { asQueryError } from './asQueryError';
 import { QueryError } from './queryError';
 
 /**
@@ -12,6 +12,22 @@ import { QueryError } from './queryError';
  */
 export function openForQuery(dataDir: string, name: DatabaseName): Database {
   const file = databasePath(dataDir, name);
+  checkExists(dataDir, file);
+  try {
+    const db = openDatabaseForReading(file, migrationsFor(name));
+    // Reading the schema touches the file header: a non-SQLite file fails here, not later.
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    return db;
+  } catch (err) {
+    const error = asQueryError(err, file);
+    throw error instanceof QueryError
+      ? error
+      : new QueryError('other', file, `cannot read ${file}: ${String(err)}`, { cause: err });
+  }
+}
+
+/** Throws the QueryError for a missing data directory or database file. */
+export function checkExists(dataDir: string, file: string): void {
   if (!fs.existsSync(dataDir) || !fs.statSync(dataDir).isDirectory()) {
     throw new QueryError('missing-data-dir', file, `data directory ${dataDir} does not exist`);
   }
@@ -21,20 +37,5 @@ export function openForQuery(dataDir: string, name: DatabaseName): Database {
       file,
       `${file} does not exist: nothing has been recorded in ${dataDir} yet`,
     );
-  }
-  try {
-    const db = openDatabaseForReading(file, migrationsFor(name));
-    // Reading the schema touches the file header: a non-SQLite file fails here, not later.
-    db.prepare('SELECT count(*) FROM sqlite_master').get();
-    return db;
-  } catch (err) {
-    const fault = classifyStorageError(err);
-    const reason = err instanceof Error ? err.message : String(err);
-    if (fault === 'corrupt')
-      throw new QueryError('not-sqlite', file, `${file} is not a valid SQLite database (${reason})`, { cause: err });
-    if (fault === 'locked')
-      throw new QueryError('locked', file, `${file} is locked by another process (${reason})`, { cause: err });
-    if (/schema version/.test(reason)) throw new QueryError('schema', file, reason, { cause: err });
-    throw new QueryError('other', file, `cannot read ${file}: ${reason}`, { cause: err });
   }
 }

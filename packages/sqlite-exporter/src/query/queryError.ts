@@ -1,5 +1,6 @@
 /** Why a database could not be queried; the CLI maps each reason to its one-line message. */
-export type QueryErrorReason = 'missing-data-dir' | 'missing-database' | 'not-sqlite' | 'locked' | 'schema' | 'other';
+export type QueryErrorReason =
+  'missing-data-dir' | 'missing-database' | 'not-sqlite' | 'corrupt' | 'locked' | 'schema' | 'other';
 
 export class QueryError extends Error {
   readonly reason: QueryErrorReason;

@@ -1,18 +1,22 @@
 import type { Database } from 'better-sqlite3';
 import type { ResourceSnapshot, TimeWindow } from './types';
 
+/** The columns of a ResourceSnapshot, read from `resource_snapshots s`. */
+export const RESOURCE_SNAPSHOT_COLUMNS = `s.time_us AS timeUs, s.pid AS pid, s.cpu_utilization AS cpuUtilization,
+  s.rss_bytes AS rssBytes, s.heap_used_bytes AS heapUsedBytes, s.heap_total_bytes AS heapTotalBytes,
+  s.external_bytes AS externalBytes, s.event_loop_delay_p50_ms AS eventLoopDelayP50Ms,
+  s.event_loop_delay_p99_ms AS eventLoopDelayP99Ms, s.event_loop_delay_max_ms AS eventLoopDelayMaxMs,
+  s.system_cpu_utilization AS systemCpuUtilization, s.system_memory_used_bytes AS systemMemoryUsedBytes,
+  s.system_memory_total_bytes AS systemMemoryTotalBytes`;
+
 /** Resource samples in the window, oldest first. */
 export function resourceHistory(db: Database, window: TimeWindow & { pid?: number }): ResourceSnapshot[] {
   return db
     .prepare(
-      `SELECT time_us AS timeUs, pid, cpu_utilization AS cpuUtilization, rss_bytes AS rssBytes,
-              heap_used_bytes AS heapUsedBytes, heap_total_bytes AS heapTotalBytes, external_bytes AS externalBytes,
-              event_loop_delay_p50_ms AS eventLoopDelayP50Ms, event_loop_delay_p99_ms AS eventLoopDelayP99Ms,
-              event_loop_delay_max_ms AS eventLoopDelayMaxMs, system_cpu_utilization AS systemCpuUtilization,
-              system_memory_used_bytes AS systemMemoryUsedBytes, system_memory_total_bytes AS systemMemoryTotalBytes
-         FROM resource_snapshots
-        WHERE time_us >= @since AND time_us < @until AND (@pid IS NULL OR pid = @pid)
-        ORDER BY time_us`,
+      `SELECT ${RESOURCE_SNAPSHOT_COLUMNS}
+         FROM resource_snapshots s
+        WHERE s.time_us >= @since AND s.time_us < @until AND (@pid IS NULL OR s.pid = @pid)
+        ORDER BY s.time_us`,
     )
     .all({
       since: window.sinceUs,

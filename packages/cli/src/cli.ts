@@ -1,0 +1,156 @@
+import { DATABASE_NAME_LIST } from './commands/databaseNames';
+import { exitFor } from './program/exitFor';
+import { buildProgram } from './program/buildProgram';
+import { defineCommand, type CommandEntry } from './program/commandSpec';
+import {
+  componentOption,
+  exportOption,
+  formatOption,
+  intervalOption,
+  limitOption,
+  liveOption,
+  minutesOption,
+  nonNegativeNumber,
+  oneOf,
+  positiveInteger,
+  positiveNumber,
+} from './options';
+
+/*
+ * THE COMMAND TABLE. Adding a command is adding one entry here:
+ *
+ *   defineCommand({
+ *     name: 'benchmark',                      // or 'parent child', e.g. 'db info'
+ *     summary: 'one line for --help',
+ *     options: {                              // one key per field of the command's options type;
+ *       component: componentOption('…'),      // the type check fails if one is missing
+ *       iterations: { flags: '--iterations <n>', description: '…', default: 100, parse: positiveInteger },
+ *       outputFile: { ...exportOption, flags: '--output <file>' },
+ *     },
+ *     examples: ['transcriber benchmark --component stt --iterations 50'],
+ *     load: () => import('./commands/benchmark').then((m) => m.benchmarkCommand),
+ *   }),
+ *
+ * and writing src/commands/<name>.ts exporting a CommandModule: `run(options & { dataDir, cwd, json,
+ * debug })` returns data (no printing, no exiting: throw UsageError / ExitError(code) / QueryError),
+ * `print(data, style)` returns the text view (put it in src/printers/), optional `rows(data)` gives
+ * flat rows for CSV. Option keys the program acts on for any command: `live` + `interval` (re-run
+ * and redraw until Ctrl-C), `outputFile` + `format` (write the data as JSON or CSV). --json,
+ * --data-dir and --debug are global. Modules are imported only when their command runs.
+ */
+export const COMMANDS: readonly CommandEntry[] = [
+  defineCommand({
+    name: 'performance',
+    summary: 'per-component latency, errors and resources over the last minutes',
+    options: {
+      component: componentOption('only this component; "memory" shows memory history and trend', ['memory']),
+      minutes: minutesOption(10),
+      live: liveOption,
+      interval: intervalOption(2),
+      outputFile: exportOption,
+      format: formatOption,
+    },
+    examples: [
+      'transcriber performance',
+      'transcriber performance --live',
+      'transcriber performance --component stt --minutes 30',
+      'transcriber performance --component memory',
+      'transcriber performance --minutes 60 --export metrics.csv',
+    ],
+    load: () => import('./commands/performance').then((m) => m.performanceCommand),
+  }),
+  defineCommand({
+    name: 'traces',
+    summary: 'recent (or slowest) operations; `traces show <traceId>` draws one trace',
+    options: {
+      component: componentOption('only operations of this component'),
+      minutes: minutesOption(60),
+      limit: limitOption(20),
+      minDurationMs: {
+        flags: '--min-duration <ms>',
+        description: 'only operations at least this long',
+        parse: nonNegativeNumber,
+      },
+      errors: { flags: '--errors', description: 'only failed operations' },
+      slowest: { flags: '--slowest', description: 'longest first instead of newest first' },
+      outputFile: exportOption,
+      format: formatOption,
+    },
+    examples: [
+      'transcriber traces --limit 20',
+      'transcriber traces --slowest --component llm --minutes 120',
+      'transcriber traces --errors --json',
+      'transcriber traces --min-duration 500',
+    ],
+    load: () => import('./commands/traces').then((m) => m.tracesCommand),
+  }),
+  defineCommand({
+    name: 'traces show',
+    summary: 'one trace as a waterfall: span tree, components, offsets, durations, errors',
+    options: {
+      traceId: { argument: '<traceId>', description: 'the 32-hex-digit trace id (see `transcriber traces`)' },
+      outputFile: exportOption,
+      format: formatOption,
+    },
+    examples: ['transcriber traces show 4bf92f3577b34da6a3ce929d0e0e4736'],
+    load: () => import('./commands/traceShow').then((m) => m.traceShowCommand),
+  }),
+  defineCommand({
+    name: 'db info',
+    summary: 'size, row counts and time range of each database',
+    options: {},
+    examples: ['transcriber db info', 'transcriber db info --data-dir /var/lib/agent/data --json'],
+    load: () => import('./commands/dbInfo').then((m) => m.dbInfoCommand),
+  }),
+  defineCommand({
+    name: 'db prune',
+    summary: 'delete history older than N days and/or beyond N rows per table',
+    options: {
+      olderThanDays: {
+        flags: '--older-than <days>',
+        description: 'delete rows older than this many days',
+        parse: positiveNumber,
+      },
+      maxRows: {
+        flags: '--max-rows <n>',
+        description: 'keep at most this many (newest) rows per table',
+        parse: positiveInteger,
+      },
+      database: {
+        flags: '--database <name>',
+        description: `only this database (${DATABASE_NAME_LIST.join(', ')})`,
+        parse: oneOf(DATABASE_NAME_LIST),
+      },
+    },
+    examples: [
+      'transcriber db prune --older-than 7',
+      'transcriber db prune --max-rows 100000 --database performance_metrics',
+    ],
+    load: () => import('./commands/dbPrune').then((m) => m.dbPruneCommand),
+  }),
+  defineCommand({
+    name: 'db vacuum',
+    summary: 'give the space of deleted rows back to the file system',
+    options: {
+      database: {
+        flags: '--database <name>',
+        description: `only this database (${DATABASE_NAME_LIST.join(', ')})`,
+        parse: oneOf(DATABASE_NAME_LIST),
+      },
+    },
+    examples: ['transcriber db vacuum', 'transcriber db prune --older-than 7 && transcriber db vacuum'],
+    load: () => import('./commands/dbVacuum').then((m) => m.dbVacuumCommand),
+  }),
+];
+
+/** Runs the CLI; resolves to the exit code. Every error is turned into one line here, by exitFor. */
+export async function main(argv: readonly string[] = process.argv): Promise<number> {
+  try {
+    await buildProgram(COMMANDS).parseAsync([...argv]);
+    return 0;
+  } catch (err) {
+    const plan = exitFor(err, argv.includes('--debug'));
+    if (plan.message !== undefined) process.stderr.write(plan.message + '\n');
+    return plan.code;
+  }
+}

@@ -1,0 +1,15 @@
+import { DATABASE_NAMES, databaseStats, type DatabaseStats } from '@transcriber/sqlite-exporter/dist/read';
+import type { CommandContext, CommandModule } from '../program/commandSpec';
+import { dbInfoRows, printDbInfo } from '../printers/dbPrinter';
+
+export interface DbInfo {
+  dataDir: string;
+  databases: DatabaseStats[];
+}
+
+/** Size, schema version, and row count and time range per table, of each database of the data dir. */
+export function dbInfo(options: CommandContext): DbInfo {
+  return { dataDir: options.dataDir, databases: DATABASE_NAMES.map((name) => databaseStats(options.dataDir, name)) };
+}
+
+export const dbInfoCommand: CommandModule<object, DbInfo> = { run: dbInfo, print: printDbInfo, rows: dbInfoRows };

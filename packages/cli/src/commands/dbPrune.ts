@@ -1,0 +1,41 @@
+import { pruneDatabaseFile, type MaintenanceResult, type PruneResult } from '@transcriber/sqlite-exporter/dist/read';
+import { UsageError } from '../errors';
+import type { CommandContext, CommandModule } from '../program/commandSpec';
+import { printPrune, pruneRows } from '../printers/dbPrinter';
+import { selectedDatabases } from './databaseSelection';
+import type { DatabaseNameOption } from './databaseNames';
+
+export interface DbPruneOptions {
+  olderThanDays?: number;
+  maxRows?: number;
+  database?: DatabaseNameOption;
+}
+
+export interface DbPruneResult {
+  dataDir: string;
+  policy: { maxAgeDays?: number; maxRowsPerTable?: number };
+  databases: (MaintenanceResult & { tables: PruneResult[] })[];
+}
+
+/** Deletes rows past the given age and/or row limit, per table, in every (or the named) database. */
+export function dbPrune(options: DbPruneOptions & CommandContext): DbPruneResult {
+  if (options.olderThanDays === undefined && options.maxRows === undefined) {
+    throw new UsageError('db prune needs --older-than <days> and/or --max-rows <n>');
+  }
+  const policy: DbPruneResult['policy'] = {};
+  if (options.olderThanDays !== undefined) policy.maxAgeDays = options.olderThanDays;
+  if (options.maxRows !== undefined) policy.maxRowsPerTable = options.maxRows;
+  return {
+    dataDir: options.dataDir,
+    policy,
+    databases: selectedDatabases(options.dataDir, options.database).map((name) =>
+      pruneDatabaseFile(options.dataDir, name, policy),
+    ),
+  };
+}
+
+export const dbPruneCommand: CommandModule<DbPruneOptions, DbPruneResult> = {
+  run: dbPrune,
+  print: printPrune,
+  rows: pruneRows,
+};

@@ -1,0 +1,90 @@
+import {
+  memoryHistory,
+  resourceSummary,
+  summarizeComponents,
+  withQueryDatabase,
+  type ComponentSummary,
+  type ProcessMemory,
+  type ProcessResources,
+} from '@transcriber/sqlite-exporter/dist/read';
+import type { CommandContext, CommandModule } from '../program/commandSpec';
+import { performanceRows, printPerformance } from '../printers/performancePrinter';
+import { lastMinutes, type Window } from './window';
+
+export interface PerformanceOptions {
+  /** A component type, or `memory` for the memory view. */
+  component?: string;
+  minutes: number;
+  live?: boolean;
+  interval: number;
+  outputFile?: string;
+  format?: 'json' | 'csv';
+}
+
+/** Whether a process's memory grew, shrank or held over the window (see memoryTrendOf). */
+export type MemoryTrend = 'growing' | 'shrinking' | 'stable' | 'unknown';
+
+export interface ProcessMemoryReport extends ProcessMemory {
+  rssTrend: MemoryTrend;
+  heapUsedTrend: MemoryTrend;
+}
+
+export interface PerformanceReport {
+  window: Window;
+  component: string | null;
+  /** Per-component latency and errors (empty for `--component memory`). */
+  components: ComponentSummary[];
+  /** Per process: latest and peak resources. */
+  resources: ProcessResources[];
+  /** Only for `--component memory`: history and growth per process. */
+  memory?: ProcessMemoryReport[];
+}
+
+/** Latency and errors per component, and resources per process, over the last `minutes`. */
+export function performance(options: PerformanceOptions & CommandContext): PerformanceReport {
+  const window = lastMinutes(options.minutes);
+  const memoryView = options.component === 'memory';
+  return withQueryDatabase(options.dataDir, 'performance_metrics', (db) => {
+    const report: PerformanceReport = {
+      window,
+      component: options.component ?? null,
+      components: memoryView ? [] : summarizeComponents(db, { ...window, component: options.component }),
+      resources: resourceSummary(db, window),
+    };
+    if (memoryView) {
+      report.memory = memoryHistory(db, window).map((p) => ({
+        ...p,
+        rssTrend: memoryTrendOf(p.rssGrowthBytesPerMinute, p.maxRssBytes, p, window.minutes),
+        heapUsedTrend: memoryTrendOf(p.heapUsedGrowthBytesPerMinute, p.maxHeapUsedBytes, p, window.minutes),
+      }));
+    }
+    return report;
+  });
+}
+
+/** Below this change over the sampled span, memory counts as stable (GC and allocator noise). */
+const STABLE_BYTES = 1024 * 1024;
+const STABLE_SHARE = 0.02;
+
+/**
+ * Growing/shrinking when the fitted change over the time the process was sampled exceeds both
+ * 1 MiB and 2% of its peak; stable otherwise; unknown with fewer than 3 samples.
+ */
+export function memoryTrendOf(
+  slopePerMinute: number | null,
+  peakBytes: number | null,
+  span: { samples: number; firstUs: number; lastUs: number },
+  windowMinutes: number,
+): MemoryTrend {
+  const minutes = Math.min(windowMinutes, (span.lastUs - span.firstUs) / 60_000_000);
+  if (slopePerMinute === null || peakBytes === null || span.samples < 3 || minutes <= 0) return 'unknown';
+  const change = slopePerMinute * minutes;
+  if (Math.abs(change) < Math.max(STABLE_BYTES, STABLE_SHARE * peakBytes)) return 'stable';
+  return change > 0 ? 'growing' : 'shrinking';
+}
+
+export const performanceCommand: CommandModule<PerformanceOptions, PerformanceReport> = {
+  run: performance,
+  print: printPerformance,
+  rows: performanceRows,
+};

@@ -1,0 +1,45 @@
+import { recentOperations, withQueryDatabase, type OperationRecord } from '@transcriber/sqlite-exporter/dist/read';
+import type { CommandContext, CommandModule } from '../program/commandSpec';
+import { printTraces, tracesRows } from '../printers/tracesPrinter';
+import { lastMinutes, type Window } from './window';
+
+export interface TracesOptions {
+  component?: string;
+  minutes: number;
+  limit: number;
+  minDurationMs?: number;
+  errors?: boolean;
+  slowest?: boolean;
+  outputFile?: string;
+  format?: 'json' | 'csv';
+}
+
+export interface TracesResult {
+  window: Window;
+  order: 'recent' | 'slowest';
+  operations: OperationRecord[];
+}
+
+/** Recorded operations of the window, newest (or longest) first, filtered as asked. */
+export function traces(options: TracesOptions & CommandContext): TracesResult {
+  const window = lastMinutes(options.minutes);
+  const order = options.slowest === true ? 'slowest' : 'recent';
+  const operations = withQueryDatabase(options.dataDir, 'performance_metrics', (db) =>
+    recentOperations(db, {
+      sinceUs: window.sinceUs,
+      untilUs: window.untilUs,
+      component: options.component,
+      minDurationMs: options.minDurationMs,
+      errorsOnly: options.errors === true,
+      order,
+      limit: options.limit,
+    }),
+  );
+  return { window, order, operations };
+}
+
+export const tracesCommand: CommandModule<TracesOptions, TracesResult> = {
+  run: traces,
+  print: printTraces,
+  rows: tracesRows,
+};

@@ -1,0 +1,104 @@
+import type { OptionSpec } from './program/commandSpec';
+import { UsageError } from './errors';
+
+/**
+ * Option definitions shared by several commands, and the parsers behind them. A command with an
+ * option of its own writes its OptionSpec inline in cli.ts, reusing these parsers.
+ */
+
+export function positiveNumber(raw: string, flag: string): number {
+  const value = toNumber(raw, flag, 'a positive number');
+  if (value <= 0) throw new UsageError(`${flag} expects a positive number, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+export function positiveInteger(raw: string, flag: string): number {
+  const value = toNumber(raw, flag, 'a whole number of at least 1');
+  if (!Number.isInteger(value) || value < 1) {
+    throw new UsageError(`${flag} expects a whole number of at least 1, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+export function nonNegativeNumber(raw: string, flag: string): number {
+  const value = toNumber(raw, flag, 'a number of at least 0');
+  if (value < 0) throw new UsageError(`${flag} expects a number of at least 0, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+function toNumber(raw: string, flag: string, expected: string): number {
+  const value = raw.trim() === '' ? NaN : Number(raw);
+  if (!Number.isFinite(value)) throw new UsageError(`${flag} expects ${expected}, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+/** One of a fixed list of words; the error lists them. */
+export function oneOf<T extends string>(allowed: readonly T[]): (raw: string, flag: string) => T {
+  return (raw, flag) => {
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    throw new UsageError(`unknown ${flag} value ${JSON.stringify(raw)}; valid values: ${allowed.join(', ')}`);
+  };
+}
+
+/** `--component C`: a ComponentType value (plus `extra` words a command accepts, e.g. `memory`). */
+export function componentOption(description: string, extra: readonly string[] = []): OptionSpec<string> {
+  return {
+    flags: '--component <name>',
+    description,
+    parse: (raw) => raw,
+    validate: async (value: string) => {
+      // Loaded only when --component is given: keeps start-up free of the OTel API.
+      const { COMPONENT_TYPES } = await import('@transcriber/instrumentation');
+      const valid = [...COMPONENT_TYPES, ...extra];
+      if (!valid.includes(value)) {
+        throw new UsageError(`unknown component ${JSON.stringify(value)}; valid components: ${valid.join(', ')}`);
+      }
+    },
+  };
+}
+
+export function minutesOption(defaultMinutes: number): OptionSpec<number> {
+  return {
+    flags: '--minutes <n>',
+    description: `how far back to look, in minutes (default ${defaultMinutes})`,
+    default: defaultMinutes,
+    parse: positiveNumber,
+  };
+}
+
+export function limitOption(defaultLimit: number): OptionSpec<number> {
+  return {
+    flags: '--limit <n>',
+    description: `at most this many rows (default ${defaultLimit})`,
+    default: defaultLimit,
+    parse: positiveInteger,
+  };
+}
+
+/** `--export FILE` (key `outputFile`): the program writes the returned data there. */
+export const exportOption: OptionSpec<string> = {
+  flags: '--export <file>',
+  description: 'also write the data shown to FILE (.json or .csv, or see --format)',
+};
+
+/** `--format csv|json` (key `format`): the export format when the file name does not tell. */
+export const formatOption: OptionSpec<'csv' | 'json'> = {
+  flags: '--format <format>',
+  description: 'export format: json or csv (default: from the file extension, else json)',
+  parse: oneOf(['json', 'csv'] as const),
+};
+
+/** `--live` (key `live`): the program re-runs the command every `interval` seconds on one screen. */
+export const liveOption: OptionSpec<boolean> = {
+  flags: '--live',
+  description: 'redraw every --interval seconds until Ctrl-C',
+};
+
+export function intervalOption(defaultSeconds: number): OptionSpec<number> {
+  return {
+    flags: '--interval <seconds>',
+    description: `seconds between --live redraws (default ${defaultSeconds})`,
+    default: defaultSeconds,
+    parse: positiveNumber,
+  };
+}

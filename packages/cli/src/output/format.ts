@@ -1,0 +1,38 @@
+/** How numbers are shown to people; JSON output keeps the raw values. */
+
+export function ms(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '-';
+  if (value >= 100) return value.toFixed(0);
+  if (value >= 10) return value.toFixed(1);
+  return value.toFixed(2);
+}
+
+export function percent(share: number | null | undefined): string {
+  if (share === null || share === undefined || !Number.isFinite(share)) return '-';
+  return `${(share * 100).toFixed(share > 0 && share < 0.001 ? 2 : 1)}%`;
+}
+
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+
+export function bytes(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '-';
+  const sign = value < 0 ? '-' : '';
+  let n = Math.abs(value);
+  let unit = 0;
+  while (n >= 1024 && unit < UNITS.length - 1) {
+    n /= 1024;
+    unit += 1;
+  }
+  return `${sign}${unit === 0 ? n.toFixed(0) : n.toFixed(1)} ${UNITS[unit]}`;
+}
+
+export function count(value: number): string {
+  return value.toLocaleString('en-US');
+}
+
+/** Local wall-clock time of a microsecond timestamp, to the millisecond. */
+export function clock(timeUs: number): string {
+  const d = new Date(Math.floor(timeUs / 1000));
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+}

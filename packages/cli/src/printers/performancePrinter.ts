@@ -1,0 +1,161 @@
+import type { PerformanceReport, ProcessMemoryReport, MemoryTrend } from '../commands/performance';
+import { bytes, clock, count, ms, percent } from '../output/format';
+import { formatTable } from '../output/table';
+import type { Style } from '../program/commandSpec';
+
+export function printPerformance(report: PerformanceReport, style: Style): string {
+  const until = clock(report.window.untilUs).slice(11, 19);
+  const scope = report.component === null ? '' : ` · ${report.component}`;
+  const blocks = [style.bold(`Performance, last ${report.window.minutes} min until ${until}${scope}`)];
+  if (report.memory !== undefined) blocks.push(memorySection(report.memory, style));
+  else blocks.push(componentSection(report, style));
+  blocks.push(resourceSection(report, style));
+  return blocks.join('\n\n');
+}
+
+function componentSection(report: PerformanceReport, style: Style): string {
+  if (report.components.length === 0) return style.dim('no operations recorded in this window');
+  return formatTable(
+    [
+      { header: 'component', value: (c) => c.component },
+      { header: 'count', align: 'right', value: (c) => count(c.count) },
+      { header: 'errors', align: 'right', value: (c) => (c.errors > 0 ? style.red(count(c.errors)) : '0') },
+      {
+        header: 'error rate',
+        align: 'right',
+        value: (c) => (c.errors > 0 ? style.red(percent(c.errorRate)) : percent(0)),
+      },
+      { header: 'avg ms', align: 'right', value: (c) => ms(c.avgMs) },
+      { header: 'p50 ms', align: 'right', value: (c) => ms(c.p50Ms) },
+      { header: 'p95 ms', align: 'right', value: (c) => ms(c.p95Ms) },
+      { header: 'p99 ms', align: 'right', value: (c) => ms(c.p99Ms) },
+      { header: 'min ms', align: 'right', value: (c) => ms(c.minMs) },
+      { header: 'max ms', align: 'right', value: (c) => ms(c.maxMs) },
+    ],
+    report.components,
+    style,
+  );
+}
+
+function resourceSection(report: PerformanceReport, style: Style): string {
+  const heading = style.bold('Resources');
+  if (report.resources.length === 0) return `${heading}\n${style.dim('no resource samples in this window')}`;
+  const table = formatTable(
+    [
+      { header: 'pid', align: 'right', value: (p) => (p.pid === null ? '-' : String(p.pid)) },
+      { header: 'service', value: (p) => p.serviceName ?? '-' },
+      { header: 'cpu', align: 'right', value: (p) => percent(p.latest.cpuUtilization) },
+      { header: 'cpu max', align: 'right', value: (p) => percent(p.maxCpuUtilization) },
+      { header: 'rss', align: 'right', value: (p) => bytes(p.latest.rssBytes) },
+      { header: 'rss max', align: 'right', value: (p) => bytes(p.maxRssBytes) },
+      {
+        header: 'heap used/total',
+        align: 'right',
+        value: (p) => `${bytes(p.latest.heapUsedBytes)} / ${bytes(p.latest.heapTotalBytes)}`,
+      },
+      { header: 'loop p99 ms', align: 'right', value: (p) => ms(p.latest.eventLoopDelayP99Ms) },
+      { header: 'samples', align: 'right', value: (p) => count(p.samples) },
+      { header: 'last sample', value: (p) => clock(p.lastUs).slice(11) },
+    ],
+    report.resources,
+    style,
+  );
+  const newest = report.resources.reduce((a, b) => (b.lastUs > a.lastUs ? b : a)).latest;
+  const system = `machine: cpu ${percent(newest.systemCpuUtilization)}, memory ${bytes(newest.systemMemoryUsedBytes)} of ${bytes(newest.systemMemoryTotalBytes)}`;
+  return `${heading}\n${table}\n${style.dim(system)}`;
+}
+
+function memorySection(processes: ProcessMemoryReport[], style: Style): string {
+  if (processes.length === 0) return style.dim('no memory samples in this window');
+  return processes
+    .map((p) => {
+      const who = `${style.bold(`pid ${p.pid ?? '-'}`)}${p.serviceName === null ? '' : ` (${p.serviceName})`}`;
+      const lines = [
+        who,
+        `  RSS        ${bytes(p.firstRssBytes)} → ${bytes(p.lastRssBytes)}, peak ${bytes(p.maxRssBytes)}, ${rate(p.rssGrowthBytesPerMinute)}  ${trend(p.rssTrend, style)}`,
+        `  heap used  ${bytes(p.firstHeapUsedBytes)} → ${bytes(p.lastHeapUsedBytes)}, peak ${bytes(p.maxHeapUsedBytes)}, ${rate(p.heapUsedGrowthBytesPerMinute)}  ${trend(p.heapUsedTrend, style)}`,
+        '',
+        formatTable(
+          [
+            { header: 'time', value: (h) => clock(h.timeUs).slice(11, 19) },
+            { header: 'rss', align: 'right', value: (h) => bytes(h.rssBytes) },
+            { header: 'heap used', align: 'right', value: (h) => bytes(h.heapUsedBytes) },
+            { header: 'heap total', align: 'right', value: (h) => bytes(h.heapTotalBytes) },
+            { header: 'external', align: 'right', value: (h) => bytes(h.externalBytes) },
+            { header: 'samples', align: 'right', value: (h) => count(h.samples) },
+          ],
+          p.history,
+          style,
+        )
+          .split('\n')
+          .map((l) => `  ${l}`)
+          .join('\n'),
+      ];
+      return lines.join('\n');
+    })
+    .join('\n\n');
+}
+
+function rate(bytesPerMinute: number | null): string {
+  if (bytesPerMinute === null) return 'growth unknown';
+  return `${bytesPerMinute >= 0 ? '+' : ''}${bytes(bytesPerMinute)}/min`;
+}
+
+function trend(value: MemoryTrend, style: Style): string {
+  if (value === 'growing') return style.yellow('growing');
+  if (value === 'shrinking') return style.green('shrinking');
+  return style.dim(value);
+}
+
+/** CSV: one row per component, per process's resources, and per memory history point, tagged by section. */
+export function performanceRows(report: PerformanceReport) {
+  const rows: Record<string, string | number | boolean | null>[] = report.components.map((c) => ({
+    section: 'component',
+    component: c.component,
+    count: c.count,
+    errors: c.errors,
+    error_rate: c.errorRate,
+    avg_ms: c.avgMs,
+    p50_ms: c.p50Ms,
+    p95_ms: c.p95Ms,
+    p99_ms: c.p99Ms,
+    min_ms: c.minMs,
+    max_ms: c.maxMs,
+  }));
+  for (const p of report.resources) {
+    rows.push({
+      section: 'resources',
+      pid: p.pid,
+      service: p.serviceName,
+      time_us: p.lastUs,
+      cpu_utilization: p.latest.cpuUtilization,
+      max_cpu_utilization: p.maxCpuUtilization,
+      rss_bytes: p.latest.rssBytes,
+      max_rss_bytes: p.maxRssBytes,
+      heap_used_bytes: p.latest.heapUsedBytes,
+      heap_total_bytes: p.latest.heapTotalBytes,
+      event_loop_delay_p99_ms: p.latest.eventLoopDelayP99Ms,
+      samples: p.samples,
+    });
+  }
+  for (const p of report.memory ?? []) {
+    for (const h of p.history) {
+      rows.push({
+        section: 'memory',
+        pid: p.pid,
+        service: p.serviceName,
+        time_us: h.timeUs,
+        rss_bytes: h.rssBytes,
+        heap_used_bytes: h.heapUsedBytes,
+        heap_total_bytes: h.heapTotalBytes,
+        external_bytes: h.externalBytes,
+        samples: h.samples,
+        rss_growth_bytes_per_minute: p.rssGrowthBytesPerMinute,
+        heap_used_growth_bytes_per_minute: p.heapUsedGrowthBytesPerMinute,
+        rss_trend: p.rssTrend,
+        heap_used_trend: p.heapUsedTrend,
+      });
+    }
+  }
+  return rows;
+}

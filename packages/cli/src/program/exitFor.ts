@@ -1,0 +1,33 @@
+import { ExitError, UsageError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../errors';
+
+/** What the process prints (one line, or nothing) and exits with, for an error. */
+export interface ExitPlan {
+  code: number;
+  message: string | undefined;
+}
+
+/**
+ * The ONE place errors become exit codes and messages: 2 for usage (bad flags, bad config values),
+ * 1 for everything else. Unexpected errors name themselves in one line; --debug adds the stack.
+ * Errors are matched by name, not instanceof, so no module is loaded just to recognise its error.
+ */
+export function exitFor(err: unknown, debug: boolean): ExitPlan {
+  const stack = debug && err instanceof Error && err.stack !== undefined ? `\n${err.stack}` : '';
+  if (err instanceof UsageError) return { code: EXIT_USAGE, message: `error: ${err.message}${stack}` };
+  if (err instanceof ExitError) return { code: err.code, message: `error: ${err.message}${stack}` };
+  const name = (err as { name?: unknown })?.name;
+  const code = (err as { code?: unknown })?.code;
+  if (typeof code === 'string' && code.startsWith('commander.')) {
+    // Commander has printed its own one-line message (or the help/version text) already.
+    const exitCode = (err as { exitCode?: number }).exitCode ?? EXIT_USAGE;
+    return { code: exitCode === 0 ? EXIT_OK : EXIT_USAGE, message: undefined };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  if (name === 'QueryError') return { code: EXIT_FAILURE, message: `error: ${message}${stack}` };
+  if (name === 'ConfigError') return { code: EXIT_USAGE, message: `error: configuration: ${message}${stack}` };
+  if (name === 'SqliteError') {
+    return { code: EXIT_FAILURE, message: `error: database: ${message} (${String(code)})${stack}` };
+  }
+  const hint = debug ? '' : ' (run with --debug for details)';
+  return { code: EXIT_FAILURE, message: `error: unexpected ${name ?? 'error'}: ${message}${hint}${stack}` };
+}

@@ -1,0 +1,27 @@
+/**
+ * The read side on its own: queries, database statistics and maintenance, without the OTel SDK
+ * exporters that index.ts also exports. The CLI imports `@transcriber/sqlite-exporter/dist/read`
+ * so that a query starts in a few milliseconds instead of loading the SDK first.
+ */
+export { DATABASE_FILES, DATABASE_NAMES, databasePath } from './database/databaseFiles';
+export type { DatabaseName } from './database/databaseFiles';
+export { openForQuery } from './query/openForQuery';
+export { withQueryDatabase } from './query/withQueryDatabase';
+export { QueryError } from './query/queryError';
+export type { QueryErrorReason } from './query/queryError';
+export { summarizeComponents } from './query/summarizeComponents';
+export type { SummaryFilter } from './query/summarizeComponents';
+export { recentOperations } from './query/recentOperations';
+export type { OperationFilter } from './query/recentOperations';
+export { getTrace } from './query/getTrace';
+export { resourceHistory } from './query/resourceHistory';
+export { resourceSummary } from './query/resourceSummary';
+export type { ProcessResources } from './query/resourceSummary';
+export { memoryHistory } from './query/memoryHistory';
+export type { MemoryHistoryFilter, ProcessMemory, MemoryPoint } from './query/memoryHistory';
+export { databaseStats } from './query/databaseStats';
+export type { DatabaseStats, TableStats } from './query/databaseStats';
+export { pruneDatabaseFile, vacuumDatabaseFile } from './maintenance';
+export type { MaintenanceResult } from './maintenance';
+export type { RetentionPolicy, PruneResult } from './retention';
+export type { TimeWindow, ComponentSummary, OperationRecord, TraceSpan, ResourceSnapshot } from './query/types';
