@@ -45,11 +45,19 @@ export const PROFILE_ATTR = Object.freeze({
   LEAK_SUSPECTED: 'transcriber.profile.leak_suspected',
   CPU_PROFILE_PATH: 'transcriber.profile.cpuprofile_path',
   HEAP_PROFILE_PATH: 'transcriber.profile.heapprofile_path',
+  /** `operation` (one profiled operation) or `process` (a whole-process window). */
+  KIND: 'transcriber.profile.kind',
+  /** CPU time the attributed samples stand for, ms. */
+  CPU_MS: 'transcriber.profile.cpu_ms',
+  /** JSON array, whole-process profiles: CPU per component with its operations and hot spots. */
+  COMPONENTS: 'transcriber.profile.components',
 });
 
 /** Attribute keys of {@link EVENT_BENCHMARK_RESULT}. */
 export const BENCHMARK_ATTR = Object.freeze({
   NAME: 'transcriber.benchmark.name',
+  /** How the run ended: `completed`, `errored` (every iteration failed) or `timed-out`. */
+  STATE: 'transcriber.benchmark.state',
   ITERATIONS: 'transcriber.benchmark.iterations',
   TOTAL_MS: 'transcriber.benchmark.total_ms',
   AVG_MS: 'transcriber.benchmark.avg_ms',

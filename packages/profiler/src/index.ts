@@ -1,1 +1,10 @@
-export {};
+export { ProfilerManager } from './profilerManager';
+export type { ProfilerOptions } from './profilerOptions';
+export { ProfilerContext } from './profilerContext';
+export type { ProfilerContextOptions } from './profilerContext';
+export type { ProcessProfileOptions } from './processProfile';
+export type { ProfileResults, ProcessProfileResults, ComponentProfile, MemoryProfile } from './profileResults';
+export type { HotSpot, CallEdge } from './cpu/hotSpots';
+export type { AllocationHotSpot } from './memory/allocationHotSpots';
+export type { LeakVerdict, LeakSuspect } from './memory/assessLeak';
+export { AttributionSpanProcessor } from './attribution/attributionSpanProcessor';

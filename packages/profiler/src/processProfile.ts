@@ -1,0 +1,206 @@
+import { attributeSamples } from './attribution/attributeSamples';
+import { operationTimeline } from './attribution/operationTimeline';
+import type { CpuProfile } from './cpu/cpuProfile';
+import { analyzeCpuProfile } from './cpu/hotSpots';
+import { sampleTimes } from './cpu/sampleTimes';
+import { allocationHotSpots } from './memory/allocationHotSpots';
+import { assessLeak, type HeapReading } from './memory/assessLeak';
+import type { HeapCapture, HeapRecording } from './memory/heapRecording';
+import { profileFileBase } from './profileFiles';
+import type { ComponentProfile, MemoryProfile, ProcessProfileResults } from './profileResults';
+import type { ProfilerManager } from './profilerManager';
+
+export interface ProcessProfileOptions {
+  durationMs: number;
+  /** Only this component's hot spots and call graph (the breakdown still lists every component). */
+  component?: string;
+  /** Heap sampling over the window, with forced GCs to judge growth. Default false. */
+  enableMemory?: boolean;
+  /** Ends the profile early, with what was recorded. */
+  signal?: AbortSignal;
+}
+
+// Heap readings over a memory profile: forced full GCs at this many evenly spaced points (plus the
+// start), so growth that persists over the window can be told from a one-off allocation.
+const MEMORY_INTERVALS = 6;
+const COMPONENT_TOP_FUNCTIONS = 10;
+
+/**
+ * Profiles the whole process for `durationMs`: CPU samples, each attributed to the component
+ * operation running when it was taken (see OperationTimeline), and optionally the heap.
+ */
+export async function recordProcessProfile(
+  profiler: ProfilerManager,
+  options: ProcessProfileOptions,
+): Promise<ProcessProfileResults> {
+  if (!(Number.isFinite(options.durationMs) && options.durationMs > 0)) {
+    throw new RangeError(`durationMs must be a positive number, got ${String(options.durationMs)}`);
+  }
+  const timeline = operationTimeline();
+  const startedAt = new Date();
+  const fileBase = profileFileBase(
+    profiler.options.outputDir,
+    options.component === undefined ? 'process' : `process.${options.component}`,
+    startedAt,
+  );
+  let heap: HeapRecording | undefined;
+  if (options.enableMemory === true) {
+    heap = profiler.startHeapRecording();
+    if (heap === undefined) throw new Error('another memory profile is running in this process');
+  }
+  timeline.acquire();
+  const session = profiler.leaseSession();
+  let cpu: CpuProfile;
+  let heapCapture: HeapCapture | undefined;
+  const readings: HeapReading[] = [];
+  let endedEarly = false;
+  let startUs = 0;
+  let stopUs = 0;
+  let slice;
+  try {
+    session.post('Profiler.setSamplingInterval', { interval: profiler.options.samplingIntervalUs });
+    session.post('Profiler.start');
+    startUs = timeline.nowUs();
+    if (heap !== undefined) {
+      let before = heap.beforeBytes;
+      for (let i = 0; i < MEMORY_INTERVALS && !endedEarly; i++) {
+        endedEarly = await waitOrEnd(options.durationMs / MEMORY_INTERVALS, options.signal);
+        const after = heap.measure();
+        readings.push({ beforeBytes: before, afterBytes: after, retained: [] });
+        before = after;
+      }
+    } else {
+      endedEarly = await waitOrEnd(options.durationMs, options.signal);
+    }
+    stopUs = timeline.nowUs();
+    cpu = session.post<{ profile: CpuProfile }>('Profiler.stop').profile;
+    heapCapture = heap?.finish();
+    slice = timeline.slice(startUs, stopUs);
+  } catch (err) {
+    heap?.abandon();
+    throw err;
+  } finally {
+    profiler.returnSession(session);
+    if (heap !== undefined) profiler.endHeapRecording();
+    timeline.release();
+  }
+
+  // Attribute each sample to its component.
+  const times = sampleTimes(cpu);
+  const owners = attributeSamples(times.timesUs, slice);
+  const componentOf = (s: number): string | undefined => slice.operations.get(owners[s])?.component;
+  const all = analyzeCpuProfile(cpu, times, undefined, { topFunctions: 0, callGraphEdges: 0 });
+  const byComponent = new Map<string, Map<string, { sampleCount: number; cpuMs: number }>>();
+  for (let s = 0; s < owners.length; s++) {
+    const op = slice.operations.get(owners[s]);
+    if (op === undefined || isIdle(cpu, s)) continue;
+    let operations = byComponent.get(op.component);
+    if (operations === undefined) byComponent.set(op.component, (operations = new Map()));
+    const entry = operations.get(op.operation) ?? { sampleCount: 0, cpuMs: 0 };
+    entry.sampleCount++;
+    entry.cpuMs += times.durationsUs[s] / 1000;
+    operations.set(op.operation, entry);
+  }
+  let attributed = 0;
+  const components: ComponentProfile[] = [...byComponent.entries()].map(([component, operations]) => {
+    const own = analyzeCpuProfile(cpu, times, (s) => componentOf(s) === component, {
+      topFunctions: COMPONENT_TOP_FUNCTIONS,
+      callGraphEdges: 0,
+    });
+    attributed += own.sampleCount;
+    return {
+      component,
+      sampleCount: own.sampleCount,
+      cpuMs: own.cpuMs,
+      share: all.sampleCount === 0 ? 0 : own.sampleCount / all.sampleCount,
+      operations: [...operations.entries()]
+        .map(([operation, e]) => ({ operation, ...e }))
+        .sort((a, b) => b.cpuMs - a.cpuMs),
+      topFunctions: own.topFunctions,
+    };
+  });
+  components.sort((a, b) => b.cpuMs - a.cpuMs);
+  const focus = analyzeCpuProfile(
+    cpu,
+    times,
+    options.component === undefined ? undefined : (s) => componentOf(s) === options.component,
+    { topFunctions: profiler.options.topFunctions },
+  );
+
+  const results: ProcessProfileResults = {
+    pid: process.pid,
+    startedAt: startedAt.toISOString(),
+    durationMs: (stopUs - startUs) / 1000,
+    sampleCount: focus.sampleCount,
+    cpuMs: focus.cpuMs,
+    unattributedShare: all.sampleCount === 0 ? 0 : (all.sampleCount - attributed) / all.sampleCount,
+    components,
+    topFunctions: focus.topFunctions,
+    callGraph: focus.callGraph,
+    endedEarly,
+  };
+  if (options.component !== undefined) results.component = options.component;
+  if (heapCapture !== undefined) results.memory = memoryOf(heapCapture, readings, profiler);
+  if (profiler.options.writeFiles) {
+    results.cpuProfilePath = profiler.writeFile(`${fileBase}.cpuprofile`, cpu);
+    if (heapCapture !== undefined)
+      results.heapProfilePath = profiler.writeFile(`${fileBase}.heapprofile`, heapCapture.live);
+  }
+  profiler.publishProcess(results);
+  return results;
+}
+
+function memoryOf(capture: HeapCapture, readings: HeapReading[], profiler: ProfilerManager): MemoryProfile {
+  const top = profiler.options.topFunctions;
+  const retainedHotSpots = allocationHotSpots(capture.retained, top);
+  // One retained profile covers the whole window: what it allocated and still held at the end.
+  const leak = assessLeak(readings, profiler.leakOptions(), () =>
+    retainedHotSpots
+      .slice(0, 5)
+      .map((spot) => ({ function: spot.function, bytesPerRun: spot.bytes / readings.length })),
+  );
+  return {
+    heapUsedBeforeBytes: capture.beforeBytes,
+    heapUsedAfterBytes: capture.afterBytes,
+    heapGrowthBytes: capture.afterBytes - capture.beforeBytes,
+    allocationHotSpots: allocationHotSpots(capture.live, top),
+    retainedHotSpots,
+    leak,
+  };
+}
+
+function isIdle(cpu: CpuProfile, sample: number): boolean {
+  const id = cpu.samples?.[sample];
+  // Idle samples sit on a single well-known node; a linear scan would be slow, so cache its id.
+  return id !== undefined && id === idleNodeId(cpu);
+}
+
+const idleIds = new WeakMap<CpuProfile, number>();
+function idleNodeId(cpu: CpuProfile): number {
+  let id = idleIds.get(cpu);
+  if (id === undefined) {
+    id = cpu.nodes.find((n) => n.callFrame.functionName === '(idle)')?.id ?? -1;
+    idleIds.set(cpu, id);
+  }
+  return id;
+}
+
+/** Waits `ms`; resolves true if the signal fired or the process began to exit first. */
+function waitOrEnd(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve(true);
+    const finish = (early: boolean) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      process.off('beforeExit', onExit);
+      resolve(early);
+    };
+    const onAbort = () => finish(true);
+    const onExit = () => finish(true);
+    // Unref'd: profiling must not keep an app alive that is done.
+    const timer = setTimeout(() => finish(false), ms);
+    timer.unref();
+    signal?.addEventListener('abort', onAbort);
+    process.once('beforeExit', onExit);
+  });
+}
