@@ -1,0 +1,116 @@
+import { context, trace } from '@opentelemetry/api';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { timeOperation } from '@transcriber/instrumentation';
+import { AttributionSpanProcessor, ProfilerManager } from '@transcriber/profiler';
+import {
+  cacheTranscriptsForever,
+  decodeSpeechFrames,
+  nextTurn,
+  planAnswer,
+  synthesizeSpeech,
+} from '../helpers/workloads';
+import { profileRows } from '../helpers/profileRows';
+import { makeTempDir, removeTempDirs } from '../helpers/tempDir';
+
+// A voice-agent turn: STT decodes in two async chunks, the LLM plans after an await, TTS runs
+// synchronously inside the pipeline operation. Two turns run concurrently, so their operations
+// interleave on the one thread.
+function turn(): Promise<void> {
+  return timeOperation('pipeline', 'turn', async () => {
+    await timeOperation('stt', 'transcribe', async () => {
+      await nextTurn();
+      decodeSpeechFrames(6);
+      await nextTurn();
+      decodeSpeechFrames(6);
+    });
+    await timeOperation('llm', 'generate', async () => {
+      await nextTurn();
+      planAnswer(4);
+    });
+    timeOperation('tts', 'synthesize', () => synthesizeSpeech(2));
+  });
+}
+
+async function whileProfiling<T>(profile: () => Promise<T>, work: () => Promise<void>): Promise<T> {
+  let running = true;
+  const loops = [0, 1].map(async () => {
+    while (running) await work();
+  });
+  try {
+    return await profile();
+  } finally {
+    running = false;
+    await Promise.all(loops);
+  }
+}
+
+describe('whole-process profile with attribution', () => {
+  let provider: NodeTracerProvider;
+  let dataDir: string;
+  let profiler: ProfilerManager;
+
+  beforeAll(() => {
+    provider = new NodeTracerProvider({ spanProcessors: [new AttributionSpanProcessor()] });
+    provider.register();
+  });
+  afterAll(async () => {
+    await provider.shutdown();
+    trace.disable();
+    context.disable();
+    removeTempDirs();
+  });
+  beforeEach(() => {
+    dataDir = makeTempDir();
+    profiler = new ProfilerManager(dataDir);
+  });
+  afterEach(() => profiler.shutdown());
+
+  it('attributes the samples of the STT workload to stt', async () => {
+    const results = await whileProfiling(() => profiler.profileProcess({ durationMs: 1500 }), turn);
+    const byComponent = Object.fromEntries(results.components.map((c) => [c.component, c]));
+    // The work is 12 ms STT : 4 ms LLM : 2 ms TTS per turn.
+    expect(byComponent.stt.share).toBeGreaterThan(0.4);
+    expect(byComponent.stt.share).toBeGreaterThan(2 * byComponent.llm.share);
+    expect(byComponent.llm.share).toBeGreaterThan(byComponent.tts.share);
+    expect(byComponent.stt.topFunctions.map((f) => f.function)).toContain('decodeSpeechFrames');
+    for (const other of ['planAnswer', 'synthesizeSpeech']) {
+      expect(byComponent.stt.topFunctions.map((f) => f.function)).not.toContain(other);
+    }
+    expect(byComponent.llm.topFunctions.map((f) => f.function)).toContain('planAnswer');
+    expect(byComponent.tts.topFunctions.map((f) => f.function)).toContain('synthesizeSpeech');
+    expect(byComponent.stt.operations).toEqual([expect.objectContaining({ operation: 'transcribe' })]);
+    expect(results.endedEarly).toBe(false);
+  });
+
+  it('answers "where does STT spend its CPU?" with --component, and stores the result', async () => {
+    const results = await whileProfiling(() => profiler.profileProcess({ durationMs: 800, component: 'stt' }), turn);
+    expect(results.component).toBe('stt');
+    const jsFunctions = results.topFunctions.filter((f) => f.file !== '').map((f) => f.function);
+    expect(jsFunctions).toContain('decodeSpeechFrames');
+    expect(jsFunctions).not.toContain('planAnswer');
+    await profiler.flush();
+    const [row] = profileRows(dataDir);
+    expect(row).toMatchObject({ kind: 'process', component: 'stt', operation: 'process' });
+    expect(JSON.parse(row.components as string).map((c: { component: string }) => c.component)).toContain('stt');
+  });
+
+  it('judges memory growth over the window and names what keeps it', async () => {
+    const leakyTurn = async () => {
+      timeOperation('stt', 'cache', () => cacheTranscriptsForever(64));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+    const results = await whileProfiling(
+      () => profiler.profileProcess({ durationMs: 1200, enableMemory: true }),
+      leakyTurn,
+    );
+    expect(results.memory!.leak.status).toBe('suspected');
+    expect(results.memory!.leak.suspects[0].function).toMatch(/^cacheTranscriptsForever /);
+  });
+
+  it('rejects a non-positive duration and a second profile at the same time', async () => {
+    await expect(profiler.profileProcess({ durationMs: 0 })).rejects.toThrow(/durationMs must be a positive number/);
+    const first = profiler.profileProcess({ durationMs: 200 });
+    await expect(profiler.profileProcess({ durationMs: 200 })).rejects.toThrow(/already running/);
+    await first;
+  });
+});

@@ -1,0 +1,81 @@
+// Real workloads with known shapes. Kept in their own module, and large enough that V8 does not
+// inline them into their callers, so they keep their own frames in a CPU profile.
+
+/** CPU-heavy: naive prime counting, ~`n` trial divisions squared. */
+export function countPrimes(limit: number): number {
+  let count = 0;
+  for (let candidate = 2; candidate < limit; candidate++) {
+    let prime = true;
+    for (let divisor = 2; divisor * divisor <= candidate; divisor++) {
+      if (candidate % divisor === 0) {
+        prime = false;
+        break;
+      }
+    }
+    if (prime) count++;
+  }
+  return count;
+}
+
+/** Light: a short sum. */
+export function sumSmall(n: number): number {
+  let total = 0;
+  for (let i = 0; i < n; i++) total += i & 7;
+  return total;
+}
+
+/** Busy for `ms` milliseconds doing floating-point work in a frame of its own. */
+export function burnCpu(ms: number): number {
+  const until = performance.now() + ms;
+  let x = 0;
+  while (performance.now() < until) {
+    for (let i = 0; i < 200; i++) x = Math.sqrt(x + i) * 1.0001;
+  }
+  return x;
+}
+
+// Stand-ins for pipeline stages, each busy for `ms` in a hot loop of its own (not a shared helper),
+// so its samples land in its own frame: what attribution tests look for.
+
+/** STT: square roots over "frames". */
+export function decodeSpeechFrames(ms: number): number {
+  const until = performance.now() + ms;
+  let x = 0;
+  while (performance.now() < until) for (let i = 0; i < 200; i++) x = Math.sqrt(x + i);
+  return x;
+}
+
+/** LLM: logarithms over "tokens". */
+export function planAnswer(ms: number): number {
+  const until = performance.now() + ms;
+  let x = 1;
+  while (performance.now() < until) for (let i = 1; i < 200; i++) x = Math.log(x + i);
+  return x;
+}
+
+/** TTS: sines over "samples". */
+export function synthesizeSpeech(ms: number): number {
+  const until = performance.now() + ms;
+  let x = 0;
+  while (performance.now() < until) for (let i = 0; i < 200; i++) x = Math.sin(x + i);
+  return x;
+}
+
+const retainedForever: unknown[] = [];
+
+/** Leaks on purpose: every call keeps ~`kib` KiB of new objects reachable for good. */
+export function cacheTranscriptsForever(kib: number): number {
+  const batch: { id: number; text: string }[] = [];
+  for (let i = 0; i < kib * 16; i++) batch.push({ id: i, text: `transcript ${i} ${Math.random()}` });
+  retainedForever.push(batch);
+  return batch.length;
+}
+
+/** Allocates as much but keeps nothing. */
+export function buildTranscriptsAndDrop(kib: number): number {
+  const batch: { id: number; text: string }[] = [];
+  for (let i = 0; i < kib * 16; i++) batch.push({ id: i, text: `transcript ${i} ${Math.random()}` });
+  return batch.length;
+}
+
+export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
