@@ -21,6 +21,12 @@ export interface LoadConfigOptions {
   configFile?: string;
   /** Values given in code; they win over the file and lose to the environment. */
   overrides?: Partial<PerformanceConfig>;
+  /**
+   * Called with each bad value (or unreadable config file) instead of throwing: the bad value is
+   * skipped and the lower-precedence one kept. For callers that must never stop on a bad
+   * configuration, such as the preload.
+   */
+  onError?: (error: ConfigError) => void;
 }
 
 export interface LoadedConfig {
@@ -35,6 +41,15 @@ export interface LoadedConfig {
 export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
+  const attempt = (step: () => void): void => {
+    if (options.onError === undefined) return step();
+    try {
+      step();
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      options.onError(err);
+    }
+  };
   const config: PerformanceConfig = { ...DEFAULT_CONFIG };
   const explicit = options.configFile ?? env.TRANSCRIBER_PERF_CONFIG;
   const file = explicit !== undefined ? path.resolve(cwd, explicit) : path.join(cwd, CONFIG_FILE_NAME);
@@ -43,44 +58,57 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
 
   if (fs.existsSync(file)) {
     configFile = file;
-    const values = readConfigFile(file);
+    let values: Record<string, unknown> = {};
+    attempt(() => (values = readConfigFile(file)));
     for (const [key, value] of Object.entries(values)) {
       if (CONFIG_FILE_SECTIONS.includes(key)) {
         sections[key] = value;
       } else if (key in CONFIG_FIELDS) {
         const field = key as keyof PerformanceConfig;
-        (config as unknown as Record<string, unknown>)[field] = parseField(field, value, file);
+        attempt(() => ((config as unknown as Record<string, unknown>)[field] = parseField(field, value, file)));
       } else {
-        throw new ConfigError(
-          `unknown field ${JSON.stringify(key)} in ${file}; known fields: ${Object.keys(CONFIG_FIELDS).join(', ')}`,
-        );
+        attempt(() => {
+          throw new ConfigError(
+            `unknown field ${JSON.stringify(key)} in ${file}; known fields: ${Object.keys(CONFIG_FIELDS).join(', ')}`,
+          );
+        });
       }
     }
   } else if (explicit !== undefined) {
-    throw new ConfigError(`config file ${file} does not exist`);
+    attempt(() => {
+      throw new ConfigError(`config file ${file} does not exist`);
+    });
   }
 
   for (const [key, value] of Object.entries(options.overrides ?? {})) {
-    if (!(key in CONFIG_FIELDS)) throw new ConfigError(`unknown field ${JSON.stringify(key)} in options`);
-    if (value === undefined) continue;
-    (config as unknown as Record<string, unknown>)[key] = parseField(key as keyof PerformanceConfig, value, 'options');
+    if (value === undefined && key in CONFIG_FIELDS) continue;
+    attempt(() => {
+      if (!(key in CONFIG_FIELDS)) throw new ConfigError(`unknown field ${JSON.stringify(key)} in options`);
+      (config as unknown as Record<string, unknown>)[key] = parseField(
+        key as keyof PerformanceConfig,
+        value,
+        'options',
+      );
+    });
   }
 
   for (const field of Object.keys(CONFIG_FIELDS) as (keyof PerformanceConfig)[]) {
     const name = envNameOf(field);
     const raw = env[name];
     if (raw !== undefined && raw !== '')
-      (config as unknown as Record<string, unknown>)[field] = parseField(field, raw, name);
+      attempt(() => ((config as unknown as Record<string, unknown>)[field] = parseField(field, raw, name)));
   }
   const exportIntervalMs = env.OTEL_METRIC_EXPORT_INTERVAL;
   if (exportIntervalMs !== undefined && exportIntervalMs !== '') {
-    const ms = Number(exportIntervalMs);
-    if (!Number.isFinite(ms) || ms <= 0) {
-      throw new ConfigError(
-        `invalid OTEL_METRIC_EXPORT_INTERVAL ${JSON.stringify(exportIntervalMs)}: expected milliseconds > 0`,
-      );
-    }
-    config.metricExportInterval = ms / 1000;
+    attempt(() => {
+      const ms = Number(exportIntervalMs);
+      if (!Number.isFinite(ms) || ms <= 0) {
+        throw new ConfigError(
+          `invalid OTEL_METRIC_EXPORT_INTERVAL ${JSON.stringify(exportIntervalMs)}: expected milliseconds > 0`,
+        );
+      }
+      config.metricExportInterval = ms / 1000;
+    });
   }
   config.dataDir = path.resolve(cwd, config.dataDir);
   return { config, configFile, sections };

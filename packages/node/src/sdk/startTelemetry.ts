@@ -1,18 +1,25 @@
-import { diag, DiagConsoleLogger, DiagLogLevel, metrics } from '@opentelemetry/api';
+import { context, diag, metrics, propagation, trace } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { detectResources, envDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader } from '@opentelemetry/sdk-metrics';
-import { BatchSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { SqliteLogRecordExporter, SqliteMetricExporter, SqliteSpanExporter } from '@transcriber/sqlite-exporter';
 import type { PerformanceConfig } from '../config/performanceConfig';
 import { RecentOperations } from '../monitor/recentOperations';
+import { installDiagLogger } from './diagLogger';
 import { registeredProviders, type RegisteredProviders } from './globalProviders';
 
 export interface TelemetryOptions {
-  /** Write to the SQLite databases of `config.dataDir`. Default true. */
-  sqlite?: boolean;
+  /** Write to the SQLite databases of `config.dataDir`: all signals, or per signal. Default true. */
+  sqlite?: boolean | { traces?: boolean; metrics?: boolean; logs?: boolean };
   /** More span exporters (e.g. OTLP), each behind its own batch processor. */
   spanExporters?: SpanExporter[];
   /** More span processors (e.g. the profiler's attribution). */
@@ -70,15 +77,22 @@ export function startTelemetry(config: PerformanceConfig, options: TelemetryOpti
       ...options.resourceAttributes,
     }),
   );
-  const sqlite = options.sqlite !== false;
+  const sqlite =
+    typeof options.sqlite === 'object'
+      ? {
+          traces: options.sqlite.traces !== false,
+          metrics: options.sqlite.metrics !== false,
+          logs: options.sqlite.logs !== false,
+        }
+      : { traces: options.sqlite !== false, metrics: options.sqlite !== false, logs: options.sqlite !== false };
   const storage = { dataDir: config.dataDir, retention: { maxAgeDays: config.retentionDays } };
   const recentOperations = new RecentOperations(config.maxMetricsHistory);
   const shutdowns: (() => Promise<void>)[] = [];
   const flushes: (() => Promise<void>)[] = [];
 
   if (!joined.traces) {
-    const exporters = [...(sqlite ? [new SqliteSpanExporter(storage)] : []), ...(options.spanExporters ?? [])];
-    const provider = new NodeTracerProvider({
+    const exporters = [...(sqlite.traces ? [new SqliteSpanExporter(storage)] : []), ...(options.spanExporters ?? [])];
+    const provider = new BasicTracerProvider({
       resource,
       spanProcessors: [
         recentOperations,
@@ -87,11 +101,7 @@ export function startTelemetry(config: PerformanceConfig, options: TelemetryOpti
         ...exporters.map((e) => new BatchSpanProcessor(e, { scheduledDelayMillis: 1000, maxQueueSize: 8192 })),
       ],
     });
-    // Keep a context manager or propagator already installed (the API refuses a second one).
-    provider.register({
-      ...(joined.context ? { contextManager: null } : {}),
-      ...(joined.propagation ? { propagator: null } : {}),
-    });
+    registerTracerProvider(provider, joined);
     flushes.push(() => provider.forceFlush());
     shutdowns.push(() => provider.shutdown());
   } else {
@@ -102,7 +112,7 @@ export function startTelemetry(config: PerformanceConfig, options: TelemetryOpti
 
   if (!joined.metrics) {
     const readers: IMetricReader[] = [
-      ...(sqlite
+      ...(sqlite.metrics
         ? [
             new PeriodicExportingMetricReader({
               exporter: new SqliteMetricExporter(storage),
@@ -119,7 +129,7 @@ export function startTelemetry(config: PerformanceConfig, options: TelemetryOpti
   }
 
   if (!joined.logs) {
-    const exporters = [...(sqlite ? [new SqliteLogRecordExporter(storage)] : []), ...(options.logExporters ?? [])];
+    const exporters = [...(sqlite.logs ? [new SqliteLogRecordExporter(storage)] : []), ...(options.logExporters ?? [])];
     const provider = new LoggerProvider({
       resource,
       processors: exporters.map((exporter) => new BatchLogRecordProcessor({ exporter, scheduledDelayMillis: 1000 })),
@@ -173,13 +183,21 @@ async function settleAll(steps: (() => Promise<void>)[]): Promise<void> {
   for (const r of results) if (r.status === 'rejected') diag.warn(`transcriber: ${String(r.reason)}`);
 }
 
-// Warnings about storage faults must reach the user; OTel's default is to print nothing.
-function installDiagLogger(): void {
-  const level = (process.env.OTEL_LOG_LEVEL ?? 'warn').toUpperCase() as keyof typeof DiagLogLevel;
-  diag.setLogger(new DiagConsoleLogger(), {
-    logLevel: DiagLogLevel[level] ?? DiagLogLevel.WARN,
-    suppressOverrideMessage: true,
-  });
+/**
+ * What NodeTracerProvider.register() does (global provider, AsyncLocalStorage context, W3C trace
+ * context and baggage propagation), done here because @opentelemetry/sdk-trace-node pins exact
+ * versions and so brings a second copy of core, resources and sdk-trace-base: ~80 more modules to
+ * load in every process that starts telemetry (see docs/performance.md, "Preload"). A context
+ * manager or propagator already installed is kept (the API refuses a second one).
+ */
+function registerTracerProvider(provider: BasicTracerProvider, joined: RegisteredProviders): void {
+  trace.setGlobalTracerProvider(provider);
+  if (!joined.context) context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  if (!joined.propagation) {
+    propagation.setGlobalPropagator(
+      new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+    );
+  }
 }
 
 function defaultServiceName(): string {
