@@ -65,5 +65,25 @@ export const RESOURCE_GAUGES: readonly string[] = Object.freeze([
   METRIC_SYSTEM_MEMORY_LIMIT,
 ]);
 
+// The optimizer's model cache (`ModelCache`): one set of instruments, caches told apart by name.
+/** Metric attribute: the name a `ModelCache` was given. */
+export const ATTR_CACHE_NAME = 'transcriber.cache.name';
+/** Metric attribute: why entries left a cache (`capacity`, `oversize`, `purge`). */
+export const ATTR_CACHE_EVICTION_REASON = 'transcriber.cache.eviction_reason';
+/** Counter of cache requests served without starting a load (cached, or joining a load in flight). */
+export const METRIC_MODEL_CACHE_HITS = 'transcriber.model_cache.hits';
+/** Counter of cache requests that started a load. */
+export const METRIC_MODEL_CACHE_MISSES = 'transcriber.model_cache.misses';
+/** Counter of entries removed from a cache, with the reason. */
+export const METRIC_MODEL_CACHE_EVICTIONS = 'transcriber.model_cache.evictions';
+/** Histogram of model load durations, seconds (failed loads carry `error.type`). */
+export const METRIC_MODEL_CACHE_LOAD_DURATION = 'transcriber.model_cache.load.duration';
+
+/**
+ * V8 garbage-collection pauses, seconds: the OTel semantic-conventions name, recorded for example by
+ * `@opentelemetry/instrumentation-runtime-node`. The optimizer reads it when it is there.
+ */
+export const METRIC_V8_GC_DURATION = 'v8js.gc.duration';
+
 /** Instrumentation scope of everything this project records. */
 export const INSTRUMENTATION_SCOPE = '@transcriber/instrumentation';

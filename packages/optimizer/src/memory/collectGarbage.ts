@@ -1,0 +1,77 @@
+import { diag } from '@opentelemetry/api';
+import { Session } from 'node:inspector/promises';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+
+/** How a full garbage collection was obtained. */
+export type GcMethod = 'global.gc' | 'expose-gc' | 'inspector';
+
+export interface GcRun {
+  method: GcMethod;
+  /** Wall time of the collections, ms (the main thread is paused for most of it). */
+  durationMs: number;
+}
+
+type GcFunction = () => void;
+let exposedGc: GcFunction | null | undefined;
+
+/**
+ * A `gc()` function without `--expose-gc` on the command line: setting the flag at run time makes
+ * V8 install `gc` in contexts created afterwards, so a new vm context hands one out. The app's own
+ * global scope is not touched. Null when V8 refuses.
+ */
+export function exposeGcFunction(): GcFunction | null {
+  if (exposedGc !== undefined) return exposedGc;
+  try {
+    v8.setFlagsFromString('--expose-gc');
+    const fn = vm.runInNewContext('gc') as unknown;
+    exposedGc = typeof fn === 'function' ? (fn as GcFunction) : null;
+  } catch (err) {
+    diag.debug('transcriber: --expose-gc at run time failed', err);
+    exposedGc = null;
+  }
+  return exposedGc;
+}
+
+/** Full collection through the inspector protocol (works wherever the inspector module does). */
+export async function collectGarbageWithInspector(): Promise<void> {
+  const session = new Session();
+  session.connect();
+  try {
+    await session.post('HeapProfiler.collectGarbage');
+  } finally {
+    session.disconnect();
+  }
+}
+
+/**
+ * Runs two full collections, a turn of the event loop apart: memory held outside the heap
+ * (Buffers, ArrayBuffers) is released by callbacks of the first and accounted after the second.
+ * Uses `global.gc` when the app exposed it, else `gc` obtained at run time, else the inspector.
+ */
+export async function collectGarbage(method?: GcMethod): Promise<GcRun> {
+  const chosen = method ?? pickMethod();
+  const once = async () => {
+    if (chosen === 'inspector') return collectGarbageWithInspector();
+    const fn = chosen === 'global.gc' ? globalGc() : exposeGcFunction();
+    if (fn === undefined || fn === null) throw new Error(`garbage collection through ${chosen} is not available`);
+    fn();
+  };
+  const start = performance.now();
+  await once();
+  await new Promise((resolve) => setImmediate(resolve));
+  await once();
+  await new Promise((resolve) => setImmediate(resolve));
+  return { method: chosen, durationMs: performance.now() - start };
+}
+
+function pickMethod(): GcMethod {
+  if (globalGc() !== undefined) return 'global.gc';
+  if (exposeGcFunction() !== null) return 'expose-gc';
+  return 'inspector';
+}
+
+function globalGc(): GcFunction | undefined {
+  const fn = (globalThis as { gc?: unknown }).gc;
+  return typeof fn === 'function' ? (fn as GcFunction) : undefined;
+}

@@ -1,0 +1,82 @@
+import { markLatencies, recentOperations, type ComponentSummary } from '@transcriber/sqlite-exporter';
+import { figure, percentChange } from '../figure';
+import type { LatencyBudget } from './budgets';
+import { ms, wanted, type CheckContext } from './checkContext';
+import { LATENCY_ADVICE } from './componentAdvice';
+import type { Recommendation } from './recommendation';
+
+/** Per component with a budget: recorded p95 (of the operation, or up to its mark) against the budget. */
+export function checkLatencyBudgets(ctx: CheckContext, summaries: readonly ComponentSummary[]): void {
+  for (const [component, budget] of Object.entries(ctx.budgets)) {
+    if (!wanted(ctx, component)) continue;
+    const summary = summaries.find((s) => s.component === component);
+    if (summary === undefined) continue; // nothing recorded: nothing to judge, nothing worth a note
+    if (budget.mark === undefined) {
+      judge(ctx, component, budget, summary.count, summary, 'operation');
+      continue;
+    }
+    const marked = markLatencies(ctx.db, {
+      sinceUs: ctx.sinceUs,
+      untilUs: ctx.untilUs,
+      mark: budget.mark,
+      component,
+    })[0];
+    if (marked === undefined) {
+      ctx.notes.push(
+        `${component}: no "${budget.mark}" marks recorded, so its ${budget.p95Ms} ms budget to ${budget.mark} was not checked (mark it with op.mark('${budget.mark}'))`,
+      );
+      continue;
+    }
+    judge(ctx, component, budget, marked.count, marked, `time to ${budget.mark}`);
+  }
+}
+
+function judge(
+  ctx: CheckContext,
+  component: string,
+  budget: LatencyBudget,
+  count: number,
+  stats: { p50Ms: number; p95Ms: number; p99Ms: number },
+  what: string,
+): void {
+  if (count < ctx.thresholds.minOperations) {
+    ctx.notes.push(
+      `${component}: ${count} operation(s) recorded, fewer than ${ctx.thresholds.minOperations}: latency not judged`,
+    );
+    return;
+  }
+  if (stats.p95Ms <= budget.p95Ms) {
+    ctx.notes.push(
+      `${component}: p95 ${what} ${ms(stats.p95Ms)} is within its ${budget.p95Ms} ms budget (${count} operations)`,
+    );
+    return;
+  }
+  const over = stats.p95Ms - budget.p95Ms;
+  const slowest = recentOperations(ctx.db, {
+    sinceUs: ctx.sinceUs,
+    untilUs: ctx.untilUs,
+    component,
+    order: 'slowest',
+    limit: 3,
+  }).map((op) => `${op.traceId} (${ms(op.durationMs)})`);
+  const recommendation: Recommendation = {
+    id: `latency:${component}`,
+    component,
+    kind: 'latency',
+    priority: stats.p95Ms >= 2 * budget.p95Ms ? 'high' : 'medium',
+    description: `${component} p95 ${what} is ${ms(stats.p95Ms)}, over its ${budget.p95Ms} ms budget: ${LATENCY_ADVICE[component] ?? LATENCY_ADVICE.pipeline}`,
+    expectedImprovement: `-${ms(over)} p95 ${what} (${percentChange(stats.p95Ms, budget.p95Ms)}) per ${component} operation once within budget`,
+    improvementBasis: 'derived',
+    evidence: {
+      operations: figure(count, 'operations', 'measured'),
+      p50Ms: figure(stats.p50Ms, 'ms', 'measured'),
+      p95Ms: figure(stats.p95Ms, 'ms', 'measured'),
+      p99Ms: figure(stats.p99Ms, 'ms', 'measured'),
+      budgetP95Ms: figure(budget.p95Ms, 'ms', 'configured'),
+      overBudgetMs: figure(over, 'ms', 'derived'),
+      measuredAs: what,
+      slowestTraces: slowest,
+    },
+  };
+  ctx.recommendations.push(recommendation);
+}

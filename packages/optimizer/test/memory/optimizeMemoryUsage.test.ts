@@ -1,0 +1,103 @@
+import { ModelCache, ResourceOptimizer, type PurgeableCache } from '@transcriber/optimizer';
+import { openForQuery, optimizationLog } from '@transcriber/sqlite-exporter';
+import { makeTempDir, removeTempDirs } from '../helpers/tempDir';
+
+afterAll(removeTempDirs);
+
+const MB = 2 ** 20;
+
+describe('ResourceOptimizer.optimizeMemoryUsage', () => {
+  it('purges a registered cache of large buffers, and freedMb measures what it released', async () => {
+    const dataDir = makeTempDir();
+    const optimizer = new ResourceOptimizer(dataDir);
+    const cache = new ModelCache<Buffer>({ name: 'whisper-models', maxBytes: 256 * MB });
+    for (let i = 0; i < 8; i++) await cache.get(`model-${i}`, () => Buffer.alloc(8 * MB, i + 1));
+    optimizer.registerCache(cache);
+    expect(cache.stats().bytes).toBe(64 * MB);
+
+    const result = await optimizer.optimizeMemoryUsage();
+    await optimizer.shutdown();
+
+    expect(cache.stats().entries).toBe(0);
+    expect(result.basis).toBe('measured');
+    // 64 MiB of buffers were released; other allocations of the test process move the figure a little.
+    expect(result.freedMb).toBeGreaterThan(56);
+    expect(result.freedMb).toBeLessThan(80);
+    expect(result.before.externalMb - result.after.externalMb).toBeGreaterThan(56);
+    expect(result.actions[0]).toEqual({ action: 'purge-cache', cache: 'whisper-models', entries: 8, accountedMb: 64 });
+    expect(result.actions[1]).toMatchObject({
+      action: 'gc',
+      method: expect.stringMatching(/^(global\.gc|expose-gc)$/),
+    });
+
+    const db = openForQuery(dataDir, 'optimization_logs');
+    const [entry] = optimizationLog(db, { sinceUs: 0, type: 'action' });
+    db.close();
+    expect(entry).toMatchObject({ kind: 'memory', component: 'memory', improvementBasis: 'measured', success: true });
+    expect(entry.improvement).toMatch(/^freed \d+\.\d MiB in use \(heap \+ external\), RSS [-+]?\d+\.\d MiB$/);
+    expect(entry.description).toMatch(
+      /manual memory optimization: purged 1 cache\(s\): 8 entries, 64.0 MiB accounted; full GC via/,
+    );
+    expect((entry.before as { externalMb: number }).externalMb).toBeGreaterThan(64);
+  });
+
+  it('with nothing to purge, freedMb stays near zero: the figure is measured, not assumed', async () => {
+    const optimizer = new ResourceOptimizer(makeTempDir());
+    await optimizer.optimizeMemoryUsage();
+    const result = await optimizer.optimizeMemoryUsage();
+    await optimizer.shutdown();
+    expect(Math.abs(result.freedMb)).toBeLessThan(8);
+    expect(result.actions.map((a) => a.action)).toEqual(['gc']);
+  });
+
+  it('purges only idle entries when asked, and keeps caches with purge "none"', async () => {
+    const optimizer = new ResourceOptimizer(makeTempDir());
+    const cache = new ModelCache<Buffer>({ name: 'voices', maxBytes: 64 * MB });
+    await cache.get('old', () => Buffer.alloc(MB));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    await cache.get('fresh', () => Buffer.alloc(MB));
+    const unregister = optimizer.registerCache(cache);
+
+    await optimizer.optimizeMemoryUsage({ purge: 'none', gc: false });
+    expect(cache.stats().entries).toBe(2);
+    const idle = await optimizer.optimizeMemoryUsage({ purge: 'idle', idleMs: 40, gc: false });
+    expect(cache.has('old')).toBe(false);
+    expect(cache.has('fresh')).toBe(true);
+    expect(idle.actions).toEqual([{ action: 'purge-cache', cache: 'voices', entries: 1, accountedMb: 1 }]);
+
+    unregister();
+    const after = await optimizer.optimizeMemoryUsage({ gc: false });
+    expect(after.actions).toEqual([]);
+    expect(cache.has('fresh')).toBe(true);
+    await optimizer.shutdown();
+  });
+
+  it('carries on past a cache whose purge throws, and reports it as failed', async () => {
+    const dataDir = makeTempDir();
+    const optimizer = new ResourceOptimizer(dataDir);
+    const broken: PurgeableCache = {
+      name: 'broken',
+      purge() {
+        throw new Error('locked');
+      },
+    };
+    optimizer.registerCache(broken);
+    const result = await optimizer.optimizeMemoryUsage({ gc: false });
+    await optimizer.shutdown();
+    expect(result.actions).toEqual([{ action: 'purge-cache', cache: 'broken', error: 'Error: locked' }]);
+    const db = openForQuery(dataDir, 'optimization_logs');
+    const [entry] = optimizationLog(db, { sinceUs: 0 });
+    db.close();
+    expect(entry.success).toBe(false);
+  });
+
+  it('rejects bad options clearly', async () => {
+    const optimizer = new ResourceOptimizer(makeTempDir());
+    await expect(optimizer.optimizeMemoryUsage({ purge: 'some' as 'all' })).rejects.toThrow(
+      'invalid purge "some": expected "all", "idle" or "none"',
+    );
+    await expect(optimizer.optimizeMemoryUsage({ purge: 'idle' })).rejects.toThrow('purge "idle" needs idleMs');
+    expect(() => optimizer.registerCache({} as PurgeableCache)).toThrow('registerCache needs an object with a name');
+    await optimizer.shutdown();
+  });
+});
