@@ -96,6 +96,34 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('./commands/traceShow').then((m) => m.traceShowCommand),
   }),
   defineCommand({
+    name: 'profile',
+    summary: 'CPU hot spots per component (and memory, leaks) of a running or started Node program',
+    options: {
+      duration: {
+        flags: '--duration <seconds>',
+        description: 'how long to profile (default 60)',
+        default: 60,
+        parse: positiveNumber,
+      },
+      component: componentOption('hot spots of this component only (the breakdown still lists all)'),
+      memory: { flags: '--memory', description: 'also sample the heap and judge leaks (forces full GCs)' },
+      output: { flags: '--output <file>', description: 'also write the report to FILE (.json: JSON, else text)' },
+      pid: {
+        flags: '--pid <pid>',
+        description: 'profile this running process (started with @transcriber/node/register)',
+        parse: positiveInteger,
+      },
+      command: { argument: '[command...]', description: 'or start this Node program and profile it: -- node agent.js' },
+    },
+    examples: [
+      'transcriber profile --pid 4242 --duration 30',
+      'transcriber profile --component stt --memory -- node agent.js',
+      'transcriber profile --pid 4242 --output profile.txt',
+      'transcriber profile --pid 4242 --json',
+    ],
+    load: () => import('./commands/profile').then((m) => m.profileCommand),
+  }),
+  defineCommand({
     name: 'db info',
     summary: 'size, row counts and time range of each database',
     options: {},

@@ -8,3 +8,8 @@ export type { HotSpot, CallEdge } from './cpu/hotSpots';
 export type { AllocationHotSpot } from './memory/allocationHotSpots';
 export type { LeakVerdict, LeakSuspect } from './memory/assessLeak';
 export { AttributionSpanProcessor } from './attribution/attributionSpanProcessor';
+export { startProfilerControlServer } from './control/controlServer';
+export type { ProfilerControlServer, ProfilerControlServerOptions } from './control/controlServer';
+export { requestProcessProfile, pingProcess, ControlChannelError } from './control/controlClient';
+export type { ControlClientOptions } from './control/controlClient';
+export { controlSocketPath } from './control/controlSocket';

@@ -1,0 +1,102 @@
+import * as net from 'node:net';
+import type { ProcessProfileResults } from '../profileResults';
+import { controlSocketPath } from './controlSocket';
+import type { ControlRequest, ControlResponse } from './controlProtocol';
+
+/** Why a control request failed: a process that is not there, not ours to profile, or said no. */
+export class ControlChannelError extends Error {
+  constructor(
+    message: string,
+    readonly reason: 'not_running' | 'not_instrumented' | 'refused' | 'failed',
+  ) {
+    super(message);
+    this.name = 'ControlChannelError';
+  }
+}
+
+export interface ControlClientOptions {
+  /** Directory of the sockets (the server's `socketDir`). */
+  socketDir?: string;
+  /** Time allowed beyond the profile's own duration, ms. Default 30000. */
+  graceMs?: number;
+}
+
+/** Asks process `pid` to profile itself for `durationMs` and returns its results. */
+export async function requestProcessProfile(
+  pid: number,
+  request: { durationMs: number; component?: string; memory?: boolean },
+  options: ControlClientOptions = {},
+): Promise<ProcessProfileResults> {
+  const response = await send(
+    pid,
+    { command: 'profile', ...request },
+    request.durationMs + (options.graceMs ?? 30_000),
+    options,
+  );
+  if (response.result === undefined) throw new ControlChannelError(`process ${pid} returned no profile`, 'failed');
+  return response.result;
+}
+
+/** Resolves when process `pid` answers on its control channel. */
+export async function pingProcess(pid: number, options: ControlClientOptions = {}): Promise<void> {
+  await send(pid, { command: 'ping' }, options.graceMs ?? 5_000, options);
+}
+
+function send(
+  pid: number,
+  request: ControlRequest,
+  timeoutMs: number,
+  options: ControlClientOptions,
+): Promise<Extract<ControlResponse, { ok: true }>> {
+  checkRunning(pid);
+  const socketPath = controlSocketPath(pid, options.socketDir);
+  return new Promise((resolve, reject) => {
+    const socket = net.createConnection(socketPath);
+    let reply = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(
+        new ControlChannelError(`process ${pid} did not answer within ${Math.round(timeoutMs / 1000)} s`, 'failed'),
+      );
+    }, timeoutMs);
+    socket.setEncoding('utf8');
+    socket.on('connect', () => socket.write(`${JSON.stringify(request)}\n`));
+    socket.on('data', (chunk: string) => (reply += chunk));
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      const missing = err.code === 'ENOENT' || err.code === 'ECONNREFUSED';
+      reject(
+        missing
+          ? new ControlChannelError(
+              `process ${pid} is not instrumented (no profiler control socket at ${socketPath}; start it with the @transcriber/node/register preload)`,
+              'not_instrumented',
+            )
+          : new ControlChannelError(`cannot reach process ${pid}: ${err.message}`, 'failed'),
+      );
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      let response: ControlResponse;
+      try {
+        response = JSON.parse(reply) as ControlResponse;
+      } catch {
+        reject(new ControlChannelError(`process ${pid} closed the control channel without an answer`, 'failed'));
+        return;
+      }
+      if (response.ok) resolve(response);
+      else reject(new ControlChannelError(`process ${pid}: ${response.error}`, 'refused'));
+    });
+  });
+}
+
+function checkRunning(pid: number): void {
+  if (!Number.isInteger(pid) || pid <= 0) throw new ControlChannelError(`invalid pid ${String(pid)}`, 'not_running');
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') {
+      throw new ControlChannelError(`no process with pid ${pid} is running`, 'not_running');
+    }
+    // EPERM: it runs, as another user; its socket (if any) is not ours to reach.
+  }
+}

@@ -1,0 +1,127 @@
+import { diag } from '@opentelemetry/api';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { ProfilerManager } from '../profilerManager';
+import type { ProfilerOptions } from '../profilerOptions';
+import { controlSocketPath, defaultSocketDir, ensurePrivateDir } from './controlSocket';
+import { invalidRequest, MAX_REQUEST_BYTES, type ControlRequest, type ControlResponse } from './controlProtocol';
+
+export interface ProfilerControlServerOptions {
+  /** Data dir of the process: where its profile results and files go. */
+  dataDir: string;
+  /** The profiler to use; one is made for `dataDir` (with `profilerOptions`) when not given. */
+  profiler?: ProfilerManager;
+  profilerOptions?: ProfilerOptions;
+  /** Directory of the socket. Default: `transcriber-<uid>` in the temp dir. */
+  socketDir?: string;
+}
+
+export interface ProfilerControlServer {
+  readonly socketPath: string;
+  readonly profiler: ProfilerManager;
+  /** Resolves when the socket listens (never rejects: a failure is reported through `diag`). */
+  readonly ready: Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/**
+ * Lets `transcriber profile --pid <this pid>` profile this process: a Unix socket only this user
+ * can reach (owner-only directory, socket mode 0600), answering one JSON request per connection.
+ * It never keeps the process alive and is removed when the process exits.
+ */
+export function startProfilerControlServer(options: ProfilerControlServerOptions): ProfilerControlServer {
+  const socketDir = options.socketDir ?? defaultSocketDir();
+  const socketPath = controlSocketPath(process.pid, socketDir);
+  const profiler = options.profiler ?? new ProfilerManager(options.dataDir, options.profilerOptions);
+  const server = net.createServer((socket) => serve(socket, profiler));
+  server.unref();
+  const removeSocket = () => {
+    try {
+      fs.unlinkSync(socketPath);
+    } catch {
+      // already gone
+    }
+  };
+  const ready = new Promise<boolean>((resolve) => {
+    try {
+      ensurePrivateDir(socketDir);
+      removeSocket(); // left by an earlier process with the same pid
+    } catch (err) {
+      diag.warn(`transcriber: profiler control channel not started: ${(err as Error).message}`);
+      resolve(false);
+      return;
+    }
+    server.once('error', (err) => {
+      diag.warn(`transcriber: profiler control channel not started: ${err.message}`);
+      resolve(false);
+    });
+    server.listen(socketPath, () => {
+      try {
+        fs.chmodSync(socketPath, 0o600);
+      } catch (err) {
+        diag.warn(`transcriber: could not restrict ${path.basename(socketPath)}: ${(err as Error).message}`);
+      }
+      process.once('exit', removeSocket);
+      resolve(true);
+    });
+  });
+  let closed: Promise<void> | undefined;
+  return {
+    socketPath,
+    profiler,
+    ready,
+    close() {
+      closed ??= ready.then(async (listening) => {
+        if (!listening) return;
+        process.off('exit', removeSocket);
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        removeSocket();
+      });
+      return closed;
+    },
+  };
+}
+
+function serve(socket: net.Socket, profiler: ProfilerManager): void {
+  socket.unref();
+  let buffered = '';
+  const answer = (response: ControlResponse) => {
+    socket.end(`${JSON.stringify(response)}\n`);
+  };
+  socket.setEncoding('utf8');
+  socket.on('error', () => socket.destroy());
+  socket.on('data', (chunk: string) => {
+    buffered += chunk;
+    const newline = buffered.indexOf('\n');
+    if (newline === -1) {
+      if (buffered.length > MAX_REQUEST_BYTES) answer({ ok: false, error: 'request too long' });
+      return;
+    }
+    socket.removeAllListeners('data');
+    let request: unknown;
+    try {
+      request = JSON.parse(buffered.slice(0, newline));
+    } catch {
+      answer({ ok: false, error: 'request is not valid JSON' });
+      return;
+    }
+    const invalid = invalidRequest(request);
+    if (invalid !== undefined) {
+      answer({ ok: false, error: invalid });
+      return;
+    }
+    handle(request as ControlRequest, profiler).then(answer, (err: Error) => answer({ ok: false, error: err.message }));
+  });
+}
+
+async function handle(request: ControlRequest, profiler: ProfilerManager): Promise<ControlResponse> {
+  if (request.command === 'ping') return { ok: true, pid: process.pid };
+  const result = await profiler.profileProcess({
+    durationMs: request.durationMs,
+    ...(request.component !== undefined ? { component: request.component } : {}),
+    enableMemory: request.memory === true,
+  });
+  await profiler.flush();
+  return { ok: true, pid: process.pid, result };
+}

@@ -1,0 +1,165 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+// `transcriber profile` against real processes: an instrumented app (test/fixtures/profiled-app.js)
+// reached through its control socket, and the CLI run as a user would (packages/cli/dist/bin.js).
+const BIN = path.join(__dirname, '..', 'packages', 'cli', 'dist', 'bin.js');
+const APP = path.join(__dirname, 'fixtures', 'profiled-app.js');
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'transcriber-profile-cli-'));
+  dirs.push(dir);
+  return dir;
+}
+
+function cli(dataDir: string, ...args: string[]) {
+  const run = spawnSync(process.execPath, [BIN, '--data-dir', dataDir, 'profile', ...args], { encoding: 'utf8' });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+async function startApp(dataDir: string, mode = ''): Promise<ChildProcess> {
+  const app = spawn(process.execPath, [APP, dataDir, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    app.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('ready\n')) resolve();
+    });
+    app.once('exit', (code) => reject(new Error(`app exited (${code}) before it was ready`)));
+  });
+  return app;
+}
+
+async function stopApp(app: ChildProcess): Promise<void> {
+  if (app.exitCode !== null) return;
+  const exited = new Promise((resolve) => app.once('exit', resolve));
+  app.kill('SIGTERM');
+  await exited;
+}
+
+afterAll(() => {
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('transcriber profile --pid', () => {
+  let dataDir: string;
+  let app: ChildProcess;
+
+  beforeAll(async () => {
+    dataDir = tempDir();
+    app = await startApp(dataDir);
+  });
+  afterAll(() => stopApp(app));
+
+  it('prints the CPU per component and the hot spots, and where the raw profile is', () => {
+    const run = cli(dataDir, '--pid', String(app.pid), '--duration', '1.5');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Profile of pid \d+/);
+    expect(run.stdout).toMatch(/\nstt +\d+\.\d%.*decodeSpeechFrames/);
+    expect(run.stdout).toMatch(/\nllm +\d+\.\d%.*planAnswer/);
+    const cpuProfile = /cpu profile: +(\S+\.cpuprofile)/.exec(run.stdout)![1];
+    expect(JSON.parse(fs.readFileSync(cpuProfile, 'utf8')).nodes.length).toBeGreaterThan(1);
+  });
+
+  it('gives the same data as JSON, focused on one component, and writes it to --output', () => {
+    const output = path.join(tempDir(), 'stt.json');
+    const run = cli(
+      dataDir,
+      '--pid',
+      String(app.pid),
+      '--duration',
+      '1',
+      '--component',
+      'stt',
+      '--json',
+      '--output',
+      output,
+    );
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.component).toBe('stt');
+    const share = Object.fromEntries(
+      report.components.map((c: { component: string; share: number }) => [c.component, c.share]),
+    );
+    expect(share.stt).toBeGreaterThan(share.llm);
+    const js = report.topFunctions.filter((f: { file: string }) => f.file !== '');
+    expect(js[0].function).toBe('decodeSpeechFrames');
+    expect(JSON.parse(fs.readFileSync(output, 'utf8'))).toMatchObject({ component: 'stt', outputFile: output });
+  });
+
+  it('writes a text report to a --output file that is not .json', () => {
+    const output = path.join(tempDir(), 'profile.txt');
+    expect(cli(dataDir, '--pid', String(app.pid), '--duration', '0.5', '--output', output).code).toBe(0);
+    expect(fs.readFileSync(output, 'utf8')).toMatch(/^Profile of pid \d+[\s\S]*CPU by component/);
+  });
+});
+
+describe('transcriber profile --memory', () => {
+  it('reports a suspected leak and the function that keeps the memory', async () => {
+    const dataDir = tempDir();
+    const app = await startApp(dataDir, 'leak');
+    try {
+      const run = cli(dataDir, '--pid', String(app.pid), '--duration', '1.5', '--memory');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/suspected leak: heap grows/);
+      expect(run.stdout).toMatch(/\n {2}keepTranscripts .*profiled-app\.js:\d+: holds/);
+    } finally {
+      await stopApp(app);
+    }
+  });
+});
+
+describe('transcriber profile: bad input', () => {
+  const dataDir = tempDir();
+  const oneLine = (run: { stderr: string }) => expect(run.stderr.trim().split('\n')).toHaveLength(1);
+
+  it.each([
+    [
+      ['--pid', '1', '--component', 'speech'],
+      2,
+      /unknown component "speech"; valid components: audio_capture, vad, stt/,
+    ],
+    [['--pid', '1', '--duration', '0'], 2, /--duration expects a positive number, got "0"/],
+    [['--pid', '1', '--duration', 'soon'], 2, /--duration expects a positive number, got "soon"/],
+    [['--pid', 'abc'], 2, /--pid expects a whole number of at least 1, got "abc"/],
+    [[], 2, /choose what to profile: --pid N, or -- node <program>/],
+    [['--pid', '1', '--', 'node', 'app.js'], 2, /either --pid or a program to start, not both/],
+  ])('%j → exit %i', (args, code, message) => {
+    const run = cli(dataDir, ...(args as string[]));
+    expect(run.code).toBe(code);
+    expect(run.stderr).toMatch(message);
+    oneLine(run);
+  });
+
+  it('refuses a pid that is not running', () => {
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+    const run = cli(dataDir, '--pid', String(gone), '--duration', '1');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(new RegExp(`error: no process with pid ${gone} is running`));
+    oneLine(run);
+  });
+
+  it('refuses a running process that is not instrumented', async () => {
+    const plain = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+    try {
+      const run = cli(dataDir, '--pid', String(plain.pid), '--duration', '1');
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(new RegExp(`error: process ${plain.pid} is not instrumented`));
+      oneLine(run);
+    } finally {
+      plain.kill();
+    }
+  });
+
+  it('refuses an output path it cannot write, before profiling', () => {
+    const missing = path.join(dataDir, 'no', 'such', 'dir', 'report.json');
+    const run = cli(dataDir, '--pid', String(process.pid), '--duration', '60', '--output', missing);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/cannot write --output .*report\.json: its directory does not exist/);
+    oneLine(run);
+  });
+});
