@@ -7,6 +7,35 @@ export {
   METRIC_OPERATIONS,
   METRIC_OPERATION_ERRORS,
   OPERATION_DURATION_BUCKETS_S,
+  TURN_OPERATION,
+  MARK_USER_SPEECH_START,
+  MARK_USER_SPEECH_END,
+  MARK_END_OF_UTTERANCE,
+  MARK_FINAL_TRANSCRIPT,
+  MARK_FIRST_TOKEN,
+  MARK_FIRST_AUDIO_BYTE,
+  MARK_FIRST_AUDIO_PLAYED,
+  MARK_INTERRUPTION,
+  TURN_STAGE_ENDPOINTING,
+  TURN_STAGE_TRANSCRIPTION,
+  TURN_STAGE_AGENT,
+  TURN_STAGE_TTS,
+  TURN_STAGE_PLAYOUT,
+  METRIC_TURN_VOICE_TO_VOICE,
+  METRIC_TURN_STAGE_DURATION,
+  ATTR_TURN_STAGE,
+  ATTR_TURN_STAGE_PREFIX,
+  METRIC_TURN_INTERRUPTIONS,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_STT_AUDIO_DURATION,
+  ATTR_TTS_CHARACTERS,
+  ATTR_TTS_AUDIO_DURATION,
+  METRIC_GEN_AI_TIME_TO_FIRST_CHUNK,
+  ATTR_GEN_AI_TIME_TO_FIRST_CHUNK,
+  METRIC_LLM_OUTPUT_TOKENS_PER_SECOND,
+  METRIC_TTS_TIME_TO_FIRST_BYTE,
+  METRIC_STT_REAL_TIME_FACTOR,
   METRIC_PROCESS_CPU_UTILIZATION,
   METRIC_PROCESS_MEMORY_RSS,
   METRIC_PROCESS_HEAP_USED,
@@ -42,6 +71,10 @@ export {
 export type { EventDatabase } from './events';
 export { timeOperation } from './timeOperation';
 export { OperationHandle } from './operationHandle';
+export { TurnHandle, activeTurn } from './turnHandle';
+export { TURN_STAGES, TURN_BOUNDARY_MARKS } from './turnStages';
+export type { TurnStage } from './turnStages';
+export { TURN_CONTEXT_KEY } from './turnContext';
 export { monitorComponentPerformance } from './monitorComponentPerformance';
 export type { MonitorOptions } from './monitorComponentPerformance';
 export { setOperationProfiler, getOperationProfiler } from './operationProfiler';

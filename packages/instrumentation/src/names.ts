@@ -28,6 +28,73 @@ export const OPERATION_DURATION_BUCKETS_S: readonly number[] = Object.freeze([
   20, 30, 60,
 ]);
 
+// Voice turns (see docs/architecture.md, "Voice turns"). A turn is the `pipeline` operation
+// `turn`: one exchange from the user's speech to the agent's answer. Points inside it are marked
+// as they happen (`handle.mark(MARK_…)`) by the turn or by any operation nested in it.
+/** The operation of the `pipeline` component that makes a turn. */
+export const TURN_OPERATION = 'turn';
+/** Mark: the user started speaking (VAD). */
+export const MARK_USER_SPEECH_START = 'user_speech_start';
+/** Mark: the user stopped speaking (the last voiced audio; the latest one before the endpoint counts). */
+export const MARK_USER_SPEECH_END = 'user_speech_end';
+/** Mark: the endpointer decided the utterance is over (end of the user's turn). */
+export const MARK_END_OF_UTTERANCE = 'end_of_utterance';
+/** Mark: speech-to-text produced the final transcript. */
+export const MARK_FINAL_TRANSCRIPT = 'final_transcript';
+/** Mark: the first token (chunk) of the LLM's or the agent's answer. */
+export const MARK_FIRST_TOKEN = 'first_token';
+/** Mark: text-to-speech produced its first audio byte. */
+export const MARK_FIRST_AUDIO_BYTE = 'first_audio_byte';
+/** Mark: the first audio of the answer was played (handed to the output device). */
+export const MARK_FIRST_AUDIO_PLAYED = 'first_audio_played';
+/** Mark: the user interrupted the agent (barge-in); counted per turn. */
+export const MARK_INTERRUPTION = 'interruption';
+
+/**
+ * The stages of a turn, in order. Each runs from one mark to the next, so together they add up to
+ * the voice-to-voice latency (user speech end → first audio played).
+ */
+export const TURN_STAGE_ENDPOINTING = 'endpointing';
+export const TURN_STAGE_TRANSCRIPTION = 'transcription';
+export const TURN_STAGE_AGENT = 'agent';
+export const TURN_STAGE_TTS = 'tts';
+export const TURN_STAGE_PLAYOUT = 'playout';
+
+/** Histogram and turn span attribute: user speech end → first audio played, seconds. */
+export const METRIC_TURN_VOICE_TO_VOICE = 'transcriber.turn.voice_to_voice.duration';
+/** Histogram of turn stage durations, seconds, with {@link ATTR_TURN_STAGE}. */
+export const METRIC_TURN_STAGE_DURATION = 'transcriber.turn.stage.duration';
+/** Metric attribute of {@link METRIC_TURN_STAGE_DURATION}: the stage (`endpointing`, …). */
+export const ATTR_TURN_STAGE = 'transcriber.turn.stage';
+/** Turn span attribute prefix: `transcriber.turn.<stage>.duration`, seconds, one per stage. */
+export const ATTR_TURN_STAGE_PREFIX = 'transcriber.turn.';
+/** Counter and turn span attribute: barge-ins during the turn. */
+export const METRIC_TURN_INTERRUPTIONS = 'transcriber.turn.interruptions';
+
+// Usage an operation reports (`handle.addUsage(name, amount)`): summed per operation and per turn,
+// set as span attributes on both. GenAI names from the OTel GenAI semantic conventions.
+export const ATTR_GEN_AI_USAGE_INPUT_TOKENS = 'gen_ai.usage.input_tokens';
+export const ATTR_GEN_AI_USAGE_OUTPUT_TOKENS = 'gen_ai.usage.output_tokens';
+/** Seconds of audio given to speech-to-text (histogram per operation too). */
+export const ATTR_STT_AUDIO_DURATION = 'transcriber.stt.audio.duration';
+/** Characters given to text-to-speech (histogram per operation too). */
+export const ATTR_TTS_CHARACTERS = 'transcriber.tts.characters';
+/** Seconds of audio text-to-speech produced (histogram per operation too). */
+export const ATTR_TTS_AUDIO_DURATION = 'transcriber.tts.audio.duration';
+
+// Derived when an operation ends from its marks and usage, and carried to its turn (the turn keeps
+// the first operation's value, or the ratio of the sums for rates).
+/** GenAI semconv histogram: request start → first chunk of a streamed answer, seconds. */
+export const METRIC_GEN_AI_TIME_TO_FIRST_CHUNK = 'gen_ai.client.operation.time_to_first_chunk';
+/** GenAI semconv span attribute of the same, seconds. */
+export const ATTR_GEN_AI_TIME_TO_FIRST_CHUNK = 'gen_ai.response.time_to_first_chunk';
+/** Histogram and span attribute: output tokens ÷ seconds from the first token to the end. */
+export const METRIC_LLM_OUTPUT_TOKENS_PER_SECOND = 'transcriber.llm.output_tokens_per_second';
+/** Histogram and span attribute: TTS request start → first audio byte, seconds. */
+export const METRIC_TTS_TIME_TO_FIRST_BYTE = 'transcriber.tts.time_to_first_byte';
+/** Histogram and span attribute: STT processing time ÷ audio duration (≤ 1 keeps up with speech). */
+export const METRIC_STT_REAL_TIME_FACTOR = 'transcriber.stt.real_time_factor';
+
 // Resource gauges sampled by the monitor every `monitoringInterval`. Standard names where the
 // OTel semantic conventions have one, ours where they do not.
 /** Process CPU time over wall time since the last sample, all cores (1 = one core busy). */

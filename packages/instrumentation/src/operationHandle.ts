@@ -11,7 +11,9 @@ import {
 import { errorTypeOf } from './errorType';
 import { getOperationInstruments } from './instruments';
 import { ATTR_ERROR_TYPE } from './names';
+import { recordOperationFigures } from './operationFigures';
 import type { OperationKey } from './operationKey';
+import { TURN_CONTEXT_KEY, turnIn } from './turnContext';
 
 /**
  * One running component operation: its span, the context that makes it the parent of nested
@@ -23,14 +25,19 @@ export class OperationHandle implements Disposable {
   readonly span: Span;
   /** The active context with this operation's span in it. */
   readonly context: Context;
-  private readonly key: OperationKey;
+  protected readonly key: OperationKey;
   private readonly startMs: number;
-  private ended = false;
+  protected ended = false;
+  // First time of each mark and sums of usage, allocated by the first mark/addUsage only: an
+  // operation that reports neither costs two undefined fields.
+  private marks: Map<string, number> | undefined = undefined;
+  private usage: Map<string, number> | undefined = undefined;
 
   constructor(key: OperationKey, parent: Context) {
     this.key = key;
     this.span = startSpan(key, parent);
-    this.context = trace.setSpan(parent, this.span);
+    // A turn (see TurnHandle) puts itself in its context, for the operations nested in it.
+    this.context = trace.setSpan(key.turn ? parent.setValue(TURN_CONTEXT_KEY, this) : parent, this.span);
     this.startMs = performance.now();
   }
 
@@ -47,13 +54,38 @@ export class OperationHandle implements Disposable {
     return performance.now() - this.startMs;
   }
 
-  /** Marks a point inside the operation (e.g. `first_token`) as a span event. */
+  /**
+   * Marks a point inside the operation (e.g. `first_token`, see the `MARK_…` names) as a span
+   * event. The operation keeps the first time of each mark to derive its figures when it ends
+   * (time to first chunk for `first_token`, to first byte for `first_audio_byte`), and the mark
+   * reaches the turn the operation runs in, if any, for the turn's breakdown.
+   */
   mark(name: string, attributes?: Attributes): void {
     if (this.ended) return;
     try {
-      this.span.addEvent(name, attributes);
+      const timeMs = performance.now();
+      this.span.addEvent(name, attributes, timeMs);
+      if (this.marks === undefined) this.marks = new Map();
+      if (!this.marks.has(name)) this.marks.set(name, timeMs);
+      turnIn(this.context)?.noteMark(name, timeMs, attributes);
     } catch (err) {
       diag.error('transcriber: mark failed', err);
+    }
+  }
+
+  /**
+   * Reports usage of the operation (e.g. `gen_ai.usage.output_tokens`, `transcriber.stt.audio.duration`,
+   * see the `ATTR_…` usage names). Repeated reports add up; the sum becomes a span attribute when the
+   * operation ends and is added to the turn the operation runs in.
+   */
+  addUsage(name: string, amount: number): void {
+    if (this.ended || typeof amount !== 'number' || !Number.isFinite(amount)) return;
+    try {
+      if (this.usage === undefined) this.usage = new Map();
+      this.usage.set(name, (this.usage.get(name) ?? 0) + amount);
+      turnIn(this.context)?.noteUsage(name, amount);
+    } catch (err) {
+      diag.error('transcriber: addUsage failed', err);
     }
   }
 
@@ -70,8 +102,20 @@ export class OperationHandle implements Disposable {
     if (this.ended) return;
     this.ended = true;
     try {
-      const seconds = (performance.now() - this.startMs) / 1000;
+      const endMs = performance.now();
+      const seconds = (endMs - this.startMs) / 1000;
       const instruments = getOperationInstruments();
+      if (this.marks !== undefined || this.usage !== undefined) {
+        recordOperationFigures(
+          this.span,
+          this.key.attributes,
+          this.startMs,
+          endMs,
+          this.marks,
+          this.usage,
+          this.context,
+        );
+      }
       let attributes = this.key.attributes;
       if (error !== undefined) {
         const type = errorTypeOf(error);

@@ -1,6 +1,7 @@
 import type { Attributes, SpanOptions } from '@opentelemetry/api';
 import { SpanKind } from '@opentelemetry/api';
-import { ATTR_COMPONENT, ATTR_OPERATION } from './names';
+import { ComponentType } from './componentType';
+import { ATTR_COMPONENT, ATTR_OPERATION, TURN_OPERATION } from './names';
 
 /** What never changes between two runs of one component operation, built once. */
 export interface OperationKey {
@@ -9,6 +10,8 @@ export interface OperationKey {
   readonly spanName: string;
   readonly attributes: Attributes;
   readonly spanOptions: SpanOptions;
+  /** Whether the operation is a voice turn (`pipeline` / `turn`). */
+  readonly turn: boolean;
 }
 
 // Operation names are code constants in practice; the cap keeps a caller that builds names from
@@ -28,6 +31,7 @@ export function operationKeyFor(component: string, operation: string): Operation
     spanName: `${component}.${operation}`,
     attributes,
     spanOptions: { kind: SpanKind.INTERNAL, attributes },
+    turn: component === ComponentType.PIPELINE && operation === TURN_OPERATION,
   };
   if (cached < MAX_CACHED) {
     if (byOperation === undefined) cache.set(component, (byOperation = new Map()));

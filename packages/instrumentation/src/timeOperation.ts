@@ -2,6 +2,7 @@ import { context } from '@opentelemetry/api';
 import { isPromise } from 'node:util/types';
 import { OperationHandle } from './operationHandle';
 import { operationKeyFor } from './operationKey';
+import { TurnHandle } from './turnHandle';
 
 /**
  * Times one component operation as a span `<component>.<operation>`, a duration histogram point,
@@ -14,6 +15,8 @@ import { operationKeyFor } from './operationKey';
  * - `timeOperation(c, op)` returns an {@link OperationHandle} to `end()` (or to `using`). A handle
  *   cannot make itself the active context for the code after it (Node has no safe way to do that),
  *   so start nested operations with `handle.run(() => ...)`.
+ * - `timeOperation('pipeline', 'turn', …)` is a voice turn: its handle is a {@link TurnHandle},
+ *   which the operations nested in it report their marks and usage to.
  */
 export function timeOperation(component: string, operation: string): OperationHandle;
 export function timeOperation<T>(component: string, operation: string, fn: (operation: OperationHandle) => T): T;
@@ -22,7 +25,8 @@ export function timeOperation<T>(
   operation: string,
   fn?: (operation: OperationHandle) => T,
 ): T | OperationHandle {
-  const handle = new OperationHandle(operationKeyFor(component, operation), context.active());
+  const key = operationKeyFor(component, operation);
+  const handle = key.turn ? new TurnHandle(key, context.active()) : new OperationHandle(key, context.active());
   return fn === undefined ? handle : runTimed(handle, fn);
 }
 

@@ -1,0 +1,138 @@
+import { context, diag, type Attributes, type Context } from '@opentelemetry/api';
+import {
+  ATTR_TURN_STAGE,
+  MARK_FIRST_AUDIO_BYTE,
+  MARK_FIRST_AUDIO_PLAYED,
+  MARK_FIRST_TOKEN,
+  MARK_INTERRUPTION,
+  METRIC_TURN_INTERRUPTIONS,
+  METRIC_TURN_VOICE_TO_VOICE,
+} from './names';
+import { OperationHandle } from './operationHandle';
+import { turnIn, type TurnSink } from './turnContext';
+import { TURN_BOUNDARY_MARKS, TURN_STAGES } from './turnStages';
+import { getVoiceInstruments } from './voiceInstruments';
+
+// Of these only the first counts (the first token, byte and played frame are what the user waits
+// for); the other boundary marks keep their latest time until the next stage has begun (the user
+// may pause and go on speaking: the speech end that counts is the last one before the endpoint).
+const KEEP_FIRST: ReadonlySet<string> = new Set([MARK_FIRST_TOKEN, MARK_FIRST_AUDIO_BYTE, MARK_FIRST_AUDIO_PLAYED]);
+
+/**
+ * A voice turn: the operation `timeOperation('pipeline', 'turn', …)`. Marks made on it, or on any
+ * operation nested in it (found through its context, see TURN_CONTEXT_KEY), become span events of
+ * the turn and the points of its breakdown. When it ends it records, as span attributes and
+ * histograms: voice-to-voice latency (user speech end → first audio played), each stage between
+ * consecutive marks (endpointing, transcription, agent, tts, playout; they add up to voice-to-voice),
+ * interruptions, the usage of its operations (tokens, STT audio seconds, TTS characters and audio
+ * seconds), the first LLM time to first chunk and TTS time to first byte, and the STT real-time
+ * factor and LLM tokens per second over its operations.
+ */
+export class TurnHandle extends OperationHandle implements TurnSink {
+  private readonly points = new Map<string, number>();
+  private latestBoundary = -1;
+  private interruptions = 0;
+  private readonly usageSums = new Map<string, number>();
+  private readonly firsts = new Map<string, number>();
+  private readonly rates = new Map<string, { numerator: number; denominator: number }>();
+
+  override mark(name: string, attributes?: Attributes): void {
+    this.noteMark(name, performance.now(), attributes);
+  }
+
+  override addUsage(name: string, amount: number): void {
+    this.noteUsage(name, amount);
+  }
+
+  noteMark(name: string, timeMs: number, attributes?: Attributes): void {
+    if (this.ended) return;
+    try {
+      const boundary = TURN_BOUNDARY_MARKS.indexOf(name);
+      if (boundary >= 0) {
+        if (KEEP_FIRST.has(name)) {
+          if (this.points.has(name)) return; // a repeat (e.g. every frame played): no new event
+          this.keep(name, boundary, timeMs);
+        } else if (boundary >= this.latestBoundary) {
+          this.keep(name, boundary, timeMs);
+        }
+      } else if (name === MARK_INTERRUPTION) {
+        this.interruptions++;
+      }
+      this.span.addEvent(name, attributes, timeMs);
+    } catch (err) {
+      diag.error('transcriber: turn mark failed', err);
+    }
+  }
+
+  noteUsage(name: string, amount: number): void {
+    if (this.ended || typeof amount !== 'number' || !Number.isFinite(amount)) return;
+    this.usageSums.set(name, (this.usageSums.get(name) ?? 0) + amount);
+  }
+
+  noteFirst(name: string, value: number): void {
+    if (this.ended || this.firsts.has(name)) return;
+    this.firsts.set(name, value);
+  }
+
+  noteRate(name: string, numerator: number, denominator: number): void {
+    if (this.ended) return;
+    const sum = this.rates.get(name);
+    if (sum === undefined) this.rates.set(name, { numerator, denominator });
+    else {
+      sum.numerator += numerator;
+      sum.denominator += denominator;
+    }
+  }
+
+  override end(error?: unknown): void {
+    if (this.ended) return;
+    try {
+      this.recordFigures();
+    } catch (err) {
+      diag.error('transcriber: recording a turn failed', err);
+    }
+    super.end(error);
+  }
+
+  private keep(name: string, boundary: number, timeMs: number): void {
+    this.points.set(name, timeMs);
+    if (boundary > this.latestBoundary) this.latestBoundary = boundary;
+  }
+
+  private recordFigures(): void {
+    const instruments = getVoiceInstruments();
+    const attributes = this.key.attributes;
+    const span = this.span;
+    for (const stage of TURN_STAGES) {
+      const from = this.points.get(stage.from);
+      const to = this.points.get(stage.to);
+      if (from === undefined || to === undefined || to < from) continue;
+      const seconds = (to - from) / 1000;
+      span.setAttribute(stage.attribute, seconds);
+      instruments.stageDuration.record(seconds, { ...attributes, [ATTR_TURN_STAGE]: stage.stage });
+    }
+    const speechEnd = this.points.get(TURN_BOUNDARY_MARKS[0]);
+    const played = this.points.get(TURN_BOUNDARY_MARKS[TURN_BOUNDARY_MARKS.length - 1]);
+    if (speechEnd !== undefined && played !== undefined && played >= speechEnd) {
+      const seconds = (played - speechEnd) / 1000;
+      span.setAttribute(METRIC_TURN_VOICE_TO_VOICE, seconds);
+      instruments.voiceToVoice.record(seconds, attributes);
+    }
+    span.setAttribute(METRIC_TURN_INTERRUPTIONS, this.interruptions);
+    if (this.interruptions > 0) instruments.interruptions.add(this.interruptions, attributes);
+    for (const [name, amount] of this.usageSums) span.setAttribute(name, amount);
+    for (const [name, value] of this.firsts) span.setAttribute(name, value);
+    for (const [name, { numerator, denominator }] of this.rates) {
+      if (denominator > 0) span.setAttribute(name, numerator / denominator);
+    }
+  }
+}
+
+/**
+ * The turn `ctx` (by default the active context) runs in, if any: for code that has no handle
+ * of its own, such as an instrumentation of a library, to mark the turn (`activeTurn()?.mark(…)`).
+ */
+export function activeTurn(ctx: Context = context.active()): TurnHandle | undefined {
+  // Not `instanceof`: a turn of another copy of this package has the same shape.
+  return turnIn(ctx) as TurnHandle | undefined;
+}

@@ -1,0 +1,102 @@
+import type { Counter, Histogram } from '@opentelemetry/api';
+import { providerBound } from './instruments';
+import {
+  ATTR_STT_AUDIO_DURATION,
+  ATTR_TTS_AUDIO_DURATION,
+  ATTR_TTS_CHARACTERS,
+  METRIC_GEN_AI_TIME_TO_FIRST_CHUNK,
+  METRIC_LLM_OUTPUT_TOKENS_PER_SECOND,
+  METRIC_STT_REAL_TIME_FACTOR,
+  METRIC_TTS_TIME_TO_FIRST_BYTE,
+  METRIC_TURN_INTERRUPTIONS,
+  METRIC_TURN_STAGE_DURATION,
+  METRIC_TURN_VOICE_TO_VOICE,
+  OPERATION_DURATION_BUCKETS_S,
+} from './names';
+
+/**
+ * The instruments of voice turns and of the figures derived from operations' marks and usage.
+ * Separate from the operation instruments so an app that never marks anything never creates them
+ * (an instrument with no points still shows up in a Prometheus scrape).
+ */
+export interface VoiceInstruments {
+  readonly voiceToVoice: Histogram;
+  readonly stageDuration: Histogram;
+  readonly interruptions: Counter;
+  readonly timeToFirstChunk: Histogram;
+  readonly outputTokensPerSecond: Histogram;
+  readonly timeToFirstByte: Histogram;
+  readonly realTimeFactor: Histogram;
+  /** Per-operation usage histograms, by usage name (names without one are only span attributes). */
+  readonly usage: ReadonlyMap<string, Histogram>;
+}
+
+const REAL_TIME_FACTOR_BUCKETS = [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5];
+const TOKENS_PER_SECOND_BUCKETS = [1, 5, 10, 20, 30, 50, 75, 100, 150, 200, 300, 500, 1000];
+const CHARACTER_BUCKETS = [10, 25, 50, 100, 200, 400, 800, 1600, 3200];
+const AUDIO_SECONDS_BUCKETS = [0.25, 0.5, 1, 2, 3, 5, 8, 13, 20, 30, 60, 120];
+
+const seconds = (description: string) => ({
+  description,
+  unit: 's',
+  advice: { explicitBucketBoundaries: [...OPERATION_DURATION_BUCKETS_S] },
+});
+
+export const getVoiceInstruments: () => VoiceInstruments = providerBound((meter) => ({
+  voiceToVoice: meter.createHistogram(
+    METRIC_TURN_VOICE_TO_VOICE,
+    seconds('Voice-to-voice latency of a turn: user speech end to first audio played'),
+  ),
+  stageDuration: meter.createHistogram(
+    METRIC_TURN_STAGE_DURATION,
+    seconds('Duration of one stage of a turn (endpointing, transcription, agent, tts, playout)'),
+  ),
+  interruptions: meter.createCounter(METRIC_TURN_INTERRUPTIONS, {
+    description: 'Times the user interrupted the agent',
+    unit: '{interruption}',
+  }),
+  timeToFirstChunk: meter.createHistogram(
+    METRIC_GEN_AI_TIME_TO_FIRST_CHUNK,
+    seconds('Time from the request to the first chunk of a streamed answer'),
+  ),
+  outputTokensPerSecond: meter.createHistogram(METRIC_LLM_OUTPUT_TOKENS_PER_SECOND, {
+    description: 'Output tokens per second from the first token to the end of the answer',
+    unit: '{token}/s',
+    advice: { explicitBucketBoundaries: TOKENS_PER_SECOND_BUCKETS },
+  }),
+  timeToFirstByte: meter.createHistogram(
+    METRIC_TTS_TIME_TO_FIRST_BYTE,
+    seconds('Time from a text-to-speech request to its first audio byte'),
+  ),
+  realTimeFactor: meter.createHistogram(METRIC_STT_REAL_TIME_FACTOR, {
+    description: 'Speech-to-text processing time divided by the audio duration',
+    unit: '1',
+    advice: { explicitBucketBoundaries: REAL_TIME_FACTOR_BUCKETS },
+  }),
+  usage: new Map([
+    [
+      ATTR_STT_AUDIO_DURATION,
+      meter.createHistogram(ATTR_STT_AUDIO_DURATION, {
+        description: 'Seconds of audio given to speech-to-text per operation',
+        unit: 's',
+        advice: { explicitBucketBoundaries: AUDIO_SECONDS_BUCKETS },
+      }),
+    ],
+    [
+      ATTR_TTS_CHARACTERS,
+      meter.createHistogram(ATTR_TTS_CHARACTERS, {
+        description: 'Characters given to text-to-speech per operation',
+        unit: '{character}',
+        advice: { explicitBucketBoundaries: CHARACTER_BUCKETS },
+      }),
+    ],
+    [
+      ATTR_TTS_AUDIO_DURATION,
+      meter.createHistogram(ATTR_TTS_AUDIO_DURATION, {
+        description: 'Seconds of audio text-to-speech produced per operation',
+        unit: 's',
+        advice: { explicitBucketBoundaries: AUDIO_SECONDS_BUCKETS },
+      }),
+    ],
+  ]),
+}));

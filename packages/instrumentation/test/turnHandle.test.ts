@@ -1,0 +1,275 @@
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import {
+  activeTurn,
+  ATTR_COMPONENT,
+  ATTR_GEN_AI_TIME_TO_FIRST_CHUNK,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_OPERATION,
+  ATTR_STT_AUDIO_DURATION,
+  ATTR_TTS_AUDIO_DURATION,
+  ATTR_TTS_CHARACTERS,
+  ATTR_TURN_STAGE,
+  MARK_END_OF_UTTERANCE,
+  MARK_FINAL_TRANSCRIPT,
+  MARK_FIRST_AUDIO_BYTE,
+  MARK_FIRST_AUDIO_PLAYED,
+  MARK_FIRST_TOKEN,
+  MARK_INTERRUPTION,
+  MARK_USER_SPEECH_END,
+  METRIC_LLM_OUTPUT_TOKENS_PER_SECOND,
+  METRIC_STT_REAL_TIME_FACTOR,
+  METRIC_TTS_TIME_TO_FIRST_BYTE,
+  METRIC_TURN_INTERRUPTIONS,
+  METRIC_TURN_STAGE_DURATION,
+  METRIC_TURN_VOICE_TO_VOICE,
+  timeOperation,
+  TURN_STAGES,
+  TurnHandle,
+} from '@transcriber/instrumentation';
+import { busyWait, counterValue, histogramPoint, installOtel, resetOtel, sleep, type TestOtel } from './helpers/otel';
+
+const TURN = { [ATTR_COMPONENT]: 'pipeline', [ATTR_OPERATION]: 'turn' };
+
+let otel: TestOtel;
+
+beforeEach(() => {
+  otel = installOtel();
+});
+
+afterEach(() => {
+  resetOtel();
+});
+
+const attr = (span: ReadableSpan, name: string) => span.attributes[name] as number | undefined;
+
+/** One exchange the way an agent runs it: each stage a nested operation marking its point. */
+async function exchange(stageMs: number): Promise<void> {
+  await timeOperation('pipeline', 'turn', async () => {
+    timeOperation('vad', 'endpoint', (vad) => {
+      vad.mark(MARK_USER_SPEECH_END);
+      busyWait(stageMs);
+      vad.mark(MARK_END_OF_UTTERANCE);
+    });
+    await timeOperation('stt', 'transcribe', async (stt) => {
+      stt.addUsage(ATTR_STT_AUDIO_DURATION, 1.5);
+      await sleep(stageMs);
+      stt.mark(MARK_FINAL_TRANSCRIPT);
+    });
+    await timeOperation('agent', 'reply', async () => {
+      await timeOperation('llm', 'chat', async (llm) => {
+        await sleep(stageMs);
+        llm.mark(MARK_FIRST_TOKEN);
+        busyWait(stageMs);
+        llm.addUsage(ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, 20);
+      });
+    });
+    await timeOperation('tts', 'synthesize', async (tts) => {
+      tts.addUsage(ATTR_TTS_CHARACTERS, 42);
+      await sleep(stageMs);
+      tts.mark(MARK_FIRST_AUDIO_BYTE);
+      tts.addUsage(ATTR_TTS_AUDIO_DURATION, 1.25);
+      tts.addUsage(ATTR_TTS_AUDIO_DURATION, 1.25);
+    });
+    await timeOperation('audio_output', 'play', async (out) => {
+      await sleep(stageMs);
+      for (let frame = 0; frame < 5; frame++) out.mark(MARK_FIRST_AUDIO_PLAYED);
+    });
+  });
+}
+
+describe('a voice turn (pipeline/turn) and the operations nested in it', () => {
+  it('is a TurnHandle, and a handle without a function can be one too', () => {
+    const turn = timeOperation('pipeline', 'turn');
+    expect(turn).toBeInstanceOf(TurnHandle);
+    expect(timeOperation('pipeline', 'process')).not.toBeInstanceOf(TurnHandle);
+    turn.end();
+  });
+
+  it('breaks voice-to-voice down into stages that add up to it, from marks made by nested operations', async () => {
+    await exchange(25);
+    const turn = otel.span('pipeline.turn');
+    const voiceToVoice = attr(turn, METRIC_TURN_VOICE_TO_VOICE)!;
+    const stages = TURN_STAGES.map((s) => attr(turn, s.attribute));
+    expect(stages.every((s) => typeof s === 'number')).toBe(true);
+    // Every stage waited ~25 ms (the agent stage also includes the LLM's wait before its first token).
+    for (const seconds of stages) expect(seconds!).toBeGreaterThanOrEqual(0.024);
+    expect(Math.abs(stages.reduce((a, b) => a! + b!, 0)! - voiceToVoice)).toBeLessThan(1e-9);
+    expect(voiceToVoice).toBeGreaterThanOrEqual(5 * 0.024);
+
+    // The points are span events of the turn, at the times the nested operations marked them.
+    const events = turn.events.map((e) => e.name);
+    expect(events).toEqual([
+      MARK_USER_SPEECH_END,
+      MARK_END_OF_UTTERANCE,
+      MARK_FINAL_TRANSCRIPT,
+      MARK_FIRST_TOKEN,
+      MARK_FIRST_AUDIO_BYTE,
+      MARK_FIRST_AUDIO_PLAYED, // marked five times, kept once
+    ]);
+    const at = (name: string) => {
+      const time = turn.events.find((e) => e.name === name)!.time;
+      return time[0] + time[1] / 1e9;
+    };
+    expect(at(MARK_FIRST_AUDIO_PLAYED) - at(MARK_USER_SPEECH_END)).toBeCloseTo(voiceToVoice, 5);
+    expect(otel.span('llm.chat').events.map((e) => e.name)).toEqual([MARK_FIRST_TOKEN]);
+
+    // Usage of the nested operations is summed into the turn; per-operation figures are carried up.
+    expect(attr(turn, ATTR_TTS_CHARACTERS)).toBe(42);
+    expect(attr(turn, ATTR_TTS_AUDIO_DURATION)).toBe(2.5);
+    expect(attr(turn, ATTR_STT_AUDIO_DURATION)).toBe(1.5);
+    expect(attr(turn, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS)).toBe(20);
+    expect(attr(turn, ATTR_GEN_AI_TIME_TO_FIRST_CHUNK)).toBe(
+      attr(otel.span('llm.chat'), ATTR_GEN_AI_TIME_TO_FIRST_CHUNK),
+    );
+    expect(attr(turn, METRIC_TTS_TIME_TO_FIRST_BYTE)).toBe(
+      attr(otel.span('tts.synthesize'), METRIC_TTS_TIME_TO_FIRST_BYTE),
+    );
+    expect(attr(turn, METRIC_STT_REAL_TIME_FACTOR)).toBe(
+      attr(otel.span('stt.transcribe'), METRIC_STT_REAL_TIME_FACTOR),
+    );
+    expect(attr(turn, METRIC_LLM_OUTPUT_TOKENS_PER_SECOND)).toBeCloseTo(
+      attr(otel.span('llm.chat'), METRIC_LLM_OUTPUT_TOKENS_PER_SECOND)!,
+      9,
+    );
+    expect(attr(turn, METRIC_TURN_INTERRUPTIONS)).toBe(0);
+
+    const all = await otel.collect();
+    const voice = histogramPoint(all, METRIC_TURN_VOICE_TO_VOICE, TURN);
+    expect(voice.count).toBe(1);
+    expect(voice.sum).toBeCloseTo(voiceToVoice, 9);
+    for (const stage of TURN_STAGES) {
+      const point = histogramPoint(all, METRIC_TURN_STAGE_DURATION, { ...TURN, [ATTR_TURN_STAGE]: stage.stage });
+      expect(point.count).toBe(1);
+      expect(point.sum).toBeCloseTo(attr(turn, stage.attribute)!, 9);
+    }
+  });
+
+  it('derives each operation figure on its own span and histogram: TTFT, tokens/s, TTFB, real-time factor', async () => {
+    await timeOperation('llm', 'chat', async (llm) => {
+      await sleep(40);
+      llm.mark(MARK_FIRST_TOKEN);
+      busyWait(50);
+      llm.addUsage(ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, 10);
+    });
+    await timeOperation('tts', 'synthesize', async (tts) => {
+      await sleep(30);
+      tts.mark(MARK_FIRST_AUDIO_BYTE);
+    });
+    timeOperation('stt', 'transcribe', (stt) => {
+      stt.addUsage(ATTR_STT_AUDIO_DURATION, 0.5);
+      busyWait(100);
+    });
+
+    const llm = otel.span('llm.chat');
+    const ttft = attr(llm, ATTR_GEN_AI_TIME_TO_FIRST_CHUNK)!;
+    expect(ttft).toBeGreaterThanOrEqual(0.039);
+    expect(ttft).toBeLessThan(0.5);
+    const perSecond = attr(llm, METRIC_LLM_OUTPUT_TOKENS_PER_SECOND)!;
+    expect(perSecond).toBeLessThanOrEqual(10 / 0.049);
+    expect(perSecond).toBeGreaterThan(10);
+    expect(attr(otel.span('tts.synthesize'), METRIC_TTS_TIME_TO_FIRST_BYTE)!).toBeGreaterThanOrEqual(0.029);
+    const rtf = attr(otel.span('stt.transcribe'), METRIC_STT_REAL_TIME_FACTOR)!;
+    expect(rtf).toBeGreaterThanOrEqual(0.099 / 0.5);
+    expect(rtf).toBeLessThan(2);
+
+    const all = await otel.collect();
+    const llmAttributes = { [ATTR_COMPONENT]: 'llm', [ATTR_OPERATION]: 'chat' };
+    expect(histogramPoint(all, 'gen_ai.client.operation.time_to_first_chunk', llmAttributes).sum).toBeCloseTo(ttft, 9);
+    expect(histogramPoint(all, METRIC_LLM_OUTPUT_TOKENS_PER_SECOND, llmAttributes).count).toBe(1);
+    const sttAttributes = { [ATTR_COMPONENT]: 'stt', [ATTR_OPERATION]: 'transcribe' };
+    expect(histogramPoint(all, METRIC_STT_REAL_TIME_FACTOR, sttAttributes).sum).toBeCloseTo(rtf, 9);
+    expect(histogramPoint(all, ATTR_STT_AUDIO_DURATION, sttAttributes).sum).toBe(0.5);
+    // No turn here: no turn figures were recorded.
+    expect(all.find((m) => m.descriptor.name === METRIC_TURN_VOICE_TO_VOICE)?.dataPoints ?? []).toEqual([]);
+  });
+
+  it('counts the latest user speech end before the endpoint (the user paused and went on)', () => {
+    const turn = timeOperation('pipeline', 'turn');
+    turn.mark(MARK_USER_SPEECH_END);
+    busyWait(40); // speech resumed, then ended again
+    turn.mark(MARK_USER_SPEECH_END);
+    busyWait(20);
+    turn.mark(MARK_END_OF_UTTERANCE);
+    busyWait(5);
+    turn.mark(MARK_USER_SPEECH_END); // speaking over the agent: not this turn's speech end
+    turn.end();
+    const endpointing = attr(otel.span('pipeline.turn'), TURN_STAGES[0].attribute)!;
+    expect(endpointing).toBeGreaterThanOrEqual(0.019);
+    expect(endpointing).toBeLessThan(0.039);
+    expect(otel.span('pipeline.turn').events.filter((e) => e.name === MARK_USER_SPEECH_END)).toHaveLength(3);
+  });
+
+  it('records only the stages whose two marks are there, and no voice-to-voice without both ends', async () => {
+    const turn = timeOperation('pipeline', 'turn');
+    turn.mark(MARK_USER_SPEECH_END);
+    turn.mark(MARK_END_OF_UTTERANCE);
+    turn.mark(MARK_FIRST_TOKEN);
+    turn.end();
+    const span = otel.span('pipeline.turn');
+    expect(attr(span, TURN_STAGES[0].attribute)).toBeGreaterThanOrEqual(0);
+    for (const stage of TURN_STAGES.slice(1)) expect(attr(span, stage.attribute)).toBeUndefined();
+    expect(attr(span, METRIC_TURN_VOICE_TO_VOICE)).toBeUndefined();
+    const all = await otel.collect();
+    expect(histogramPoint(all, METRIC_TURN_STAGE_DURATION, { ...TURN, [ATTR_TURN_STAGE]: 'endpointing' }).count).toBe(
+      1,
+    );
+  });
+
+  it('counts interruptions, marked by code without a handle through activeTurn()', async () => {
+    expect(activeTurn()).toBeUndefined();
+    await timeOperation('pipeline', 'turn', async () => {
+      await sleep(1);
+      activeTurn()?.mark(MARK_INTERRUPTION);
+      await timeOperation('audio_output', 'play', async (out) => out.mark(MARK_INTERRUPTION));
+    });
+    expect(attr(otel.span('pipeline.turn'), METRIC_TURN_INTERRUPTIONS)).toBe(2);
+    expect(counterValue(await otel.collect(), METRIC_TURN_INTERRUPTIONS, TURN)).toBe(2);
+  });
+
+  it('keeps concurrent turns apart: each nested mark reaches its own turn', async () => {
+    const one = (waitMs: number) =>
+      timeOperation('pipeline', 'turn', async (turn) => {
+        turn.mark(MARK_USER_SPEECH_END);
+        await sleep(waitMs);
+        await timeOperation('audio_output', 'play', async (out) => out.mark(MARK_FIRST_AUDIO_PLAYED));
+      });
+    await Promise.all([one(60), one(10)]);
+    const turns = otel.spans().filter((s) => s.name === 'pipeline.turn');
+    expect(turns).toHaveLength(2);
+    const latencies = turns.map((t) => attr(t, METRIC_TURN_VOICE_TO_VOICE)!).sort((a, b) => a - b);
+    expect(latencies[0]).toBeGreaterThanOrEqual(0.009);
+    expect(latencies[0]).toBeLessThan(0.055);
+    expect(latencies[1]).toBeGreaterThanOrEqual(0.059);
+    for (const t of turns) expect(t.events.map((e) => e.name)).toEqual([MARK_USER_SPEECH_END, MARK_FIRST_AUDIO_PLAYED]);
+  });
+
+  it('ignores marks and usage arriving after the turn ended, without throwing', async () => {
+    let late: Promise<void> | undefined;
+    timeOperation('pipeline', 'turn', (turn) => {
+      turn.mark(MARK_USER_SPEECH_END);
+      late = timeOperation('tts', 'synthesize', async (tts) => {
+        await sleep(10);
+        tts.mark(MARK_FIRST_AUDIO_BYTE);
+        tts.addUsage(ATTR_TTS_CHARACTERS, 3);
+      });
+    });
+    await late;
+    const turn = otel.span('pipeline.turn');
+    expect(turn.events.map((e) => e.name)).toEqual([MARK_USER_SPEECH_END]);
+    expect(attr(turn, ATTR_TTS_CHARACTERS)).toBeUndefined();
+    expect(attr(otel.span('tts.synthesize'), ATTR_TTS_CHARACTERS)).toBe(3);
+  });
+
+  it('ignores usage that is not a finite number', () => {
+    timeOperation('pipeline', 'turn', (turn) => {
+      timeOperation('tts', 'synthesize', (tts) => {
+        tts.addUsage(ATTR_TTS_CHARACTERS, Number.NaN);
+        tts.addUsage(ATTR_TTS_CHARACTERS, '7' as unknown as number);
+        tts.addUsage(ATTR_TTS_CHARACTERS, 7);
+      });
+      turn.addUsage(ATTR_TTS_CHARACTERS, Number.POSITIVE_INFINITY);
+    });
+    expect(attr(otel.span('tts.synthesize'), ATTR_TTS_CHARACTERS)).toBe(7);
+    expect(attr(otel.span('pipeline.turn'), ATTR_TTS_CHARACTERS)).toBe(7);
+  });
+});
