@@ -51,6 +51,7 @@ export class DatabaseWriter<S> {
   private retryTimer: NodeJS.Timeout | undefined;
   private draining = false;
   private closed = false;
+  private closing = false;
   private idleWaiters: (() => void)[] = [];
 
   constructor(options: DatabaseWriterOptions<S>) {
@@ -113,8 +114,11 @@ export class DatabaseWriter<S> {
   close(): void {
     if (this.closed) return;
     // The app is shutting down: waiting for another process's lock is now better than losing the
-    // rows, so the final drain waits as long as opening does.
-    if (this.fault === 'locked' && this.db !== undefined) this.db.pragma(`busy_timeout = ${SHUTDOWN_BUSY_TIMEOUT_MS}`);
+    // rows, so the final drain waits as long as opening does. Always, not only after a lock was
+    // seen: several processes writing at once can keep one waiting past the short timeout at any
+    // moment (SQLite's busy handler is not a fair queue), and this drain has no retry after it.
+    this.closing = true;
+    this.db?.pragma(`busy_timeout = ${SHUTDOWN_BUSY_TIMEOUT_MS}`);
     this.drainSync();
     this.closed = true;
     if (this.queuedRows > 0) {
@@ -162,7 +166,9 @@ export class DatabaseWriter<S> {
     if (this.db !== undefined) return true;
     let opened: Database | undefined;
     try {
-      const db = openDatabaseForWriting(this.options.file, this.options.migrations);
+      const db = openDatabaseForWriting(this.options.file, this.options.migrations, {
+        busyTimeoutMs: this.closing ? SHUTDOWN_BUSY_TIMEOUT_MS : undefined,
+      });
       opened = db;
       this.options.afterOpen(db);
       const statements = this.options.prepare(db);

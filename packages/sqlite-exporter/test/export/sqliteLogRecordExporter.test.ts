@@ -69,7 +69,7 @@ describe('SqliteLogRecordExporter', () => {
     await tracing.shutdown();
 
     const [row] = queryRows(dataDir, 'profile_results', 'SELECT * FROM profile_results');
-    expect(row).toEqual({
+    expect(row).toMatchObject({
       id: 1,
       time_us: expect.any(Number),
       event_name: EVENT_PROFILE_RESULT,

@@ -1,10 +1,22 @@
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Polls `condition` until it holds; fails with `what` after `timeoutMs`. */
+/**
+ * Polls `condition` until it holds; fails with `what` after `timeoutMs`. A condition that throws
+ * (e.g. reading a file another process is still replacing) counts as not yet.
+ */
 export async function waitFor(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+  let lastError: unknown;
+  for (;;) {
+    try {
+      if (condition()) return;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      const cause = lastError === undefined ? '' : ` (last error: ${String(lastError)})`;
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${cause}`);
+    }
     await sleep(10);
   }
 }

@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { DatabaseWriter, type Migration, type WriteWork } from '@transcriber/sqlite-exporter';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { childExit, childSays, startChild } from '../helpers/children';
 import { captureDiag, type CapturedDiag } from '../helpers/diag';
 import { makeTempDir, removeTempDirs } from '../helpers/tempDir';
 import { busyWait, sleep, waitFor } from '../helpers/wait';
@@ -26,7 +27,14 @@ function numbers(from: number, count: number, busyMs = 0): WriteWork<Statements>
   };
 }
 
-function writerAt(file: string, options: { maxPendingRows?: number; sliceMs?: number; rolledBack?: () => void } = {}) {
+interface TestOptions {
+  maxPendingRows?: number;
+  sliceMs?: number;
+  rolledBack?: () => void;
+  afterOpen?: (db: Database) => void;
+}
+
+function writerAt(file: string, options: TestOptions = {}) {
   return new DatabaseWriter<Statements>({
     file,
     migrations: MIGRATIONS,
@@ -150,6 +158,30 @@ describe('DatabaseWriter', () => {
     expect(storedNumbers(file)).toEqual(Array.from({ length: 100 }, (_, i) => 300 + i));
   });
 
+  it('hands each new connection to afterOpen, and closes one that fails before use', async () => {
+    const connections: Database[] = [];
+    const writer = track(
+      writerAt(file, {
+        afterOpen(db) {
+          connections.push(db);
+          if (connections.length === 1) {
+            throw Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' });
+          }
+          db.pragma('cache_size = -1024');
+        },
+      }),
+    );
+    writer.submit(numbers(0, 3));
+    await waitFor('the second connection', () => writer.rowsWritten === 3);
+    expect(connections).toHaveLength(2);
+    // The first was closed before its file was set aside, not leaked.
+    expect(connections[0].open).toBe(false);
+    expect(connections[1].open).toBe(true);
+    expect(connections[1].pragma('cache_size', { simple: true })).toBe(-1024);
+    expect(fs.readdirSync(path.dirname(file)).filter((f) => f.startsWith('w.db.corrupt-'))).toHaveLength(1);
+    expect(logged.warnings).toEqual([expect.stringMatching(/is not a valid SQLite database/)]);
+  });
+
   it('drains synchronously on close and drops (with a warning) what arrives after', () => {
     const writer = writerAt(file);
     writer.submit(numbers(0, 4));
@@ -160,6 +192,22 @@ describe('DatabaseWriter', () => {
     writer.submit(numbers(4, 2));
     expect(writer.rowsDropped).toBe(2);
     expect(logged.warnings).toEqual([expect.stringMatching(/write after shutdown dropped \(2 rows\)/)]);
+  });
+
+  it('at close, waits out another process briefly holding the lock instead of dropping the rows', async () => {
+    const writer = writerAt(file);
+    writer.submit(numbers(0, 1));
+    await writer.whenIdle(); // open, no fault seen so far
+    const locker = startChild('holdLock.ts', [file, '600']);
+    const lockerExit = childExit(locker);
+    await childSays(locker, 'locked');
+    writer.submit(numbers(1, 9));
+    writer.close(); // the final drain meets the lock: far longer than the 100 ms write timeout
+    expect(writer.rowsDropped).toBe(0);
+    expect(writer.rowsWritten).toBe(10);
+    expect(await lockerExit).toMatchObject({ code: 0 });
+    expect(storedNumbers(file)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(logged.warnings).toEqual([]);
   });
 
   it('drainSync writes everything at once', () => {

@@ -8,9 +8,9 @@ const [file, startAtMs, kind] = process.argv.slice(2);
 const SLOW_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
-    description: 'a table filled with 300,000 rows',
+    description: 'a table filled with 1,000,000 rows',
     sql: `CREATE TABLE t (x INTEGER NOT NULL);
-      INSERT INTO t SELECT x FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000)
+      INSERT INTO t SELECT x FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000)
       SELECT x FROM c);`,
   },
   {
