@@ -1,4 +1,5 @@
 import type { OperationHandle } from '@transcriber/instrumentation';
+import { ProfilerManager, type ProfilerContext } from '@transcriber/profiler';
 import { loadConfig, type LoadConfigOptions } from '../config/loadConfig';
 import type { PerformanceConfig } from '../config/performanceConfig';
 import { PerformanceMonitor, type PerformanceSummary } from '../monitor/performanceMonitor';
@@ -17,6 +18,7 @@ export class PerformanceIntegration {
   readonly config: PerformanceConfig;
   readonly monitor: PerformanceMonitor;
   private initialized = false;
+  private profiler: ProfilerManager | undefined;
 
   constructor(options: PerformanceIntegrationOptions = {}) {
     const { configFile, ...overrides } = options;
@@ -30,6 +32,24 @@ export class PerformanceIntegration {
     if (this.initialized) return;
     this.initialized = true;
     await this.monitor.startMonitoring();
+    // The profiler behind `monitorComponentPerformance(..., { enableProfiling: true })`.
+    if (this.config.enableProfiling) this.profilerManager().register();
+  }
+
+  /**
+   * Starts profiling one operation and returns its context (`stop()` it, or `using`/`await using`
+   * it), or undefined when profiling is disabled or `profilingSampleRate` did not pick this one.
+   * Memory profiling follows `enableMemoryProfiling` unless `options.enableMemory` says otherwise.
+   */
+  profileOperation(
+    component: string,
+    operation: string,
+    options: { enableMemory?: boolean } = {},
+  ): ProfilerContext | undefined {
+    if (!this.config.enableProfiling) return undefined;
+    const profiler = this.profilerManager();
+    if (!profiler.shouldProfile()) return undefined;
+    return profiler.context(component, operation, options).start();
   }
 
   timeOperation(component: string, operation: string): OperationHandle;
@@ -44,8 +64,20 @@ export class PerformanceIntegration {
     return this.monitor.getPerformanceSummary();
   }
 
+  private profilerManager(): ProfilerManager {
+    // Made on first use, so that after initialize() its events go through the SDK's logger provider.
+    this.profiler ??= new ProfilerManager(this.config.dataDir, {
+      sampleRate: this.config.profilingSampleRate,
+      enableMemory: this.config.enableMemoryProfiling,
+    });
+    return this.profiler;
+  }
+
   /** Flushes everything recorded to the databases and shuts the SDK down (if we started it). */
   async cleanup(): Promise<void> {
+    const profiler = this.profiler;
+    this.profiler = undefined;
+    await profiler?.shutdown();
     if (!this.initialized) return;
     this.initialized = false;
     await this.monitor.stopMonitoring();
