@@ -3,7 +3,6 @@ import {
   ATTR_TURN_STAGE,
   MARK_FIRST_AUDIO_BYTE,
   MARK_FIRST_AUDIO_PLAYED,
-  MARK_FIRST_TOKEN,
   MARK_INTERRUPTION,
   METRIC_TURN_INTERRUPTIONS,
   METRIC_TURN_VOICE_TO_VOICE,
@@ -13,10 +12,13 @@ import { turnIn, type TurnSink } from './turnContext';
 import { TURN_BOUNDARY_MARKS, TURN_STAGES } from './turnStages';
 import { getVoiceInstruments } from './voiceInstruments';
 
-// Of these only the first counts (the first token, byte and played frame are what the user waits
-// for); the other boundary marks keep their latest time until the next stage has begun (the user
-// may pause and go on speaking: the speech end that counts is the last one before the endpoint).
-const KEEP_FIRST: ReadonlySet<string> = new Set([MARK_FIRST_TOKEN, MARK_FIRST_AUDIO_BYTE, MARK_FIRST_AUDIO_PLAYED]);
+// Of these only the first counts: the first audio byte and the first frame played are what the user
+// waits for (a later sentence's synthesis does not move them). The other boundary marks keep their
+// latest time until the next stage has begun: the user may pause and go on speaking (the speech end
+// that counts is the last one before the endpoint), and an agent may call the LLM for a tool call
+// before the call that streams the answer (the first token that counts is the last one before the
+// first audio byte).
+const KEEP_FIRST: ReadonlySet<string> = new Set([MARK_FIRST_AUDIO_BYTE, MARK_FIRST_AUDIO_PLAYED]);
 
 /**
  * A voice turn: the operation `timeOperation('pipeline', 'turn', …)`. Marks made on it, or on any

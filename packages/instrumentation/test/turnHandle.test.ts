@@ -199,6 +199,29 @@ describe('a voice turn (pipeline/turn) and the operations nested in it', () => {
     expect(otel.span('pipeline.turn').events.filter((e) => e.name === MARK_USER_SPEECH_END)).toHaveLength(3);
   });
 
+  it('ends the agent stage at the first token of the LLM call that answers, after a tool call', async () => {
+    await timeOperation('pipeline', 'turn', async (turn) => {
+      turn.mark(MARK_FINAL_TRANSCRIPT);
+      await timeOperation('agent', 'reply', async () => {
+        await timeOperation('llm', 'chat', async (llm) => llm.mark(MARK_FIRST_TOKEN)); // the tool call
+        await timeOperation('tool', 'lights', () => sleep(40));
+        await timeOperation('llm', 'chat', async (llm) => llm.mark(MARK_FIRST_TOKEN)); // the answer
+      });
+      await timeOperation('tts', 'synthesize', async (tts) => tts.mark(MARK_FIRST_AUDIO_BYTE));
+      // A second sentence: its first byte and the LLM's next call do not move the breakdown.
+      await timeOperation('llm', 'chat', async (llm) => llm.mark(MARK_FIRST_TOKEN));
+      await timeOperation('tts', 'synthesize', async (tts) => tts.mark(MARK_FIRST_AUDIO_BYTE));
+    });
+    const turn = otel.span('pipeline.turn');
+    const agent = attr(turn, TURN_STAGES[2].attribute)!;
+    expect(agent).toBeGreaterThanOrEqual(0.039);
+    expect(attr(turn, TURN_STAGES[3].attribute)!).toBeLessThan(0.039);
+    // The first LLM call's time to first chunk is the turn's (the semconv figure of the first call).
+    const firstCall = otel.spans().find((s) => s.name === 'llm.chat')!;
+    expect(attr(turn, ATTR_GEN_AI_TIME_TO_FIRST_CHUNK)).toBe(attr(firstCall, ATTR_GEN_AI_TIME_TO_FIRST_CHUNK));
+    expect(turn.events.filter((e) => e.name === MARK_FIRST_AUDIO_BYTE)).toHaveLength(1);
+  });
+
   it('records only the stages whose two marks are there, and no voice-to-voice without both ends', async () => {
     const turn = timeOperation('pipeline', 'turn');
     turn.mark(MARK_USER_SPEECH_END);
