@@ -34,6 +34,8 @@ export type { ProcessResources } from './query/resourceSummary';
 export { memoryHistory } from './query/memoryHistory';
 export type { MemoryHistoryFilter, ProcessMemory, MemoryPoint } from './query/memoryHistory';
 export { percentileOfSorted } from './query/percentile';
+export { benchmarkHistory } from './query/benchmarkHistory';
+export type { BenchmarkHistoryFilter, BenchmarkRecord } from './query/benchmarkHistory';
 export type { TimeWindow, ComponentSummary, OperationRecord, TraceSpan, ResourceSnapshot } from './query/types';
 export { markLatencies } from './query/markLatencies';
 export type { MarkFilter, MarkLatency } from './query/markLatencies';

@@ -1,6 +1,6 @@
 /**
  * The read side on its own: queries, database statistics and maintenance, without the OTel SDK
- * exporters that index.ts also exports. The CLI imports `@transcriber/sqlite-exporter/dist/read`
+ * exporters that index.ts also exports. The CLI imports `@transcriber/sqlite-exporter/read`
  * so that a query starts in a few milliseconds instead of loading the SDK first.
  */
 export { DATABASE_FILES, DATABASE_NAMES, databasePath } from './database/databaseFiles';
@@ -19,6 +19,8 @@ export { resourceSummary } from './query/resourceSummary';
 export type { ProcessResources } from './query/resourceSummary';
 export { memoryHistory } from './query/memoryHistory';
 export type { MemoryHistoryFilter, ProcessMemory, MemoryPoint } from './query/memoryHistory';
+export { benchmarkHistory } from './query/benchmarkHistory';
+export type { BenchmarkHistoryFilter, BenchmarkRecord } from './query/benchmarkHistory';
 export { databaseStats } from './query/databaseStats';
 export type { DatabaseStats, TableStats } from './query/databaseStats';
 export { pruneDatabaseFile, vacuumDatabaseFile } from './maintenance';

@@ -1,6 +1,6 @@
 import type { PerformanceConfig } from './performanceConfig';
 
-type FieldKind = 'boolean' | 'positive' | 'positiveInteger' | 'fraction' | 'string';
+type FieldKind = 'boolean' | 'positive' | 'positiveInteger' | 'fraction' | 'string' | 'globList';
 
 /** How each field is parsed and checked; one table, so a field cannot miss its validation. */
 export const CONFIG_FIELDS: Readonly<Record<keyof PerformanceConfig, FieldKind>> = Object.freeze({
@@ -17,6 +17,7 @@ export const CONFIG_FIELDS: Readonly<Record<keyof PerformanceConfig, FieldKind>>
   dataDir: 'string',
   metricExportInterval: 'positive',
   retentionDays: 'positive',
+  benchmarkFiles: 'globList',
 });
 
 /** `monitoringInterval` → `TRANSCRIBER_PERF_MONITORING_INTERVAL`. */
@@ -46,6 +47,13 @@ export function parseField(
     if (typeof raw !== 'string' || raw.trim() === '') fail('a non-empty string');
     return raw as string;
   }
+  if (kind === 'globList') {
+    const list = typeof raw === 'string' ? splitGlobList(raw) : raw;
+    if (!Array.isArray(list) || list.length === 0 || !list.every((g) => typeof g === 'string' && g.trim() !== '')) {
+      fail('a non-empty list of glob patterns (an array, or comma-separated in the environment)');
+    }
+    return Object.freeze((list as string[]).map((g) => g.trim()));
+  }
   if (kind === 'boolean') {
     if (typeof raw === 'boolean') return raw;
     if (typeof raw === 'string') {
@@ -63,4 +71,23 @@ export function parseField(
   if (kind === 'positive' && value <= 0) fail('a positive number');
   if (kind === 'positiveInteger' && (!Number.isInteger(value) || value < 1)) fail('a whole number of at least 1');
   return value;
+}
+
+/** `a/*.ts,b/*.{ts,js}` → two patterns: commas inside braces belong to the pattern. */
+function splitGlobList(raw: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const c of raw) {
+    if (c === ',' && depth === 0) {
+      out.push(current);
+      current = '';
+      continue;
+    }
+    if (c === '{') depth++;
+    else if (c === '}' && depth > 0) depth--;
+    current += c;
+  }
+  out.push(current);
+  return out.filter((g) => g.trim() !== '');
 }

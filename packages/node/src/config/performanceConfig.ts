@@ -29,6 +29,8 @@ export interface PerformanceConfig {
   metricExportInterval: number;
   /** Days of history the databases keep. */
   retentionDays: number;
+  /** Glob patterns (relative to the working directory) of the bench files `transcriber benchmark` runs. */
+  benchmarkFiles: readonly string[];
 }
 
 export const DEFAULT_CONFIG: Readonly<PerformanceConfig> = Object.freeze({
@@ -45,4 +47,5 @@ export const DEFAULT_CONFIG: Readonly<PerformanceConfig> = Object.freeze({
   dataDir: './data',
   metricExportInterval: 10,
   retentionDays: 30,
+  benchmarkFiles: Object.freeze(['benchmarks/**/*.bench.{ts,js,mjs,cjs}']),
 });

@@ -1,3 +1,4 @@
+import { BenchmarkSuite, type BenchmarkFn, type BenchmarkOptions, type BenchmarkResult } from '@transcriber/benchmarks';
 import type { OperationHandle } from '@transcriber/instrumentation';
 import { ProfilerManager, type ProfilerContext } from '@transcriber/profiler';
 import { loadConfig, type LoadConfigOptions } from '../config/loadConfig';
@@ -19,6 +20,7 @@ export class PerformanceIntegration {
   readonly monitor: PerformanceMonitor;
   private initialized = false;
   private profiler: ProfilerManager | undefined;
+  private benchmarks: BenchmarkSuite | undefined;
 
   constructor(options: PerformanceIntegrationOptions = {}) {
     const { configFile, ...overrides } = options;
@@ -64,6 +66,28 @@ export class PerformanceIntegration {
     return this.monitor.getPerformanceSummary();
   }
 
+  /**
+   * Benchmarks `fn` as an operation of `component` (`iterations` defaults to
+   * `defaultBenchmarkIterations`, the time limit to `benchmarkTimeout`) and stores the result in
+   * `benchmark_results.db`, compared with the history of the same benchmark. The benchmark's name
+   * defaults to the component. With `pipeline` the result has each component's share of the time.
+   */
+  runComponentBenchmark(
+    component: string,
+    fn: BenchmarkFn,
+    iterations?: number,
+    options: Partial<
+      Pick<BenchmarkOptions, 'name' | 'warmupIterations' | 'timeoutMs' | 'metadata' | 'onProgress'>
+    > = {},
+  ): Promise<BenchmarkResult> {
+    // Made on first use, so that after initialize() its events go through the SDK's logger provider.
+    this.benchmarks ??= new BenchmarkSuite(this.config.dataDir, {
+      defaultIterations: this.config.defaultBenchmarkIterations,
+      defaultTimeoutMs: this.config.benchmarkTimeout * 1000,
+    });
+    return this.benchmarks.runBenchmark({ ...options, name: options.name ?? component, component, fn, iterations });
+  }
+
   private profilerManager(): ProfilerManager {
     // Made on first use, so that after initialize() its events go through the SDK's logger provider.
     this.profiler ??= new ProfilerManager(this.config.dataDir, {
@@ -78,6 +102,9 @@ export class PerformanceIntegration {
     const profiler = this.profiler;
     this.profiler = undefined;
     await profiler?.shutdown();
+    const benchmarks = this.benchmarks;
+    this.benchmarks = undefined;
+    await benchmarks?.shutdown();
     if (!this.initialized) return;
     this.initialized = false;
     await this.monitor.stopMonitoring();

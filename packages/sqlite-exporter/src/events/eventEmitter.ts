@@ -27,14 +27,14 @@ export function createEventEmitter(options: { dataDir: string }): EventEmitter {
   const registered = (globalThis as Record<symbol, unknown>)[GLOBAL_LOGS_KEY] !== undefined;
   let provider: LoggerProvider;
   let privateProvider: SdkLoggerProvider | undefined;
+  let privateExporter: SqliteLogRecordExporter | undefined;
   if (registered) {
     provider = logs.getLoggerProvider();
   } else {
+    privateExporter = new SqliteLogRecordExporter({ dataDir: options.dataDir });
     privateProvider = new SdkLoggerProvider({
       resource: resourceFromAttributes({ 'service.name': serviceName(), 'process.pid': process.pid }),
-      processors: [
-        new SimpleLogRecordProcessor({ exporter: new SqliteLogRecordExporter({ dataDir: options.dataDir }) }),
-      ],
+      processors: [new SimpleLogRecordProcessor({ exporter: privateExporter })],
     });
     provider = privateProvider;
   }
@@ -51,6 +51,9 @@ export function createEventEmitter(options: { dataDir: string }): EventEmitter {
       const flushable = provider as { forceFlush?: () => Promise<void> };
       try {
         await flushable.forceFlush?.();
+        // A SimpleLogRecordProcessor's flush only waits for export(), which queues the rows on the
+        // writer; the exporter's flush waits until they are written.
+        await privateExporter?.forceFlush();
       } catch (err) {
         diag.error('transcriber: flushing events failed', err);
       }

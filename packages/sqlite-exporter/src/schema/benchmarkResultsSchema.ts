@@ -1,7 +1,8 @@
 import { BENCHMARK_ATTR, EVENT_BENCHMARK_RESULT } from '@transcriber/instrumentation';
 import { createEventTableSql, type EventDatabaseSchema, type EventTable } from './eventTable';
 
-const BENCHMARK_RESULTS: EventTable = {
+// The table as migration 1 created it; later columns come with their own migration below.
+const BENCHMARK_RESULTS_V1: EventTable = {
   eventName: EVENT_BENCHMARK_RESULT,
   table: 'benchmark_results',
   columns: [
@@ -26,6 +27,11 @@ const BENCHMARK_RESULTS: EventTable = {
   ],
 };
 
+const BENCHMARK_RESULTS: EventTable = {
+  ...BENCHMARK_RESULTS_V1,
+  columns: [...BENCHMARK_RESULTS_V1.columns, { column: 'state', attribute: BENCHMARK_ATTR.STATE, type: 'TEXT' }],
+};
+
 /** `benchmark_results.db`: one row per benchmark run, with its samples. */
 export const BENCHMARK_RESULTS_SCHEMA: EventDatabaseSchema = {
   tables: [BENCHMARK_RESULTS],
@@ -33,8 +39,15 @@ export const BENCHMARK_RESULTS_SCHEMA: EventDatabaseSchema = {
     {
       version: 1,
       description: 'benchmark results',
-      sql: `${createEventTableSql(BENCHMARK_RESULTS)}
+      sql: `${createEventTableSql(BENCHMARK_RESULTS_V1)}
 CREATE INDEX benchmark_results_name ON benchmark_results (name, component, environment_key, time_us);`,
+    },
+    {
+      version: 2,
+      description: 'benchmark state (completed, errored, timed-out)',
+      // Rows from before it were only ever written for finished runs.
+      sql: `ALTER TABLE benchmark_results ADD COLUMN state TEXT;
+UPDATE benchmark_results SET state = 'completed';`,
     },
   ],
 };

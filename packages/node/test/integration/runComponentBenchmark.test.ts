@@ -1,0 +1,85 @@
+import { BenchmarkInputError, type CompletedBenchmark } from '@transcriber/benchmarks';
+import { PerformanceIntegration, timeOperation } from '@transcriber/node';
+import { benchmarkHistory, openForQuery } from '@transcriber/sqlite-exporter';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+function spin(microseconds: number): void {
+  const until = process.hrtime.bigint() + BigInt(microseconds * 1000);
+  while (process.hrtime.bigint() < until) {
+    // a workload of known duration
+  }
+}
+
+describe('PerformanceIntegration.runComponentBenchmark (with the SDK it started)', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'transcriber-integration-bench-'));
+  const perf = new PerformanceIntegration({
+    dataDir,
+    defaultBenchmarkIterations: 12,
+    benchmarkTimeout: 0.5,
+    enableMonitoring: false,
+  });
+  beforeAll(() => perf.initialize());
+  afterAll(async () => {
+    await perf.cleanup();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const stored = () => {
+    const db = openForQuery(dataDir, 'benchmark_results');
+    try {
+      return benchmarkHistory(db, { sinceUs: 0 });
+    } finally {
+      db.close();
+    }
+  };
+
+  it('runs with the configured iterations and stores the result through the SDK before resolving', async () => {
+    const result = await perf.runComponentBenchmark('stt', () => spin(200));
+    expect(result.state).toBe('completed');
+    expect(result.name).toBe('stt');
+    expect(result.iterations).toBe(12);
+    const rows = stored();
+    expect(rows.map((r) => [r.name, r.component, r.samples.length])).toEqual([['stt', 'stt', 12]]);
+  });
+
+  it('takes iterations and a name', async () => {
+    const result = await perf.runComponentBenchmark('tts', async () => spin(100), 5, { name: 'short phrase' });
+    expect([result.name, result.component, result.iterations]).toEqual(['short phrase', 'tts', 5]);
+  });
+
+  it('stops at the configured benchmarkTimeout', async () => {
+    const result = await perf.runComponentBenchmark('llm', () => new Promise(() => {}), 3);
+    expect(result.state).toBe('timed-out');
+    expect(result.state === 'timed-out' && result.timeoutMs).toBe(500);
+  });
+
+  it('reports the share of each component of a pipeline run, from the spans the SDK recorded', async () => {
+    const result = (await perf.runComponentBenchmark(
+      'pipeline',
+      () => {
+        timeOperation('stt', 'transcribe', () => spin(1500));
+        timeOperation('tts', 'synthesize', () => spin(500));
+      },
+      8,
+      { timeoutMs: 60_000 },
+    )) as CompletedBenchmark;
+    expect(result.state).toBe('completed');
+    expect(result.componentSharesUnavailable).toBeUndefined();
+    const shares = Object.fromEntries(result.componentShares!.map((s) => [s.component, s]));
+    expect(shares.stt.spans).toBe(8);
+    expect(shares.tts.spans).toBe(8);
+    expect(shares.stt.sharePercent).toBeGreaterThan(shares.tts.sharePercent);
+    expect(shares.stt.avgSelfMsPerIteration).toBeGreaterThanOrEqual(1.5);
+  });
+
+  it.each([
+    ['speech', 10, /unknown component "speech"/],
+    ['stt', 0, /iterations must be a whole number of at least 1, got 0/],
+  ])('rejects component %j with %j iterations clearly', async (component, iterations, message) => {
+    const run = perf.runComponentBenchmark(component, () => undefined, iterations);
+    await expect(run).rejects.toThrow(BenchmarkInputError);
+    await expect(run).rejects.toThrow(message);
+  });
+});
