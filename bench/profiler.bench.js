@@ -1,0 +1,208 @@
+'use strict';
+// Overhead of the profiler on a CPU-bound voice pipeline (VAD → STT → LLM → TTS, each a real
+// computation timed with timeOperation under an SDK with the profiler's attribution span processor):
+//
+//   baseline  no profiling
+//   cpu       a whole-process CPU profile running (`transcriber profile`): V8's sampling profiler
+//             at the default 1000 µs interval plus the attribution timeline (async hooks)
+//   memory    the same with the sampling heap profiler (`--memory`), at its default 32 KiB interval
+//
+// Variants run in alternating order, round after round; each round times the same number of
+// pipeline turns and the figures are medians. Targets: cpu ≤ 1.05× baseline, memory ≤ 1.10×.
+// Also measured: the fixed cost of profiling one operation (ProfilerContext start + stop +
+// analysis), and one forced full GC (what `--memory` adds every duration/6).
+// `BENCH_STRICT=1` makes a missed target fail the run.
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base');
+const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');
+const { timeOperation } = require('@transcriber/instrumentation');
+const { AttributionSpanProcessor, ProfilerContext, ProfilerManager } = require('@transcriber/profiler');
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 21);
+const WARMUP_ROUNDS = 3;
+const TURNS_PER_ROUND = 40;
+const TARGETS = { cpu: 1.05, memory: 1.1 };
+
+const discardingExporter = {
+  export: (spans, done) => done({ code: 0 }),
+  shutdown: () => Promise.resolve(),
+  forceFlush: () => Promise.resolve(),
+};
+const provider = new NodeTracerProvider({
+  spanProcessors: [new AttributionSpanProcessor(), new BatchSpanProcessor(discardingExporter)],
+});
+provider.register();
+
+// --- the pipeline: real work per stage --------------------------------------------------------
+
+const FRAME = 320; // 20 ms at 16 kHz
+const audio = Float32Array.from({ length: FRAME * 50 }, (_, i) => Math.sin(i / 7) * 0.4 + ((i * 7919) % 13) / 130);
+
+function detectVoice(samples) {
+  let voiced = 0;
+  for (let f = 0; f + FRAME <= samples.length; f += FRAME) {
+    let energy = 0;
+    for (let i = f; i < f + FRAME; i++) energy += samples[i] * samples[i];
+    if (energy / FRAME > 0.01) voiced++;
+  }
+  return voiced;
+}
+
+// A naive DFT magnitude spectrum per frame: the shape of an STT front end, on purpose O(n²).
+function transcribe(samples, frames) {
+  const bins = 48;
+  let checksum = 0;
+  for (let f = 0; f < frames; f++) {
+    const base = f * FRAME;
+    for (let k = 0; k < bins; k++) {
+      let re = 0;
+      let im = 0;
+      for (let n = 0; n < FRAME; n++) {
+        const angle = (2 * Math.PI * k * n) / FRAME;
+        re += samples[base + n] * Math.cos(angle);
+        im -= samples[base + n] * Math.sin(angle);
+      }
+      checksum += Math.sqrt(re * re + im * im);
+    }
+  }
+  return `heard ${checksum.toFixed(3)}`;
+}
+
+function generate(prompt) {
+  const words = [];
+  let state = prompt.length;
+  for (let i = 0; i < 4000; i++) {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    words.push(String.fromCharCode(97 + (state % 26)));
+  }
+  return words.join('').slice(0, 200);
+}
+
+function synthesize(text) {
+  const out = new Float32Array(FRAME * 20);
+  for (let i = 0; i < out.length; i++) out[i] = Math.sin((i * (200 + text.charCodeAt(i % text.length))) / 16000);
+  return out;
+}
+
+let sink = 0;
+async function turn() {
+  await timeOperation('pipeline', 'turn', async () => {
+    const voiced = timeOperation('vad', 'detect', () => detectVoice(audio));
+    await new Promise((resolve) => setImmediate(resolve));
+    const text = timeOperation('stt', 'transcribe', () => transcribe(audio, Math.max(3, voiced % 6)));
+    const answer = timeOperation('llm', 'generate', () => generate(text));
+    sink += timeOperation('tts', 'synthesize', () => synthesize(answer)).length;
+  });
+}
+
+async function timedRound() {
+  const start = process.hrtime.bigint();
+  for (let t = 0; t < TURNS_PER_ROUND; t++) await turn();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+// --- the variants -----------------------------------------------------------------------------
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'transcriber-profiler-bench-'));
+const profiler = new ProfilerManager(dataDir, { writeFiles: false });
+
+async function measure(variant) {
+  if (variant === 'baseline') return timedRound();
+  // The profile runs for the round and is stopped right after it; only the round is timed.
+  const stop = new AbortController();
+  const profile = profiler.profileProcess({
+    durationMs: 3_600_000,
+    enableMemory: variant === 'memory',
+    signal: stop.signal,
+  });
+  const ms = await timedRound();
+  stop.abort();
+  const result = await profile;
+  lastShares[variant] = result.components;
+  return ms;
+}
+
+const lastShares = {};
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+async function main() {
+  console.log(
+    `profiler overhead on a CPU-bound pipeline: median of ${ROUNDS} alternating rounds of ${TURNS_PER_ROUND} turns ` +
+      `(${WARMUP_ROUNDS} warm-up rounds), default intervals (CPU 1000 µs, heap 32 KiB), Node ${process.version}`,
+  );
+  const variants = ['baseline', 'cpu', 'memory'];
+  const samples = { baseline: [], cpu: [], memory: [] };
+  for (let round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
+    // Rotate the order so no variant always runs first or after the same one.
+    const order = variants.map((_, i) => variants[(i + round) % variants.length]);
+    for (const variant of order) {
+      const ms = await measure(variant);
+      if (round >= WARMUP_ROUNDS) samples[variant].push(ms);
+    }
+  }
+
+  const base = median(samples.baseline);
+  const rows = [['variant', 'median ms/round', 'ms/turn', 'ratio', 'target']];
+  for (const variant of variants) {
+    const m = median(samples[variant]);
+    rows.push([
+      variant,
+      m.toFixed(1),
+      (m / TURNS_PER_ROUND).toFixed(3),
+      `${(m / base).toFixed(3)}×`,
+      variant === 'baseline' ? '' : `≤ ${TARGETS[variant].toFixed(2)}×`,
+    ]);
+  }
+  printTable(rows);
+
+  // What attribution saw in the last CPU round: the pipeline's CPU per component.
+  console.log(
+    '\nCPU by component in the last cpu round: ' +
+      lastShares.cpu.map((c) => `${c.component} ${(c.share * 100).toFixed(1)}%`).join(', '),
+  );
+
+  // Fixed costs.
+  const contextMs = [];
+  for (let i = 0; i < 15; i++) {
+    const start = performance.now();
+    new ProfilerContext(profiler, 'stt', 'transcribe').run(() => detectVoice(audio));
+    contextMs.push(performance.now() - start);
+  }
+  const gcMs = [];
+  for (let i = 0; i < 7; i++) {
+    const start = performance.now();
+    global.gc?.();
+    gcMs.push(performance.now() - start);
+  }
+  console.log(
+    `profiling one operation (ProfilerContext start + stop + analysis): median ${median(contextMs.slice(3)).toFixed(2)} ms`,
+  );
+  if (global.gc !== undefined)
+    console.log(
+      `one forced full GC (heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB): median ${median(gcMs).toFixed(2)} ms`,
+    );
+
+  const missed = ['cpu', 'memory'].filter((v) => median(samples[v]) / base > TARGETS[v]);
+  console.log(missed.length === 0 ? 'targets met' : `target missed for: ${missed.join(', ')}`);
+  await profiler.shutdown();
+  await provider.shutdown();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  if (missed.length > 0 && process.env.BENCH_STRICT === '1') process.exitCode = 1;
+  if (sink < 0) console.log(sink);
+}
+
+function printTable(rows) {
+  const widths = rows[0].map((_, col) => Math.max(...rows.map((row) => row[col].length)));
+  for (const row of rows) console.log(row.map((cell, col) => cell.padStart(widths[col])).join('  '));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
