@@ -111,7 +111,7 @@ const profiler = new ProfilerManager(dataDir, { writeFiles: false });
 async function measure(variant) {
   if (variant === 'baseline') return timedRound();
   // The profile runs for the round and is stopped right after it; only the round is timed.
-  const stop = new AbortController();
+  const stop = new globalThis.AbortController();
   const profile = profiler.profileProcess({
     durationMs: 3_600_000,
     enableMemory: variant === 'memory',
@@ -177,13 +177,13 @@ async function main() {
   const gcMs = [];
   for (let i = 0; i < 7; i++) {
     const start = performance.now();
-    global.gc?.();
+    globalThis.gc?.();
     gcMs.push(performance.now() - start);
   }
   console.log(
     `profiling one operation (ProfilerContext start + stop + analysis): median ${median(contextMs.slice(3)).toFixed(2)} ms`,
   );
-  if (global.gc !== undefined)
+  if (globalThis.gc !== undefined)
     console.log(
       `one forced full GC (heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB): median ${median(gcMs).toFixed(2)} ms`,
     );
