@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { DatabaseName } from './database/databaseFiles';
+import { minuteOf } from './rollup/latencyBuckets';
 import { retainedTables } from './schema/schemas';
 
 /** How much history to keep. Either limit may be left out. */
@@ -44,6 +45,18 @@ export function pruneDatabase(
       }
       results.push({ table, deleted });
     }
+    // Derived data, not history of its own: pruned along, not reported.
+    if (name === 'performance_metrics') pruneSpanRollup(db);
   })();
   return results;
+}
+
+/**
+ * The per-minute rollup follows the spans: minutes before the one of the oldest span left are
+ * deleted (all of them when no span is left), whichever rule pruned the spans.
+ */
+function pruneSpanRollup(db: Database): void {
+  const oldestUs = db.prepare('SELECT min(start_us) FROM spans').pluck().get() as number | null;
+  if (oldestUs === null) db.prepare('DELETE FROM span_rollup').run();
+  else db.prepare('DELETE FROM span_rollup WHERE minute_us < ?').run(minuteOf(oldestUs));
 }

@@ -1,4 +1,4 @@
-import { DATABASE_NAMES, type DatabaseName } from '@transcriber/sqlite-exporter/dist/read';
+import { DATABASE_NAMES, type DatabaseName } from '@transcriber/sqlite-exporter/read';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DatabaseNameOption } from './databaseNames';

@@ -1,4 +1,4 @@
-import { DATABASE_NAMES, databaseStats, type DatabaseStats } from '@transcriber/sqlite-exporter/dist/read';
+import { DATABASE_NAMES, databaseStats, type DatabaseStats } from '@transcriber/sqlite-exporter/read';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { dbInfoRows, printDbInfo } from '../printers/dbPrinter';
 

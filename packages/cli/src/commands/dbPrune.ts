@@ -1,4 +1,4 @@
-import { pruneDatabaseFile, type MaintenanceResult, type PruneResult } from '@transcriber/sqlite-exporter/dist/read';
+import { pruneDatabaseFile, type MaintenanceResult, type PruneResult } from '@transcriber/sqlite-exporter/read';
 import { UsageError } from '../errors';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { printPrune, pruneRows } from '../printers/dbPrinter';

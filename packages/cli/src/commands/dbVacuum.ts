@@ -1,4 +1,4 @@
-import { vacuumDatabaseFile, type MaintenanceResult } from '@transcriber/sqlite-exporter/dist/read';
+import { vacuumDatabaseFile, type MaintenanceResult } from '@transcriber/sqlite-exporter/read';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { printVacuum, vacuumRows } from '../printers/dbPrinter';
 import { selectedDatabases } from './databaseSelection';

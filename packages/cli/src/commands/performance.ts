@@ -6,7 +6,7 @@ import {
   type ComponentSummary,
   type ProcessMemory,
   type ProcessResources,
-} from '@transcriber/sqlite-exporter/dist/read';
+} from '@transcriber/sqlite-exporter/read';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { performanceRows, printPerformance } from '../printers/performancePrinter';
 import { lastMinutes, type Window } from './window';
@@ -48,7 +48,8 @@ export function performance(options: PerformanceOptions & CommandContext): Perfo
     const report: PerformanceReport = {
       window,
       component: options.component ?? null,
-      components: memoryView ? [] : summarizeComponents(db, { ...window, component: options.component }),
+      // No untilUs: "up to now" lets the current minute come from the rollup whole.
+      components: memoryView ? [] : summarizeComponents(db, { sinceUs: window.sinceUs, component: options.component }),
       resources: resourceSummary(db, window),
     };
     if (memoryView) {

@@ -1,4 +1,4 @@
-import { databasePath, getTrace, withQueryDatabase, type TraceSpan } from '@transcriber/sqlite-exporter/dist/read';
+import { databasePath, getTrace, withQueryDatabase, type TraceSpan } from '@transcriber/sqlite-exporter/read';
 import { ExitError, UsageError, EXIT_FAILURE } from '../errors';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { printWaterfall, waterfallRows } from '../printers/waterfallPrinter';

@@ -7,6 +7,6 @@ import * as path from 'node:path';
  */
 export async function resolveDataDir(flag: string | undefined, cwd: string): Promise<string> {
   if (flag !== undefined) return path.resolve(cwd, flag);
-  const { loadConfig } = await import('@transcriber/node/dist/config/loadConfig');
+  const { loadConfig } = await import('@transcriber/node/config');
   return loadConfig({ cwd }).config.dataDir;
 }

@@ -16,6 +16,11 @@ export interface ComponentSummary {
   p50Ms: number;
   p95Ms: number;
   p99Ms: number;
+  /**
+   * How the percentiles were found: `exact` from every duration, or `buckets` from the per-minute
+   * rollup's log-scale latency buckets (within 4.5%) for windows with many operations.
+   */
+  percentiles: 'exact' | 'buckets';
 }
 
 /** One recorded operation (a span with a component). */

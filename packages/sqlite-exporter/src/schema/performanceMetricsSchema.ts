@@ -82,4 +82,32 @@ export const PERFORMANCE_METRICS_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX resource_snapshots_time ON resource_snapshots (time_us);
     `,
   },
+  {
+    version: 2,
+    description: 'per-minute span rollup with log-scale latency buckets (backfilled from spans); index of failed spans',
+    // One row per (minute, component, latency bucket): counts and extremes of the spans that started
+    // in that minute. summarizeComponents reads it instead of every span of a large window. Bucket:
+    // floor(log2(max(duration_ms, 0.001)) * 16), as latencyBucketOf in rollup/latencyBuckets.ts.
+    sql: `
+      CREATE TABLE span_rollup (
+        minute_us INTEGER NOT NULL,
+        component TEXT NOT NULL,
+        bucket INTEGER NOT NULL,
+        count INTEGER NOT NULL,
+        errors INTEGER NOT NULL,
+        sum_ms REAL NOT NULL,
+        min_ms REAL NOT NULL,
+        max_ms REAL NOT NULL,
+        PRIMARY KEY (minute_us, component, bucket)
+      ) WITHOUT ROWID;
+      INSERT INTO span_rollup (minute_us, component, bucket, count, errors, sum_ms, min_ms, max_ms)
+        SELECT start_us - start_us % 60000000, component,
+               CAST(floor(log2(max(duration_ms, 0.001)) * 16) AS INTEGER) AS bucket,
+               count(*), sum(status_code = 2), sum(duration_ms), min(duration_ms), max(duration_ms)
+          FROM spans WHERE component IS NOT NULL
+         GROUP BY 1, 2, 3;
+      -- Failed operations only (a few percent of the rows): \`traces --errors\` reads them directly.
+      CREATE INDEX spans_errors ON spans (start_us) WHERE status_code = 2;
+    `,
+  },
 ];

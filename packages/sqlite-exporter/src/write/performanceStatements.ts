@@ -7,6 +7,8 @@ export interface PerformanceStatements {
   readonly insertSpan: Statement;
   readonly insertMetricPoint: Statement;
   readonly insertResourceSnapshot: Statement;
+  /** Adds one (minute, component, bucket) aggregate to `span_rollup`. */
+  readonly upsertSpanRollup: Statement;
 }
 
 export function preparePerformanceStatements(db: Database): PerformanceStatements {
@@ -27,6 +29,13 @@ export function preparePerformanceStatements(db: Database): PerformanceStatement
          external_bytes, event_loop_delay_p50_ms, event_loop_delay_p99_ms, event_loop_delay_max_ms,
          system_cpu_utilization, system_memory_used_bytes, system_memory_total_bytes, resource_id)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    upsertSpanRollup: db.prepare(
+      `INSERT INTO span_rollup (minute_us, component, bucket, count, errors, sum_ms, min_ms, max_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (minute_us, component, bucket) DO UPDATE SET
+         count = count + excluded.count, errors = errors + excluded.errors, sum_ms = sum_ms + excluded.sum_ms,
+         min_ms = min(min_ms, excluded.min_ms), max_ms = max(max_ms, excluded.max_ms)`,
     ),
   };
 }
