@@ -3,17 +3,23 @@
 # Part of `npm run setup`; safe to run again. Needs root (or sudo) on Debian/Ubuntu.
 set -euo pipefail
 
-# command-to-check:package pairs
+# command-to-check:package pairs (a check starting with / is a file the package installs)
 needed=(
   "prometheus:prometheus"
   "promtool:prometheus"
+  # examples/voice-agent and its end-to-end test
+  "pocketsphinx_continuous:pocketsphinx"
+  "/usr/share/pocketsphinx/model/en-us/en-us.lm.bin:pocketsphinx-en-us"
+  "espeak-ng:espeak-ng"
+  "sox:sox"
 )
 
 missing=()
 for pair in "${needed[@]}"; do
   cmd=${pair%%:*}
   pkg=${pair#*:}
-  if ! command -v "$cmd" >/dev/null 2>&1; then
+  if [[ $cmd == /* ]]; then present() { [ -e "$1" ]; }; else present() { command -v "$1" >/dev/null 2>&1; }; fi
+  if ! present "$cmd"; then
     [[ " ${missing[*]} " == *" $pkg "* ]] || missing+=("$pkg")
   fi
 done
