@@ -36,6 +36,10 @@ export type { MemoryHistoryFilter, ProcessMemory, MemoryPoint } from './query/me
 export { percentileOfSorted } from './query/percentile';
 export { benchmarkHistory } from './query/benchmarkHistory';
 export type { BenchmarkHistoryFilter, BenchmarkRecord } from './query/benchmarkHistory';
+export { recentTurns } from './query/recentTurns';
+export { summarizeTurns } from './query/summarizeTurns';
+export type { Distribution, StageAverage, TurnSummary } from './query/summarizeTurns';
+export type { TurnFilter, TurnRecord, TurnStageTime } from './query/turnRows';
 export type { TimeWindow, ComponentSummary, OperationRecord, TraceSpan, ResourceSnapshot } from './query/types';
 export { markLatencies } from './query/markLatencies';
 export type { MarkFilter, MarkLatency } from './query/markLatencies';
