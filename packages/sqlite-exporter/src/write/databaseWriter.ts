@@ -29,6 +29,7 @@ export interface DatabaseWriterOptions<S> {
 const MAX_RETRY_DELAY_MS = 30_000;
 const FIRST_RETRY_DELAY_MS = 250;
 const SHUTDOWN_BUSY_TIMEOUT_MS = 5000;
+const DEFAULT_MAX_PENDING_ROWS = 100_000;
 
 /**
  * The only thing that writes a database file. Work is queued and written in transactions, a few
@@ -55,7 +56,9 @@ export class DatabaseWriter<S> {
   private idleWaiters: (() => void)[] = [];
 
   constructor(options: DatabaseWriterOptions<S>) {
-    this.options = { maxPendingRows: 100_000, sliceMs: 4, rolledBack: () => {}, afterOpen: () => {}, ...options };
+    this.options = { sliceMs: 4, rolledBack: () => {}, afterOpen: () => {}, ...options, maxPendingRows: 0 };
+    // Not in the spread: SqliteStorage passes its own option through, often as `undefined`.
+    this.options.maxPendingRows = options.maxPendingRows ?? DEFAULT_MAX_PENDING_ROWS;
   }
 
   get file(): string {

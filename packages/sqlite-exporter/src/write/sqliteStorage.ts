@@ -7,6 +7,7 @@ import { PERFORMANCE_METRICS_MIGRATIONS } from '../schema/performanceMetricsSche
 import { DatabaseWriter } from './databaseWriter';
 import { prepareEventStatements, type EventStatements } from './eventStatements';
 import { preparePerformanceStatements, type PerformanceStatements } from './performanceStatements';
+import type { StorageFault } from './storageFault';
 
 export type EventDatabaseName = Exclude<DatabaseName, 'performance_metrics'>;
 
@@ -90,6 +91,19 @@ export class SqliteStorage {
   /** Resolves when every writer has written what it was given (or waits on a fault's retry). */
   async whenIdle(): Promise<void> {
     await Promise.all(this.writers().map((w) => w.whenIdle()));
+  }
+
+  /** Rows queued in memory across this data dir's writers: waiting to be written, or for a fault to clear. */
+  get rowsPending(): number {
+    let rows = 0;
+    for (const writer of this.writers()) rows += writer.rowsPending;
+    return rows;
+  }
+
+  /** The fault one of the writers is in, if any: while there is one, queued rows are not being written. */
+  get currentFault(): StorageFault | undefined {
+    for (const writer of this.writers()) if (writer.currentFault !== undefined) return writer.currentFault;
+    return undefined;
   }
 
   /** Writes everything queued, synchronously. */

@@ -1,0 +1,267 @@
+import { OtlpDecodeError } from './otlpDecodeError';
+
+/** Wire types of the protobuf encoding (https://protobuf.dev/programming-guides/encoding/). */
+export const WIRE_VARINT = 0;
+export const WIRE_FIXED64 = 1;
+export const WIRE_LENGTH_DELIMITED = 2;
+export const WIRE_FIXED32 = 5;
+
+/** A field's tag: its number and wire type in one varint, as it appears before the value. */
+export function tagOf(field: number, wireType: number): number {
+  return (field << 3) | wireType;
+}
+
+/**
+ * Nesting deeper than this is refused: OTLP's own messages nest about eight deep; only AnyValue
+ * arrays and key-value lists can go further, and unbounded recursion would let a small hostile body
+ * overflow the stack.
+ */
+const MAX_DEPTH = 32;
+const TWO_POW_32 = 4294967296;
+/** Largest high word of a 64-bit integer whose value is still exact as a JS number (< 2^53). */
+const MAX_SAFE_HIGH = 0x1fffff;
+
+/**
+ * Reads the protobuf wire format from one buffer. Every length is checked against the end of the
+ * message being read (the enclosing length-delimited field, or the body), so a truncated, malformed
+ * or hostile body fails with an {@link OtlpDecodeError} that says where, instead of reading out of
+ * bounds. Nested messages are read between `enter()` and `leave()`.
+ */
+export class ProtobufReader {
+  pos = 0;
+  /** End (exclusive) of the message being read. */
+  end: number;
+  /** The two 32-bit halves of the last 64-bit value read by `varintParts` / `fixed64Parts`. */
+  lo = 0;
+  hi = 0;
+  private depth = 0;
+
+  constructor(readonly buf: Buffer) {
+    this.end = buf.length;
+  }
+
+  /** Whether the message being read has more fields. */
+  get more(): boolean {
+    return this.pos < this.end;
+  }
+
+  /** A varint that must fit in 32 bits: tags, lengths, counts, enum values. */
+  uint32(): number {
+    const buf = this.buf;
+    const pos = this.pos;
+    // One-byte varints are most tags and small numbers.
+    if (pos < this.end && buf[pos] < 0x80) {
+      this.pos = pos + 1;
+      return buf[pos];
+    }
+    this.varintParts();
+    if (this.hi !== 0) this.fail(`varint at byte ${pos} does not fit in 32 bits`);
+    return this.lo;
+  }
+
+  /** An unsigned 64-bit varint as a number (exact below 2^53; larger counts lose low bits). */
+  uint64(): number {
+    this.varintParts();
+    return this.hi * TWO_POW_32 + this.lo;
+  }
+
+  /** A signed (two's complement) 64-bit varint: a number when exact, else its decimal string. */
+  int64(): number | string {
+    this.varintParts();
+    return signed64(this.lo, this.hi);
+  }
+
+  /** A zigzag-encoded signed 32-bit varint (`sint32`). */
+  sint32(): number {
+    const n = this.uint32();
+    return (n >>> 1) ^ -(n & 1);
+  }
+
+  bool(): boolean {
+    this.varintParts();
+    return this.lo !== 0 || this.hi !== 0;
+  }
+
+  /** Reads a varint of up to 10 bytes into `lo` / `hi`. */
+  varintParts(): void {
+    const buf = this.buf;
+    const end = this.end;
+    const start = this.pos;
+    let pos = start;
+    let lo = 0;
+    let hi = 0;
+    let b = 0;
+    for (let shift = 0; shift < 28; shift += 7) {
+      if (pos >= end) this.fail(`varint at byte ${start} runs past the end of its message`);
+      b = buf[pos++];
+      lo |= (b & 0x7f) << shift;
+      if (b < 0x80) {
+        this.pos = pos;
+        this.lo = lo >>> 0;
+        this.hi = 0;
+        return;
+      }
+    }
+    if (pos >= end) this.fail(`varint at byte ${start} runs past the end of its message`);
+    b = buf[pos++];
+    lo |= (b & 0x0f) << 28;
+    hi = (b & 0x7f) >> 4;
+    if (b < 0x80) {
+      this.pos = pos;
+      this.lo = lo >>> 0;
+      this.hi = hi;
+      return;
+    }
+    for (let shift = 3; shift < 32; shift += 7) {
+      if (pos >= end) this.fail(`varint at byte ${start} runs past the end of its message`);
+      b = buf[pos++];
+      hi |= (b & 0x7f) << shift;
+      if (b < 0x80) {
+        if (shift === 31 && b > 1) break; // an 11th significant bit: more than 64 bits
+        this.pos = pos;
+        this.lo = lo >>> 0;
+        this.hi = hi >>> 0;
+        return;
+      }
+    }
+    this.fail(`varint at byte ${start} is longer than 64 bits`);
+  }
+
+  /** Reads 8 little-endian bytes into `lo` / `hi` (fixed64, sfixed64, and time stamps). */
+  fixed64Parts(): void {
+    const pos = this.pos;
+    if (pos + 8 > this.end) this.fail(`8-byte value at byte ${pos} runs past the end of its message`);
+    this.lo = this.buf.readUInt32LE(pos);
+    this.hi = this.buf.readUInt32LE(pos + 4);
+    this.pos = pos + 8;
+  }
+
+  /** `fixed64` as a number (exact below 2^53). */
+  fixed64(): number {
+    this.fixed64Parts();
+    return this.hi * TWO_POW_32 + this.lo;
+  }
+
+  /** `sfixed64`: a number when exact, else its decimal string. */
+  sfixed64(): number | string {
+    this.fixed64Parts();
+    return signed64(this.lo, this.hi);
+  }
+
+  fixed32(): number {
+    const pos = this.pos;
+    if (pos + 4 > this.end) this.fail(`4-byte value at byte ${pos} runs past the end of its message`);
+    this.pos = pos + 4;
+    return this.buf.readUInt32LE(pos);
+  }
+
+  double(): number {
+    const pos = this.pos;
+    if (pos + 8 > this.end) this.fail(`8-byte value at byte ${pos} runs past the end of its message`);
+    this.pos = pos + 8;
+    return this.buf.readDoubleLE(pos);
+  }
+
+  /** The length of a length-delimited field, checked against the end of the enclosing message. */
+  length(): number {
+    const at = this.pos;
+    const length = this.uint32();
+    if (length > this.end - this.pos) {
+      this.fail(`length ${length} at byte ${at} runs past the end of its message (${this.end - this.pos} bytes left)`);
+    }
+    return length;
+  }
+
+  string(): string {
+    const length = this.length();
+    const start = this.pos;
+    this.pos = start + length;
+    return this.buf.toString('utf8', start, start + length);
+  }
+
+  /** A bytes field as a view into the body (copy it to keep it past the request). */
+  bytes(): Buffer {
+    const length = this.length();
+    const start = this.pos;
+    this.pos = start + length;
+    return this.buf.subarray(start, start + length);
+  }
+
+  /** A bytes field as lowercase hex (trace and span ids). */
+  hex(): string {
+    const length = this.length();
+    const start = this.pos;
+    this.pos = start + length;
+    return this.buf.toString('hex', start, start + length);
+  }
+
+  /** Starts reading an embedded message; returns what `leave` needs to resume the outer one. */
+  enter(): number {
+    const length = this.length();
+    if (++this.depth > MAX_DEPTH) this.fail(`messages nest deeper than ${MAX_DEPTH} levels at byte ${this.pos}`);
+    const outerEnd = this.end;
+    this.end = this.pos + length;
+    return outerEnd;
+  }
+
+  /** Ends the embedded message started by `enter`. */
+  leave(outerEnd: number): void {
+    this.pos = this.end;
+    this.end = outerEnd;
+    this.depth--;
+  }
+
+  /**
+   * Skips a field this decoder does not read. `knownFields` has bit N set for each field N the
+   * caller reads: reaching here with one of those means it came with the wrong wire type, which is
+   * malformed rather than unknown; `message` names the message in the error.
+   */
+  skip(tag: number, knownFields: number, message: string): void {
+    const field = tag >>> 3;
+    const wireType = tag & 7;
+    if (field === 0) this.fail(`${message}: field number 0 at byte ${this.pos} is invalid`);
+    if (field < 32 && (knownFields & (1 << field)) !== 0) {
+      this.fail(`${message}: field ${field} has the wrong wire type (${wireType}) at byte ${this.pos}`);
+    }
+    switch (wireType) {
+      case WIRE_VARINT:
+        this.varintParts();
+        return;
+      case WIRE_FIXED64:
+        this.skipBytes(8);
+        return;
+      case WIRE_LENGTH_DELIMITED:
+        this.skipBytes(this.length());
+        return;
+      case WIRE_FIXED32:
+        this.skipBytes(4);
+        return;
+      default:
+        // 3 and 4 are proto2 groups, which no OTLP message uses; 6 and 7 do not exist.
+        this.fail(`${message}: unsupported wire type ${wireType} (field ${field}) at byte ${this.pos}`);
+    }
+  }
+
+  /** Throws an {@link OtlpDecodeError}. */
+  fail(reason: string): never {
+    throw new OtlpDecodeError(reason);
+  }
+
+  private skipBytes(count: number): void {
+    if (count > this.end - this.pos) this.fail(`field at byte ${this.pos} runs past the end of its message`);
+    this.pos += count;
+  }
+}
+
+/** A 64-bit two's complement integer from its halves: a number when exact, else a decimal string. */
+export function signed64(lo: number, hi: number): number | string {
+  if ((hi & 0x80000000) === 0) {
+    return hi <= MAX_SAFE_HIGH ? hi * TWO_POW_32 + lo : ((BigInt(hi) << 32n) | BigInt(lo)).toString();
+  }
+  // Negative: the magnitude is the two's complement of the 64 bits.
+  const magLo = (~lo + 1) >>> 0;
+  const magHi = (~hi + (magLo === 0 ? 1 : 0)) >>> 0;
+  return magHi <= MAX_SAFE_HIGH
+    ? -(magHi * TWO_POW_32 + magLo)
+    : (-((BigInt(magHi) << 32n) | BigInt(magLo))).toString();
+}
