@@ -11,6 +11,17 @@ export const ATTR_OPERATION = 'transcriber.operation';
 /** Standard OTel attribute naming the class of a failure (the error's `name`). */
 export const ATTR_ERROR_TYPE = 'error.type';
 
+// Node.js runtime metrics recorded by the preload, under the OTel semantic-conventions names
+// (`v8js.*`, `nodejs.*`); GC pauses go to METRIC_V8_GC_DURATION.
+/** Attribute of the GC pause histogram: `major`, `minor`, `incremental` or `weakcb`. */
+export const ATTR_V8JS_GC_TYPE = 'v8js.gc.type';
+/** Gauge: share of the time the event loop was busy since the previous collection (0–1). */
+export const METRIC_EVENT_LOOP_UTILIZATION = 'nodejs.eventloop.utilization';
+/** Gauges per V8 heap space ({@link ATTR_V8JS_HEAP_SPACE_NAME}), bytes: in use, and the space's size. */
+export const METRIC_V8JS_HEAP_USED = 'v8js.memory.heap.used';
+export const METRIC_V8JS_HEAP_LIMIT = 'v8js.memory.heap.limit';
+export const ATTR_V8JS_HEAP_SPACE_NAME = 'v8js.heap.space.name';
+
 /** Histogram of operation durations, seconds. */
 export const METRIC_OPERATION_DURATION = 'transcriber.operation.duration';
 /** Counter of completed operations (successful or not). */

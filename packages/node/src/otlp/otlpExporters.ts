@@ -1,0 +1,37 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- each protocol's exporter is loaded only when chosen */
+import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
+import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { OtlpProtocol } from '../preload/otelEnvironment';
+
+// The exporters read OTEL_EXPORTER_OTLP_ENDPOINT, _HEADERS, _TIMEOUT, _COMPRESSION and their
+// per-signal forms themselves. They retry what is retryable (connection refused or reset, 429,
+// 502–504) with exponential backoff within the export timeout, and refuse new exports beyond a
+// bounded number in flight, so an unreachable collector costs bounded memory. This module is
+// required only when an `otlp` exporter is configured: the two protocols' packages together are
+// ~150 modules.
+
+export function createOtlpSpanExporter(protocol: OtlpProtocol): SpanExporter {
+  const { OTLPTraceExporter } =
+    protocol === 'http/json'
+      ? (require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http'))
+      : (require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto'));
+  return new OTLPTraceExporter();
+}
+
+export function createOtlpMetricExporter(protocol: OtlpProtocol): PushMetricExporter {
+  const { OTLPMetricExporter } =
+    protocol === 'http/json'
+      ? (require('@opentelemetry/exporter-metrics-otlp-http') as typeof import('@opentelemetry/exporter-metrics-otlp-http'))
+      : (require('@opentelemetry/exporter-metrics-otlp-proto') as typeof import('@opentelemetry/exporter-metrics-otlp-proto'));
+  // The exporter's own copy of sdk-metrics types it; the reader only needs the interface.
+  return new OTLPMetricExporter() as unknown as PushMetricExporter;
+}
+
+export function createOtlpLogExporter(protocol: OtlpProtocol): LogRecordExporter {
+  const { OTLPLogExporter } =
+    protocol === 'http/json'
+      ? (require('@opentelemetry/exporter-logs-otlp-http') as typeof import('@opentelemetry/exporter-logs-otlp-http'))
+      : (require('@opentelemetry/exporter-logs-otlp-proto') as typeof import('@opentelemetry/exporter-logs-otlp-proto'));
+  return new OTLPLogExporter() as unknown as LogRecordExporter;
+}

@@ -1,0 +1,87 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- profiler parts load on their own schedule */
+import { diag } from '@opentelemetry/api';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { setOperationProfiler } from '@transcriber/instrumentation';
+import { loadConfig } from '../config/loadConfig';
+import type { PerformanceConfig } from '../config/performanceConfig';
+import { instrumentMappedOperations } from '../instrumentations/mappedOperations';
+import { instrumentOpenAI } from '../instrumentations/openai/openaiInstrumentation';
+import { parseOperationMap } from '../instrumentations/operationMap';
+import { startRuntimeMetrics } from '../instrumentations/runtimeMetrics';
+import { ResourceSampler } from '../monitor/resourceSampler';
+import { installDiagLogger } from '../sdk/diagLogger';
+import { startTelemetry } from '../sdk/startTelemetry';
+import { entryIsEsm, registerEsmLoader } from './esmLoader';
+import { installExitHooks } from './exitHooks';
+import { reportExportErrorsOnce } from './exportErrorReporter';
+import { readOtelEnvironment } from './otelEnvironment';
+import { signalExporters } from './signalExporters';
+
+/**
+ * What `@transcriber/node/register` does before the app's first line runs: read the configuration
+ * (a bad value is one warning, never a stop), hook the modules to instrument (the `openai` SDK and
+ * the config file's `instrument` map), start the SDK with the exporters asked for (SQLite by
+ * default), sample resources and runtime metrics, flush on every way out, and serve the profiler's
+ * control channel for `transcriber profile --pid`.
+ */
+export function startPreload(): void {
+  installDiagLogger();
+  const warn = (message: string): void => diag.warn(`transcriber: ${message}`);
+  const environment = readOtelEnvironment(process.env, warn);
+  if (environment.sdkDisabled) return;
+
+  const { config, sections } = loadConfig({
+    onError: (err) => warn(`${err.message}; keeping the default (the app is not affected)`),
+  });
+  const mappings = parseOperationMap(sections.instrument, process.cwd(), warn);
+
+  // The hooks go in before the app loads anything.
+  const esm = entryIsEsm(process.argv[1]) && registerEsmLoader(['openai', ...mappings.map((m) => m.resolved)]);
+  instrumentOpenAI(esm);
+  if (mappings.length > 0) instrumentMappedOperations(mappings, esm);
+
+  reportExportErrorsOnce();
+  const telemetry = startTelemetry(config, {
+    ...signalExporters(environment, config),
+    spanProcessors: [attributionProcessor()],
+  });
+  if (config.enableMonitoring) {
+    new ResourceSampler().start(config.monitoringInterval);
+    startRuntimeMetrics();
+  }
+  installExitHooks(telemetry);
+  startProfilerControlChannel(config);
+}
+
+/**
+ * The profiler's span processor: it lets whole-process CPU profiles (`profile --pid`) charge
+ * samples to components, and costs a flag check per span while no profile records. Its own file,
+ * not the profiler's index, which loads the whole profiler.
+ */
+function attributionProcessor(): SpanProcessor {
+  const { AttributionSpanProcessor } =
+    require('@transcriber/profiler/dist/attribution/attributionSpanProcessor') as typeof import('@transcriber/profiler');
+  return new AttributionSpanProcessor() as unknown as SpanProcessor;
+}
+
+/**
+ * `transcriber profile --pid` talks to this process through the profiler's control channel (a Unix
+ * socket only this user can reach). The profiler (~50 ms to load) is loaded just after start-up,
+ * off the app's start path, on a timer that never keeps the process alive; the CLI waits for the
+ * socket. With `enableProfiling`, the same profiler also samples operations (the decorator's hook).
+ */
+function startProfilerControlChannel(config: PerformanceConfig): void {
+  const timer = setTimeout(() => {
+    try {
+      const { startProfilerControlServer } = require('@transcriber/profiler') as typeof import('@transcriber/profiler');
+      const server = startProfilerControlServer({
+        dataDir: config.dataDir,
+        profilerOptions: { sampleRate: config.profilingSampleRate, enableMemory: config.enableMemoryProfiling },
+      });
+      if (config.enableProfiling) setOperationProfiler(server.profiler);
+    } catch (err) {
+      diag.warn(`transcriber: profiler control channel not started: ${(err as Error).message}`);
+    }
+  }, 0);
+  timer.unref();
+}

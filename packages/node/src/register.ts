@@ -1,0 +1,22 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded only in the main thread */
+/**
+ * The preload: `node --require @transcriber/node/register agent.js` (CommonJS) or
+ * `node --import @transcriber/node/register agent.mjs` (ES modules) instruments an app without a
+ * change to its code (see README, "Instrumenting an existing agent"). It never throws into the app.
+ */
+import { diag } from '@opentelemetry/api';
+import { isMainThread } from 'node:worker_threads';
+
+// Once per process, whichever way it was loaded (both flags, NODE_OPTIONS), and in the main thread
+// only: Node also runs `--require` preloads in its ESM loader thread and in the app's workers.
+const STARTED = Symbol.for('transcriber.node.preload');
+const holder = globalThis as { [STARTED]?: boolean };
+
+if (isMainThread && holder[STARTED] !== true) {
+  holder[STARTED] = true;
+  try {
+    (require('./preload/startPreload') as typeof import('./preload/startPreload')).startPreload();
+  } catch (err) {
+    diag.warn(`transcriber: the preload failed and the app runs without it: ${(err as Error)?.stack ?? String(err)}`);
+  }
+}
