@@ -88,18 +88,20 @@ export async function recordProcessProfile(
   // Attribute each sample to its component.
   const times = sampleTimes(cpu);
   const owners = attributeSamples(times.timesUs, slice);
-  const componentOf = (s: number): string | undefined => slice.operations.get(owners[s])?.component;
+  const table = slice.operations;
+  const componentOf = (s: number): string | undefined => table.componentOf(owners[s]);
   const all = analyzeCpuProfile(cpu, times, undefined, { topFunctions: 0, callGraphEdges: 0 });
   const byComponent = new Map<string, Map<string, { sampleCount: number; cpuMs: number }>>();
   for (let s = 0; s < owners.length; s++) {
-    const op = slice.operations.get(owners[s]);
-    if (op === undefined || isIdle(cpu, s)) continue;
-    let operations = byComponent.get(op.component);
-    if (operations === undefined) byComponent.set(op.component, (operations = new Map()));
-    const entry = operations.get(op.operation) ?? { sampleCount: 0, cpuMs: 0 };
+    const component = table.componentOf(owners[s]);
+    if (component === undefined || isIdle(cpu, s)) continue;
+    const operation = table.operationOf(owners[s]) ?? '';
+    let operations = byComponent.get(component);
+    if (operations === undefined) byComponent.set(component, (operations = new Map()));
+    const entry = operations.get(operation) ?? { sampleCount: 0, cpuMs: 0 };
     entry.sampleCount++;
     entry.cpuMs += times.durationsUs[s] / 1000;
-    operations.set(op.operation, entry);
+    operations.set(operation, entry);
   }
   let attributed = 0;
   const components: ComponentProfile[] = [...byComponent.entries()].map(([component, operations]) => {

@@ -1,6 +1,6 @@
 import { context as otelContext, diag, trace, type Context } from '@opentelemetry/api';
 import { isPromise } from 'node:util/types';
-import { attributeSamples, runsInside } from './attribution/attributeSamples';
+import { attributeSamples } from './attribution/attributeSamples';
 import { operationTimeline, type TimelineOperation, type TimelineSlice } from './attribution/operationTimeline';
 import type { CpuProfile } from './cpu/cpuProfile';
 import { analyzeCpuProfile } from './cpu/hotSpots';
@@ -259,7 +259,7 @@ export class ProfilerContext implements Disposable, AsyncDisposable {
       (s) =>
         times.timesUs[s] >= this.startUs &&
         times.timesUs[s] <= capture.stopUs &&
-        runsInside(owners[s], opId, slice.operations),
+        slice.operations.runsInside(owners[s], opId),
       { topFunctions: options.topFunctions },
     );
     const results: ProfileResults = {

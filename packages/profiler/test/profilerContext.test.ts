@@ -63,9 +63,12 @@ describe('ProfilerContext', () => {
     interleaving = false;
     await other;
     const results = ctx.getProfileResults();
-    const names = results.topFunctions.map((f) => f.function);
-    expect(names).toContain('decodeSpeechFrames');
-    expect(names).not.toContain('planAnswer');
+    const selfMs = (name: string) => results.topFunctions.find((f) => f.function === name)?.selfMs ?? 0;
+    expect(selfMs('decodeSpeechFrames')).toBeGreaterThan(10);
+    // Both stages ran equally long. A sample's timestamp can precede the capture of its stack by
+    // the signal's delivery time, so on a loaded machine a few samples at a boundary may land on
+    // the neighbour; counting the other stage's work would make it as large as our own.
+    expect(selfMs('planAnswer')).toBeLessThan(0.2 * selfMs('decodeSpeechFrames'));
     // About half the wall time was the other stage's.
     expect(results.cpuMs).toBeLessThan(results.durationMs * 0.8);
   });

@@ -26,7 +26,10 @@ export interface MeasurementOptions {
   rounds?: number;
 }
 
-/** What one candidate measured. Processing times are per chunk, ms. */
+/**
+ * What one candidate measured. Processing times are per chunk, ms: wall time (what the audio
+ * waits) and the process's CPU time (what the work costs, whatever else the machine is doing).
+ */
 export interface CandidateMeasurement {
   settings: AudioSettings;
   /** `errored` when the workload threw for these settings (e.g. a VAD that takes only 10/20/30 ms frames). */
@@ -37,9 +40,18 @@ export interface CandidateMeasurement {
   processingMeanMs: number;
   processingP50Ms: number;
   processingP95Ms: number;
-  /** Processing time ÷ audio duration (mean): below 1 keeps up with real time; lower is cheaper. */
+  /** Processing time ÷ audio duration, from the mean: below 1 keeps up with real time. */
   realTimeFactor: number;
+  /**
+   * The same from the median: what candidates are compared by, since a stall from elsewhere on a
+   * shared machine lands on whichever candidate happens to be running and would skew its mean.
+   */
+  realTimeFactorP50: number;
   realTimeFactorP95: number;
+  /** Median CPU time per chunk, ms (for async work it includes whatever else ran meanwhile). */
+  cpuP50Ms: number;
+  /** Median CPU time ÷ audio duration: the CPU one second of audio costs at these settings. */
+  cpuRealTimeFactorP50: number;
   /**
    * Latency a sample sees from these settings: waiting for its chunk to fill (the chunk duration)
    * plus the p95 processing time of the chunk.
@@ -64,7 +76,7 @@ export async function measureCandidates(
   const runs = candidates.map((settings) => ({
     settings,
     chunks: testSignalChunks(settings, CHUNKS_IN_SIGNAL),
-    samples: [] as number[],
+    samples: [] as Timing[],
     error: undefined as string | undefined,
   }));
   for (const run of runs) {
@@ -100,15 +112,24 @@ async function runOnce(workload: ChunkWorkload, chunk: Float32Array, settings: A
   if (isPromise(result)) await result;
 }
 
-async function timeOnce(workload: ChunkWorkload, chunk: Float32Array, settings: AudioSettings): Promise<number> {
+interface Timing {
+  wallMs: number;
+  cpuMs: number;
+}
+
+async function timeOnce(workload: ChunkWorkload, chunk: Float32Array, settings: AudioSettings): Promise<Timing> {
+  const cpu = process.cpuUsage();
   const start = performance.now();
   const result = workload(chunk, settings);
   if (isPromise(result)) await result;
-  return performance.now() - start;
+  const wallMs = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return { wallMs, cpuMs: (used.user + used.system) / 1000 };
 }
 
-function summarize(settings: AudioSettings, samples: number[], error: string | undefined): CandidateMeasurement {
-  const sorted = Float64Array.from(samples).sort();
+function summarize(settings: AudioSettings, samples: Timing[], error: string | undefined): CandidateMeasurement {
+  const sorted = Float64Array.from(samples, (s) => s.wallMs).sort();
+  const cpuP50 = percentileOfSorted(Float64Array.from(samples, (s) => s.cpuMs).sort(), 50);
   const mean = sorted.length === 0 ? NaN : sorted.reduce((a, b) => a + b, 0) / sorted.length;
   const p95 = percentileOfSorted(sorted, 95);
   const duration = settings.chunkDurationMs;
@@ -121,7 +142,10 @@ function summarize(settings: AudioSettings, samples: number[], error: string | u
     processingP50Ms: percentileOfSorted(sorted, 50),
     processingP95Ms: p95,
     realTimeFactor: mean / duration,
+    realTimeFactorP50: percentileOfSorted(sorted, 50) / duration,
     realTimeFactorP95: p95 / duration,
+    cpuP50Ms: cpuP50,
+    cpuRealTimeFactorP50: cpuP50 / duration,
     latencyP95Ms: duration + p95,
     keepsUp: error === undefined && mean / duration < 1,
   };

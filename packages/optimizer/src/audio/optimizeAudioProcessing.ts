@@ -27,9 +27,10 @@ export interface AudioOptimizationOptions extends MeasurementOptions {
 
 /** The measured change from the current settings to the chosen ones. */
 export interface AudioImprovement {
+  /** Change of the median real-time factor candidates were compared by (CPU or wall; see the unit). */
   realTimeFactor: Figure;
   latencyP95Ms: Figure;
-  /** e.g. `RTF 0.42 → 0.12 (-71%), p95 latency 74.2 → 47.1 ms (-36%)`. */
+  /** e.g. `CPU RTF 0.420 → 0.120 (-71%), p95 latency 74.2 → 47.1 ms (-36%)`. */
   summary: string;
 }
 
@@ -88,7 +89,12 @@ export async function optimizeAudioProcessing(
   }
   const before = measurements[0];
   const after = choice.chosen;
-  const reasons = [choice.reason];
+  const reasons = [
+    choice.reason,
+    choice.costBasis === 'cpu'
+      ? 'compared by CPU time: the workload mostly computes'
+      : 'compared by wall time: the workload mostly waits',
+  ];
   if (before.state === 'errored') reasons.push(`the current settings failed: ${before.error}`);
   const errored = measurements.filter((m) => m.state === 'errored').length;
   if (errored > 0) reasons.push(`${errored} candidate(s) failed and were left out (see candidates[].error)`);
@@ -104,15 +110,20 @@ export async function optimizeAudioProcessing(
     after,
     candidates: measurements,
   };
-  if (before.state === 'completed') result.improvement = improvement(before, after);
+  if (before.state === 'completed') result.improvement = improvement(before, after, choice.costBasis);
   return result;
 }
 
-function improvement(before: CandidateMeasurement, after: CandidateMeasurement): AudioImprovement {
-  const rtf = `RTF ${before.realTimeFactor.toFixed(3)} → ${after.realTimeFactor.toFixed(3)} (${percentChange(before.realTimeFactor, after.realTimeFactor)})`;
+function improvement(
+  before: CandidateMeasurement,
+  after: CandidateMeasurement,
+  basis: 'cpu' | 'wall',
+): AudioImprovement {
+  const cost = (m: CandidateMeasurement) => (basis === 'cpu' ? m.cpuRealTimeFactorP50 : m.realTimeFactorP50);
+  const rtf = `${basis === 'cpu' ? 'CPU RTF' : 'RTF'} ${cost(before).toFixed(3)} → ${cost(after).toFixed(3)} (${percentChange(cost(before), cost(after))})`;
   const latency = `p95 latency ${before.latencyP95Ms.toFixed(1)} → ${after.latencyP95Ms.toFixed(1)} ms (${percentChange(before.latencyP95Ms, after.latencyP95Ms)})`;
   return {
-    realTimeFactor: figure(after.realTimeFactor - before.realTimeFactor, 'RTF', 'derived'),
+    realTimeFactor: figure(cost(after) - cost(before), basis === 'cpu' ? 'CPU RTF' : 'RTF', 'derived'),
     latencyP95Ms: figure(after.latencyP95Ms - before.latencyP95Ms, 'ms', 'derived'),
     summary: `${rtf}, ${latency}`,
   };

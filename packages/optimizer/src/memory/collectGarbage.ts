@@ -16,16 +16,21 @@ type GcFunction = () => void;
 let exposedGc: GcFunction | null | undefined;
 
 /**
- * A `gc()` function without `--expose-gc` on the command line: setting the flag at run time makes
- * V8 install `gc` in contexts created afterwards, so a new vm context hands one out. The app's own
- * global scope is not touched. Null when V8 refuses.
+ * A `gc()` function without `--expose-gc` on the command line: with the flag set at run time, V8
+ * installs `gc` in contexts created afterwards, so a new vm context hands one out. The flag is
+ * cleared straight away, so contexts the app creates later (vm, test runners) do not get a `gc`
+ * global; the app's own global scope is never touched. Null when V8 refuses.
  */
 export function exposeGcFunction(): GcFunction | null {
   if (exposedGc !== undefined) return exposedGc;
   try {
     v8.setFlagsFromString('--expose-gc');
-    const fn = vm.runInNewContext('gc') as unknown;
-    exposedGc = typeof fn === 'function' ? (fn as GcFunction) : null;
+    try {
+      const fn = vm.runInNewContext('gc') as unknown;
+      exposedGc = typeof fn === 'function' ? (fn as GcFunction) : null;
+    } finally {
+      v8.setFlagsFromString('--no-expose-gc');
+    }
   } catch (err) {
     diag.debug('transcriber: --expose-gc at run time failed', err);
     exposedGc = null;

@@ -2,7 +2,8 @@ import type { CandidateMeasurement } from '@transcriber/optimizer';
 import { parseAudioSettings } from '@transcriber/optimizer';
 import { chooseAudioSettings } from '../../src/audio/chooseAudioSettings';
 
-function measured(chunkDurationMs: number, meanMs: number, p95Ms = meanMs): CandidateMeasurement {
+/** A candidate whose chunks took `meanMs` (wall), of which `cpuShare` computing. */
+function measured(chunkDurationMs: number, meanMs: number, p95Ms = meanMs, cpuShare = 1): CandidateMeasurement {
   const settings = parseAudioSettings({ sampleRate: 16000, chunkDurationMs });
   return {
     settings,
@@ -13,6 +14,9 @@ function measured(chunkDurationMs: number, meanMs: number, p95Ms = meanMs): Cand
     processingP50Ms: meanMs,
     processingP95Ms: p95Ms,
     realTimeFactor: meanMs / chunkDurationMs,
+    realTimeFactorP50: meanMs / chunkDurationMs,
+    cpuP50Ms: meanMs * cpuShare,
+    cpuRealTimeFactorP50: (meanMs * cpuShare) / chunkDurationMs,
     realTimeFactorP95: p95Ms / chunkDurationMs,
     latencyP95Ms: chunkDurationMs + p95Ms,
     keepsUp: meanMs / chunkDurationMs < 1,
@@ -48,6 +52,21 @@ describe('chooseAudioSettings', () => {
     expect(choice?.chosen.settings.chunkDurationMs).toBe(20);
     expect(choice?.reason).toMatch(/no candidate keeps up/);
     expect(chooseAudioSettings([errored], 50)).toBeUndefined();
+  });
+
+  it('compares computing work by CPU time, so time a busy machine took away does not count', () => {
+    // 20 ms chunks took longer on the wall (descheduled), but less CPU than 40 ms ones.
+    const contended = [measured(20, 9, 9, 0.5), measured(40, 10, 10, 1)];
+    const choice = chooseAudioSettings(contended, 100);
+    expect(choice?.costBasis).toBe('cpu');
+    expect(choice?.chosen.settings.chunkDurationMs).toBe(20);
+  });
+
+  it('compares waiting work (a remote call) by wall time', () => {
+    const remote = [measured(20, 8, 8, 0.01), measured(40, 10, 10, 0.02)];
+    const choice = chooseAudioSettings(remote, 100);
+    expect(choice?.costBasis).toBe('wall');
+    expect(choice?.chosen.settings.chunkDurationMs).toBe(40);
   });
 
   it('breaks near-ties in cost by lower latency', () => {

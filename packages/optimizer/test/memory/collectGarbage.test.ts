@@ -1,3 +1,4 @@
+import * as vm from 'node:vm';
 import { collectGarbage, collectGarbageWithInspector, exposeGcFunction } from '../../src/memory/collectGarbage';
 
 const MB = 2 ** 20;
@@ -7,9 +8,10 @@ function external(): number {
 }
 
 describe('collectGarbage', () => {
-  it('obtains gc() at run time without exposing it on the global object', () => {
+  it('obtains gc() at run time without exposing it on any global object, now or later', () => {
     expect(typeof exposeGcFunction()).toBe('function');
     expect((globalThis as { gc?: unknown }).gc).toBeUndefined();
+    expect(vm.runInNewContext('typeof gc')).toBe('undefined');
   });
 
   it.each(['expose-gc', 'inspector'] as const)('releases unreachable buffers through %s', async (method) => {

@@ -32,7 +32,9 @@ describe('ResourceOptimizer.getOptimizationRecommendations', () => {
     for (let i = 0; i < 10; i++) timeOperation(ComponentType.VAD, 'detect', () => dftPower(frame, 16));
     await recording.flush();
 
-    const optimizer = new ResourceOptimizer(dataDir);
+    // VAD is judged against a budget far above any pause this shared machine may add to a 0.1 ms
+    // operation (a GC, a descheduled thread), so the note below does not depend on timing luck.
+    const optimizer = new ResourceOptimizer(dataDir, { budgets: { vad: { p95Ms: 250 } } });
     const report = optimizer.getOptimizationRecommendations({ minutes: 5 });
     await optimizer.shutdown();
 
@@ -56,7 +58,7 @@ describe('ResourceOptimizer.getOptimizationRecommendations', () => {
     // VAD was within its budget: a note, not a recommendation.
     expect(report.recommendations.some((r) => r.component === 'vad')).toBe(false);
     expect(
-      report.notes.some((n) => /^vad: p95 operation [\d.]+ ms is within its 30 ms budget \(10 operations\)$/.test(n)),
+      report.notes.some((n) => /^vad: p95 operation [\d.]+ ms is within its 250 ms budget \(10 operations\)$/.test(n)),
     ).toBe(true);
     expect(report.notes.some((n) => /GC time not checked: no v8js.gc.duration points/.test(n))).toBe(true);
 
@@ -79,13 +81,14 @@ describe('ResourceOptimizer.getOptimizationRecommendations', () => {
         timeOperation(ComponentType.LLM, 'generate', async (op) => {
           await sleep(30);
           op.mark('first_token');
-          await sleep(600); // the whole answer is long; only the first token counts against the budget
+          await sleep(1200); // the whole answer is long; only the first token counts against the budget
         }),
       ),
     );
     await Promise.all(Array.from({ length: 6 }, () => timeOperation(ComponentType.TTS, 'synthesize', () => sleep(5))));
     await recording.flush();
-    const optimizer = new ResourceOptimizer(dataDir);
+    // A first-token budget above what this shared machine can add to a 30 ms wait, below the whole answer.
+    const optimizer = new ResourceOptimizer(dataDir, { budgets: { llm: { p95Ms: 1000, mark: 'first_token' } } });
     const report = optimizer.getOptimizationRecommendations({ minutes: 5 });
     const tight = optimizer.getOptimizationRecommendations({
       minutes: 5,
@@ -95,7 +98,7 @@ describe('ResourceOptimizer.getOptimizationRecommendations', () => {
     expect(report.recommendations).toEqual([]);
     expect(
       report.notes.some((n) =>
-        /^llm: p95 time to first_token \d+(\.\d)? ms is within its 500 ms budget \(6 operations\)$/.test(n),
+        /^llm: p95 time to first_token \d+(\.\d)? ms is within its 1000 ms budget \(6 operations\)$/.test(n),
       ),
     ).toBe(true);
     expect(report.notes).toContain(
@@ -104,7 +107,7 @@ describe('ResourceOptimizer.getOptimizationRecommendations', () => {
     const llm = tight.recommendations.find((r) => r.id === 'latency:llm')!;
     expect(llm.priority).toBe('high');
     expect(llm.evidence.measuredAs).toBe('time to first_token');
-    expect((llm.evidence.p95Ms as Figure).value).toBeLessThan(200);
+    expect((llm.evidence.p95Ms as Figure).value).toBeLessThan(1000); // the first token, not the whole answer
   });
 
   it('recommends fixing a component that fails often, with its error types', async () => {

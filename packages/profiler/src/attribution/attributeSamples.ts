@@ -1,4 +1,4 @@
-import type { TimelineOperation, TimelineSlice } from './operationTimeline';
+import type { TimelineSlice } from './operationTimeline';
 
 /**
  * The operation running when each sample was taken (-1: none): the timeline transition in force
@@ -19,13 +19,4 @@ export function attributeSamples(sampleTimesUs: Float64Array, slice: TimelineSli
     if (lo > 0) owners[s] = slice.operationIds[lo - 1];
   }
   return owners;
-}
-
-/** Whether operation `id` is `ancestor` or runs (transitively) inside it. */
-export function runsInside(id: number, ancestor: number, operations: ReadonlyMap<number, TimelineOperation>): boolean {
-  for (let at = id, hops = 0; at !== -1 && hops < 1000; hops++) {
-    if (at === ancestor) return true;
-    at = operations.get(at)?.parent ?? -1;
-  }
-  return false;
 }

@@ -1,6 +1,7 @@
 import { context, diag, trace } from '@opentelemetry/api';
 import { createHook, type AsyncHook } from 'node:async_hooks';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { OperationTable } from './operationTable';
 
 /** A component operation seen while the timeline recorded. */
 export interface TimelineOperation {
@@ -16,7 +17,7 @@ export interface TimelineSlice {
   /** Transition times (µs, `process.hrtime` clock) with the operation running from then on (-1: none). */
   readonly timesUs: Float64Array;
   readonly operationIds: Int32Array;
-  readonly operations: ReadonlyMap<number, TimelineOperation>;
+  readonly operations: OperationTable;
   /** True when the transition cap was reached and later transitions were not recorded. */
   readonly truncated: boolean;
 }
@@ -42,7 +43,7 @@ export class OperationTimeline {
   private users = 0;
   private readonly hook: AsyncHook;
   private readonly contextOperation = new AsyncLocalStorage<number>();
-  private readonly operations = new Map<number, TimelineOperation>();
+  private readonly operations = new OperationTable();
   private readonly spanOperations = new Map<string, number>();
   private nextId = 1;
   // One stack of running operations per segment; segments nest when code re-enters the loop's
@@ -68,7 +69,10 @@ export class OperationTimeline {
 
   /** Starts recording (counted: each `acquire` needs its `release`). */
   acquire(): void {
-    if (this.users++ === 0) this.hook.enable();
+    if (this.users++ === 0) {
+      this.operations.reset(this.nextId);
+      this.hook.enable();
+    }
   }
 
   /** Stops recording when the last user releases; everything recorded is dropped then. */
@@ -76,7 +80,6 @@ export class OperationTimeline {
     if (this.users === 0 || --this.users > 0) return;
     this.hook.disable();
     this.contextOperation.disable();
-    this.operations.clear();
     this.spanOperations.clear();
     this.segments = [[]];
     this.count = 0;
@@ -91,7 +94,7 @@ export class OperationTimeline {
   /** Registers an operation that starts now inside whatever is running. */
   startOperation(component: string, operation: string): TimelineOperation {
     const op = { id: this.nextId++, component, operation, parent: this.current() };
-    if (this.users > 0) this.operations.set(op.id, op);
+    if (this.users > 0) this.operations.add(op.id, component, operation, op.parent);
     return op;
   }
 
@@ -137,9 +140,13 @@ export class OperationTimeline {
   }
 
   spanEnded(spanId: string, component: unknown): void {
-    if (this.users === 0 || typeof component !== 'string') return;
+    if (this.users === 0) return;
     const op = this.spanOperations.get(spanId);
-    if (op !== undefined) this.exit(op);
+    if (op === undefined) return;
+    // Continuations that run after their span ended are rare; keeping every span would grow the
+    // heap for as long as the profile runs.
+    this.spanOperations.delete(spanId);
+    if (typeof component === 'string') this.exit(op);
   }
 
   /** The transitions and operations recorded between two times (µs). */
@@ -150,7 +157,7 @@ export class OperationTimeline {
     const end = upperBound(times, toUs);
     const timesUs = Float64Array.from(times.subarray(start, end));
     const operationIds = Int32Array.from(this.ids.subarray(start, end));
-    return { timesUs, operationIds, operations: new Map(this.operations), truncated: this.truncated };
+    return { timesUs, operationIds, operations: this.operations.snapshot(), truncated: this.truncated };
   }
 
   // --- recording -------------------------------------------------------------------------------

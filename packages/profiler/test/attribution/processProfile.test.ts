@@ -3,6 +3,7 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { timeOperation } from '@transcriber/instrumentation';
 import { AttributionSpanProcessor, ProfilerManager } from '@transcriber/profiler';
 import {
+  buildTranscriptsAndDrop,
   cacheTranscriptsForever,
   decodeSpeechFrames,
   nextTurn,
@@ -72,12 +73,18 @@ describe('whole-process profile with attribution', () => {
     expect(byComponent.stt.share).toBeGreaterThan(0.4);
     expect(byComponent.stt.share).toBeGreaterThan(2 * byComponent.llm.share);
     expect(byComponent.llm.share).toBeGreaterThan(byComponent.tts.share);
-    expect(byComponent.stt.topFunctions.map((f) => f.function)).toContain('decodeSpeechFrames');
-    for (const other of ['planAnswer', 'synthesizeSpeech']) {
-      expect(byComponent.stt.topFunctions.map((f) => f.function)).not.toContain(other);
+    // Each component's own stage function is its hottest JavaScript; the others' are absent or a
+    // boundary sample or two (see the note in profilerContext.test.ts).
+    const selfMs = (component: string, fn: string) =>
+      byComponent[component].topFunctions.find((f) => f.function === fn)?.selfMs ?? 0;
+    const stages = { stt: 'decodeSpeechFrames', llm: 'planAnswer', tts: 'synthesizeSpeech' };
+    for (const [component, own] of Object.entries(stages)) {
+      const hottestJs = byComponent[component].topFunctions.find((f) => f.file !== '');
+      expect(hottestJs?.function).toBe(own);
+      for (const other of Object.values(stages).filter((fn) => fn !== own)) {
+        expect(selfMs(component, other)).toBeLessThan(0.1 * selfMs(component, own));
+      }
     }
-    expect(byComponent.llm.topFunctions.map((f) => f.function)).toContain('planAnswer');
-    expect(byComponent.tts.topFunctions.map((f) => f.function)).toContain('synthesizeSpeech');
     expect(byComponent.stt.operations).toEqual([expect.objectContaining({ operation: 'transcribe' })]);
     expect(results.endedEarly).toBe(false);
   });
@@ -85,9 +92,10 @@ describe('whole-process profile with attribution', () => {
   it('answers "where does STT spend its CPU?" with --component, and stores the result', async () => {
     const results = await whileProfiling(() => profiler.profileProcess({ durationMs: 800, component: 'stt' }), turn);
     expect(results.component).toBe('stt');
-    const jsFunctions = results.topFunctions.filter((f) => f.file !== '').map((f) => f.function);
-    expect(jsFunctions).toContain('decodeSpeechFrames');
-    expect(jsFunctions).not.toContain('planAnswer');
+    const jsFunctions = results.topFunctions.filter((f) => f.file !== '');
+    expect(jsFunctions[0].function).toBe('decodeSpeechFrames');
+    const planAnswer = jsFunctions.find((f) => f.function === 'planAnswer')?.selfMs ?? 0;
+    expect(planAnswer).toBeLessThan(0.1 * jsFunctions[0].selfMs);
     await profiler.flush();
     const [row] = profileRows(dataDir);
     expect(row).toMatchObject({ kind: 'process', component: 'stt', operation: 'process' });
@@ -105,6 +113,18 @@ describe('whole-process profile with attribution', () => {
     );
     expect(results.memory!.leak.status).toBe('suspected');
     expect(results.memory!.leak.suspects[0].function).toMatch(/^cacheTranscriptsForever /);
+  });
+
+  it('does not flag a process whose operations allocate as much but keep nothing', async () => {
+    const cleanTurn = async () => {
+      timeOperation('stt', 'build', () => buildTranscriptsAndDrop(64));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+    const results = await whileProfiling(
+      () => profiler.profileProcess({ durationMs: 1200, enableMemory: true }),
+      cleanTurn,
+    );
+    expect(results.memory!.leak).toMatchObject({ status: 'clean', suspected: false, suspects: [] });
   });
 
   it('rejects a non-positive duration and a second profile at the same time', async () => {
