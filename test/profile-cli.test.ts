@@ -1,3 +1,4 @@
+import BetterSqlite3 from 'better-sqlite3';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -110,6 +111,41 @@ describe('transcriber profile --memory', () => {
     } finally {
       await stopApp(app);
     }
+  });
+});
+
+describe('transcriber profile -- node <program>', () => {
+  const PIPELINE = path.join(__dirname, 'fixtures', 'preloaded-pipeline.js');
+
+  it('starts the program with the preload, profiles it, stops it and keeps the result', () => {
+    const dataDir = tempDir();
+    const run = cli(dataDir, '--duration', '1.5', '--json', '--', 'node', PIPELINE);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('pipeline running'); // the program's output goes to stderr
+    const report = JSON.parse(run.stdout);
+    expect(report.command).toEqual(['node', PIPELINE]);
+    expect(report.endedEarly).toBe(false);
+    expect(report.components[0]).toMatchObject({ component: 'stt' });
+    expect(() => process.kill(report.pid, 0)).toThrow(); // stopped after the profile
+    const db = new BetterSqlite3(path.join(dataDir, 'profile_results.db'), { readonly: true });
+    const rows = db.prepare('SELECT kind, pid FROM profile_results').all();
+    db.close();
+    expect(rows).toEqual([{ kind: 'process', pid: report.pid }]);
+  });
+
+  it('reports a program that ends before the duration, with what was recorded', () => {
+    const run = cli(tempDir(), '--duration', '30', '--json', '--', 'node', PIPELINE, '1');
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.endedEarly).toBe(true);
+    expect(report.durationMs).toBeLessThan(5000);
+    expect(report.components.map((c: { component: string }) => c.component)).toContain('stt');
+  });
+
+  it('says so in one line when the program exits before it can be profiled', () => {
+    const run = cli(tempDir(), '--duration', '5', '--', 'node', '-e', 'process.exit(4)');
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toBe('error: the program exited (code 4) before its profiler control channel opened');
   });
 });
 
