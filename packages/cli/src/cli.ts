@@ -96,6 +96,23 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('./commands/traceShow').then((m) => m.traceShowCommand),
   }),
   defineCommand({
+    name: 'turns',
+    summary: 'recent voice turns: voice-to-voice latency as a bar per turn, its stages, the slowest highlighted',
+    options: {
+      minutes: minutesOption(60),
+      limit: limitOption(20),
+      slowest: { flags: '--slowest', description: 'slowest voice-to-voice first instead of newest first' },
+      outputFile: exportOption,
+      format: formatOption,
+    },
+    examples: [
+      'transcriber turns',
+      'transcriber turns --slowest --minutes 1440 --limit 10',
+      'transcriber turns --json',
+    ],
+    load: () => import('./commands/turns').then((m) => m.turnsCommand),
+  }),
+  defineCommand({
     name: 'profile',
     summary: 'CPU hot spots per component (and memory, leaks) of a running or started Node program',
     options: {

@@ -2,10 +2,12 @@ import {
   memoryHistory,
   resourceSummary,
   summarizeComponents,
+  summarizeTurns,
   withQueryDatabase,
   type ComponentSummary,
   type ProcessMemory,
   type ProcessResources,
+  type TurnSummary,
 } from '@transcriber/sqlite-exporter/read';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { performanceRows, printPerformance } from '../printers/performancePrinter';
@@ -38,6 +40,8 @@ export interface PerformanceReport {
   resources: ProcessResources[];
   /** Only for `--component memory`: history and growth per process. */
   memory?: ProcessMemoryReport[];
+  /** Voice turns (pipeline/turn): voice-to-voice percentiles and breakdown; all components or `pipeline` only. */
+  turns?: TurnSummary;
 }
 
 /** Latency and errors per component, and resources per process, over the last `minutes`. */
@@ -52,6 +56,7 @@ export function performance(options: PerformanceOptions & CommandContext): Perfo
       components: memoryView ? [] : summarizeComponents(db, { sinceUs: window.sinceUs, component: options.component }),
       resources: resourceSummary(db, window),
     };
+    if (options.component === undefined || options.component === 'pipeline') report.turns = summarizeTurns(db, window);
     if (memoryView) {
       report.memory = memoryHistory(db, window).map((p) => ({
         ...p,

@@ -2,6 +2,7 @@ import type { PerformanceReport, ProcessMemoryReport, MemoryTrend } from '../com
 import { bytes, clock, count, ms, percent } from '../output/format';
 import { formatTable } from '../output/table';
 import type { Style } from '../program/commandSpec';
+import { turnSummaryRows, turnSummarySection } from './turnSummaryPrinter';
 
 export function printPerformance(report: PerformanceReport, style: Style): string {
   const until = clock(report.window.untilUs).slice(11, 19);
@@ -9,6 +10,7 @@ export function printPerformance(report: PerformanceReport, style: Style): strin
   const blocks = [style.bold(`Performance, last ${report.window.minutes} min until ${until}${scope}`)];
   if (report.memory !== undefined) blocks.push(memorySection(report.memory, style));
   else blocks.push(componentSection(report, style));
+  if (report.turns !== undefined && report.turns.turns > 0) blocks.push(turnSummarySection(report.turns, style));
   blocks.push(resourceSection(report, style));
   return blocks.join('\n\n');
 }
@@ -122,6 +124,7 @@ export function performanceRows(report: PerformanceReport) {
     min_ms: c.minMs,
     max_ms: c.maxMs,
   }));
+  if (report.turns !== undefined && report.turns.turns > 0) rows.push(...turnSummaryRows(report.turns));
   for (const p of report.resources) {
     rows.push({
       section: 'resources',
