@@ -1,4 +1,4 @@
-import { DATABASE_NAME_LIST } from './commands/databaseNames';
+import { DATABASE_NAME_LIST } from './databaseNames';
 import { exitFor } from './program/exitFor';
 import { buildProgram } from './program/buildProgram';
 import { defineCommand, type CommandEntry } from './program/commandSpec';
@@ -139,6 +139,61 @@ export const COMMANDS: readonly CommandEntry[] = [
       'transcriber profile --pid 4242 --json',
     ],
     load: () => import('./commands/profile').then((m) => m.profileCommand),
+  }),
+  defineCommand({
+    name: 'benchmark',
+    summary: 'run the bench files (benchmarkFiles) and compare each result with its history',
+    options: {
+      component: componentOption('only bench files of this component (pipeline: end to end, with its breakdown)'),
+      iterations: {
+        flags: '--iterations <n>',
+        description: "iterations of every benchmark (default: each file's own, else defaultBenchmarkIterations)",
+        parse: positiveInteger,
+      },
+      minEffect: {
+        flags: '--min-effect <percent>',
+        description: 'smallest median change that counts as a regression or improvement (default 10)',
+        default: 10,
+        parse: positiveNumber,
+      },
+      failOnRegression: {
+        flags: '--fail-on-regression',
+        description: 'exit with code 3 when a benchmark regressed against its history (for CI)',
+      },
+      outputFile: { ...exportOption, flags: '--output <file>', description: 'also write the results to FILE' },
+      format: formatOption,
+    },
+    examples: [
+      'transcriber benchmark',
+      'transcriber benchmark --component stt --iterations 50',
+      'transcriber benchmark --component pipeline',
+      'transcriber benchmark --fail-on-regression --output results.csv --format csv',
+    ],
+    load: () => import('./commands/benchmark').then((m) => m.benchmarkCommand),
+  }),
+  defineCommand({
+    name: 'benchmark history',
+    summary: "each benchmark's trend over the last days, as a chart of its medians",
+    options: {
+      days: {
+        flags: '--days <n>',
+        description: 'how far back to look, in days (default 30)',
+        default: 30,
+        parse: positiveNumber,
+      },
+      component: componentOption('only benchmarks of this component'),
+      name: { flags: '--name <benchmark>', description: 'only the benchmark of this name' },
+      minEffect: {
+        flags: '--min-effect <percent>',
+        description: 'smallest change shown as slower or faster rather than flat (default 10)',
+        default: 10,
+        parse: positiveNumber,
+      },
+      outputFile: exportOption,
+      format: formatOption,
+    },
+    examples: ['transcriber benchmark history --days 7', 'transcriber benchmark history --component stt --json'],
+    load: () => import('./commands/benchmarkHistory').then((m) => m.benchmarkHistoryCommand),
   }),
   defineCommand({
     name: 'db info',

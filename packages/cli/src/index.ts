@@ -5,6 +5,7 @@ export type {
   CommandContext,
   CommandEntry,
   CommandModule,
+  ExitStatus,
   OptionSpec,
   ArgumentSpec,
   OptionTable,

@@ -12,11 +12,14 @@ const requireFile = createRequire(__filename);
 /** A bench file that could not be loaded or does not have the expected shape. */
 export class BenchFileError extends Error {
   readonly file: string;
+  /** What is wrong, without the file name. */
+  readonly reason: string;
 
-  constructor(file: string, message: string, options?: { cause?: unknown }) {
-    super(`${file}: ${message}`, options);
+  constructor(file: string, reason: string, options?: { cause?: unknown }) {
+    super(`${file}: ${reason}`, options);
     this.name = 'BenchFileError';
     this.file = file;
+    this.reason = reason;
   }
 }
 

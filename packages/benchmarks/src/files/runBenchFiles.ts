@@ -2,7 +2,7 @@ import { COMPONENT_TYPES, isComponentType } from '@transcriber/instrumentation';
 import { BenchmarkInputError } from '../benchmarkInputError';
 import type { BenchmarkSuite } from '../benchmarkSuite';
 import type { BenchmarkProgress, BenchmarkResult } from '../types';
-import { loadBenchFile, type LoadedBenchFile } from './loadBenchFile';
+import { BenchFileError, loadBenchFile, type LoadedBenchFile } from './loadBenchFile';
 
 export interface RunBenchFilesOptions {
   suite: BenchmarkSuite;
@@ -12,6 +12,8 @@ export interface RunBenchFilesOptions {
   /** Iterations of every benchmark, overriding the files' own and the suite's default. */
   iterations?: number;
   listener?: BenchRunListener;
+  /** Called before a file's setup, e.g. to start an SDK before the first pipeline benchmark. */
+  beforeFile?: (file: LoadedBenchFile) => Promise<void> | void;
 }
 
 /** Follows a run as it goes (the CLI draws its progress bar from this). */
@@ -22,7 +24,10 @@ export interface BenchRunListener {
   problem?(problem: BenchRunProblem): void;
 }
 
-/** Something in a run that is not a benchmark result: a file that did not load, a hook that threw, bad options. */
+/**
+ * Something in a run that is not a benchmark result: a file that did not load, a hook that threw,
+ * bad options. `message` does not repeat the file name.
+ */
 export interface BenchRunProblem {
   file: string;
   benchmark?: string;
@@ -66,7 +71,7 @@ export async function runBenchFiles(options: RunBenchFilesOptions): Promise<Benc
       loaded.push(await loadBenchFile(file));
       report.filesLoaded++;
     } catch (err) {
-      problem({ file, kind: 'load', message: messageOf(err) });
+      problem({ file, kind: 'load', message: err instanceof BenchFileError ? err.reason : messageOf(err) });
     }
   }
   const selected = loaded
@@ -75,6 +80,7 @@ export async function runBenchFiles(options: RunBenchFilesOptions): Promise<Benc
   report.filesRun = selected.length;
   for (const benchFile of selected) {
     const { file } = benchFile;
+    await options.beforeFile?.(benchFile);
     try {
       await benchFile.setup?.();
     } catch (err) {

@@ -59,13 +59,8 @@ module.exports = {
       p.message.replace(dir, '<dir>'),
     ]);
     expect(problems).toEqual([
-      ['b-throws.bench.js', 'load', undefined, '<dir>/b-throws.bench.js: failed to load: Error: cannot open model'],
-      [
-        'd-unknown.bench.js',
-        'load',
-        undefined,
-        expect.stringContaining('<dir>/d-unknown.bench.js: unknown component "speech"; expected one of:'),
-      ],
+      ['b-throws.bench.js', 'load', undefined, 'failed to load: Error: cannot open model'],
+      ['d-unknown.bench.js', 'load', undefined, expect.stringMatching(/^unknown component "speech"; expected one of:/)],
       ['f-teardown.bench.js', 'teardown', undefined, 'teardown failed: close failed'],
       ['e-setup.bench.js', 'setup', undefined, 'setup failed, its benchmarks were skipped: no API key'],
       [

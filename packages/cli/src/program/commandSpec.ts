@@ -28,12 +28,23 @@ export interface Style {
   cyan(text: string): string;
 }
 
+/** A non-zero exit decided from a command's data, with its one-line message for stderr. */
+export interface ExitStatus {
+  code: number;
+  message: string;
+}
+
 /** A loaded command: `run` returns data, `print` turns it into the text view. */
 export interface CommandModule<O, R> {
   run(options: O & CommandContext): Promise<R> | R;
   print(result: R, style: Style): string;
   /** Flat rows for CSV (`--export x.csv`, `--format csv`). Without it only JSON can be exported. */
   rows?(result: R): Record<string, string | number | boolean | null>[];
+  /**
+   * For data that is itself a failure (a benchmark that could not run, a regression in CI): the
+   * exit code, applied after the data was printed and exported. Undefined means success.
+   */
+  exitStatus?(result: R): ExitStatus | undefined;
 }
 
 /** One `--flag`: how it is written, explained, defaulted and parsed. */

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { ExitError } from '../errors';
 import { LiveScreen } from '../output/liveScreen';
 import { exportFormatOf, writeExport, type ExportFormat } from '../output/exportFile';
 import { styleFor } from '../output/style';
@@ -46,6 +47,8 @@ export async function runEntry(
   const result = await module.run(input);
   exportIfAsked(module, result, program, cwd);
   process.stdout.write(render(module, result, context.json) + '\n');
+  const status = module.exitStatus?.(result);
+  if (status !== undefined) throw new ExitError(status.code, status.message);
 }
 
 function render(module: CommandModule<unknown, unknown>, result: unknown, json: boolean): string {

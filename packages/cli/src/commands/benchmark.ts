@@ -1,0 +1,119 @@
+import * as path from 'node:path';
+import type { BenchmarkResult, BenchRunProblem, LoadedBenchFile } from '@transcriber/benchmarks';
+import type { CommandContext, CommandModule } from '../program/commandSpec';
+import { ProgressBar } from '../output/progressBar';
+import { benchmarkExitStatus, benchmarkRows, printBenchmarkRun } from '../printers/benchmarkPrinter';
+
+export interface BenchmarkCommandOptions {
+  component?: string;
+  iterations?: number;
+  /** Smallest median change, %, reported as a regression or improvement. */
+  minEffect: number;
+  failOnRegression?: boolean;
+  outputFile?: string;
+  format?: 'json' | 'csv';
+}
+
+/** One benchmark's result as shown and exported: everything but the raw samples (they are in the database). */
+export type BenchmarkRow = BenchmarkResult extends infer R
+  ? R extends BenchmarkResult
+    ? Omit<R, 'samples' | 'environment' | 'environmentKey'> & { file: string; sampleCount: number }
+    : never
+  : never;
+
+export interface BenchmarkRunView {
+  cwd: string;
+  /** The glob patterns searched (benchmarkFiles of the configuration). */
+  patterns: readonly string[];
+  /** Bench files found, relative to cwd. */
+  files: string[];
+  component: string | null;
+  environment: BenchmarkResult['environment'];
+  environmentKey: string;
+  results: BenchmarkRow[];
+  problems: BenchRunProblem[];
+  failOnRegression: boolean;
+}
+
+/**
+ * Finds the bench files named by `benchmarkFiles`, runs them (a progress bar on a terminal's
+ * stderr while they run), stores each result with its verdict against history, and returns what
+ * happened; the exit status is derived from the returned data (see benchmarkExitStatus).
+ */
+export async function runBenchmarks(options: BenchmarkCommandOptions & CommandContext): Promise<BenchmarkRunView> {
+  const { loadConfig } = await import('@transcriber/node/config');
+  const config = { ...loadConfig({ cwd: options.cwd }).config, dataDir: options.dataDir };
+  const { BenchmarkSuite, currentEnvironment, findBenchFiles, runBenchFiles } = await import('@transcriber/benchmarks');
+  const files = findBenchFiles(config.benchmarkFiles, options.cwd);
+  const { environment, key } = currentEnvironment();
+  const view: BenchmarkRunView = {
+    cwd: options.cwd,
+    patterns: config.benchmarkFiles,
+    files: files.map((f) => relative(options.cwd, f)),
+    component: options.component ?? null,
+    environment,
+    environmentKey: key,
+    results: [],
+    problems: [],
+    failOnRegression: options.failOnRegression === true,
+  };
+  if (files.length === 0) return view;
+
+  const suite = new BenchmarkSuite(config.dataDir, {
+    defaultIterations: config.defaultBenchmarkIterations,
+    defaultTimeoutMs: config.benchmarkTimeout * 1000,
+    minEffect: options.minEffect / 100,
+  });
+  let telemetry: { shutdown(): Promise<void> } | undefined;
+  // Pipeline benchmarks report each component's share from the spans of the run: they need an SDK
+  // writing spans to the data dir, started only when such a benchmark is about to run.
+  const beforeFile = async (file: LoadedBenchFile) => {
+    if (file.component !== 'pipeline' || telemetry !== undefined) return;
+    const { startTelemetry } = await import('@transcriber/node');
+    telemetry = startTelemetry(config);
+  };
+  const bar = ProgressBar.on(process.stderr);
+  let current = '';
+  try {
+    const report = await runBenchFiles({
+      suite,
+      files,
+      component: options.component,
+      iterations: options.iterations,
+      beforeFile,
+      listener: {
+        benchmarkStart: (_file, name, component) => {
+          current = `${component} / ${name}`;
+          bar?.draw(current, 0, 1, 'starting');
+        },
+        progress: (p) => bar?.draw(current, p.done, p.total, `${p.phase} ${p.done}/${p.total}`),
+        benchmarkEnd: () => bar?.clear(),
+        problem: () => bar?.clear(),
+      },
+    });
+    view.results = report.results.map(({ file, result }) => toRow(relative(options.cwd, file), result));
+    view.problems = report.problems.map((p) => ({ ...p, file: relative(options.cwd, p.file) }));
+  } finally {
+    bar?.clear();
+    await telemetry?.shutdown();
+    await suite.shutdown();
+  }
+  return view;
+}
+
+function toRow(file: string, result: BenchmarkResult): BenchmarkRow {
+  const { samples, environment: _environment, environmentKey: _key, ...rest } = result;
+  return { file, ...rest, sampleCount: samples.length } as BenchmarkRow;
+}
+
+function relative(cwd: string, file: string): string {
+  const rel = path.relative(cwd, file);
+  return rel.startsWith('..') ? file : rel;
+}
+
+export const benchmarkCommand: CommandModule<BenchmarkCommandOptions, BenchmarkRunView> = {
+  run: runBenchmarks,
+  print: printBenchmarkRun,
+  rows: benchmarkRows,
+  exitStatus: benchmarkExitStatus,
+};
