@@ -1,5 +1,7 @@
 import type { Attributes, Context, Span } from '@opentelemetry/api';
+import { ComponentType } from './componentType';
 import {
+  ATTR_COMPONENT,
   ATTR_GEN_AI_TIME_TO_FIRST_CHUNK,
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR_STT_AUDIO_DURATION,
@@ -16,8 +18,9 @@ import { getVoiceInstruments } from './voiceInstruments';
  * The figures an operation's marks and usage give when it ends, set as attributes of its span,
  * recorded in their histograms (with the operation's component/operation attributes) and passed
  * to the turn the operation ran in:
- * - `first_token` → time to first chunk (GenAI semconv), and with output tokens, tokens per second
- *   from the first token to the end;
+ * - `first_token` on an `llm` operation → time to first chunk (GenAI semconv), and with output
+ *   tokens, tokens per second from the first token to the end (on other components, e.g. the agent
+ *   streaming its answer, the mark is only a point of the turn);
  * - `first_audio_byte` → TTS time to first byte;
  * - STT audio duration → real-time factor (operation time ÷ audio time);
  * - every usage sum → a span attribute (and its histogram where it has one).
@@ -40,7 +43,7 @@ export function recordOperationFigures(
       instruments.usage.get(name)?.record(amount, attributes);
     }
   }
-  const firstToken = marks?.get(MARK_FIRST_TOKEN);
+  const firstToken = attributes[ATTR_COMPONENT] === ComponentType.LLM ? marks?.get(MARK_FIRST_TOKEN) : undefined;
   if (firstToken !== undefined) {
     const timeToFirstChunk = (firstToken - startMs) / 1000;
     span.setAttribute(ATTR_GEN_AI_TIME_TO_FIRST_CHUNK, timeToFirstChunk);
