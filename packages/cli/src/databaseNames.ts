@@ -1,7 +1,7 @@
 /**
  * The database names, as a literal list: the option table needs them at start-up, and importing
- * @transcriber/sqlite-exporter then would load better-sqlite3 for `--version`. The dbInfo command
- * checks this list against the exporter's DATABASE_NAMES, so the two cannot drift apart unnoticed.
+ * @transcriber/sqlite-exporter then would load better-sqlite3 for `--version`. A test checks this
+ * list against the exporter's DATABASE_NAMES, so the two cannot drift apart unnoticed.
  */
 export const DATABASE_NAME_LIST = [
   'performance_metrics',

@@ -1,7 +1,7 @@
 import { DATABASE_NAMES, type DatabaseName } from '@transcriber/sqlite-exporter/read';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { DatabaseNameOption } from './databaseNames';
+import type { DatabaseNameOption } from '../databaseNames';
 
 /** The databases a maintenance command works on: the one named, else every one that exists. */
 export function selectedDatabases(dataDir: string, database: DatabaseNameOption | undefined): DatabaseName[] {

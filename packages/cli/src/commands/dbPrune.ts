@@ -3,7 +3,7 @@ import { UsageError } from '../errors';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { printPrune, pruneRows } from '../printers/dbPrinter';
 import { selectedDatabases } from './databaseSelection';
-import type { DatabaseNameOption } from './databaseNames';
+import type { DatabaseNameOption } from '../databaseNames';
 
 export interface DbPruneOptions {
   olderThanDays?: number;

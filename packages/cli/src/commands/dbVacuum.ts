@@ -2,7 +2,7 @@ import { vacuumDatabaseFile, type MaintenanceResult } from '@transcriber/sqlite-
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { printVacuum, vacuumRows } from '../printers/dbPrinter';
 import { selectedDatabases } from './databaseSelection';
-import type { DatabaseNameOption } from './databaseNames';
+import type { DatabaseNameOption } from '../databaseNames';
 
 export interface DbVacuumOptions {
   database?: DatabaseNameOption;

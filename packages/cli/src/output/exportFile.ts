@@ -28,7 +28,7 @@ export function writeExport(
     fs.writeFileSync(temporary, text, { mode: 0o600 });
     fs.renameSync(temporary, file);
   } catch (err) {
-    fs.rmSync(temporary, { force: true });
+    removeQuietly(temporary);
     throw new ExitError(EXIT_FAILURE, `cannot write export file ${file}: ${describeFsError(err)}`, { cause: err });
   }
 }
@@ -43,11 +43,21 @@ function describeFsError(err: unknown): string {
       return 'permission denied';
     case 'EISDIR':
       return 'it is a directory';
+    case 'ENOTDIR':
+      return 'a part of its path is not a directory';
     case 'EROFS':
       return 'read-only file system';
     case 'ENOSPC':
       return 'no space left on device';
     default:
       return err instanceof Error ? err.message : String(err);
+  }
+}
+
+function removeQuietly(file: string): void {
+  try {
+    fs.rmSync(file, { force: true });
+  } catch {
+    // Its directory is unusable too; the error that matters is the one being reported.
   }
 }

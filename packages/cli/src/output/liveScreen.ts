@@ -41,9 +41,10 @@ export class LiveScreen {
   }
 
   private fit(lines: string[]): string[] {
-    if (!this.out.isTTY) return lines;
-    const rows = this.out.rows ?? 24;
-    const columns = this.out.columns ?? 80;
+    // A terminal that reports no size (0, e.g. a pty nobody sized) gets the frame uncut.
+    if (!this.out.isTTY || !this.out.rows || !this.out.columns) return lines;
+    const rows = this.out.rows;
+    const columns = this.out.columns;
     const shown = lines.length > rows ? [...lines.slice(0, rows - 1), '…'] : lines;
     return shown.map((line) => truncate(line, columns));
   }

@@ -7,7 +7,7 @@ import type { Style } from '../program/commandSpec';
 export function styleFor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): Style {
   const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
   const color = (env.NO_COLOR === undefined || env.NO_COLOR === '') && (forced || stream.isTTY === true);
-  return makeStyle(color, stream.columns ?? 80);
+  return makeStyle(color, stream.columns || 80);
 }
 
 export function makeStyle(color: boolean, columns = 80): Style {

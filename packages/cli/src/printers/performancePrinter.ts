@@ -79,7 +79,7 @@ function memorySection(processes: ProcessMemoryReport[], style: Style): string {
         '',
         formatTable(
           [
-            { header: 'time', value: (h) => clock(h.timeUs).slice(11, 19) },
+            { header: 'time', value: (h) => clock(h.timeUs).slice(11) },
             { header: 'rss', align: 'right', value: (h) => bytes(h.rssBytes) },
             { header: 'heap used', align: 'right', value: (h) => bytes(h.heapUsedBytes) },
             { header: 'heap total', align: 'right', value: (h) => bytes(h.heapTotalBytes) },

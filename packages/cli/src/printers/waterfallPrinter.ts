@@ -29,10 +29,7 @@ export function printWaterfall(trace: TraceView, style: Style): string {
       { header: 'timeline', value: (s: WaterfallSpan) => bar(s, trace.durationMs, barWidth, style) },
       {
         header: 'error',
-        value: (s: WaterfallSpan) =>
-          s.error
-            ? style.red([s.errorType, s.statusMessage].filter((v) => v !== null && v !== '').join(': ') || 'error')
-            : '',
+        value: (s: WaterfallSpan) => (s.error ? style.red(errorText(s)) : ''),
       },
     ],
     trace.spans,
@@ -64,4 +61,10 @@ export function waterfallRows(trace: TraceView) {
     error_type: s.errorType,
     status_message: s.statusMessage,
   }));
+}
+
+/** Error type and status message, each once (the instrumentation puts the type in both). */
+function errorText(span: WaterfallSpan): string {
+  const parts = [span.errorType, span.statusMessage].filter((v): v is string => v !== null && v !== '');
+  return [...new Set(parts)].join(': ') || 'error';
 }

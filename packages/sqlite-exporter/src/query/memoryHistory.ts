@@ -28,12 +28,12 @@ export interface ProcessMemory {
   rssGrowthBytesPerMinute: number | null;
   /** Least-squares slope of V8 heap used over time, bytes per minute. */
   heapUsedGrowthBytesPerMinute: number | null;
-  /** At most `points` averages over equal slices of the window, oldest first. */
+  /** At most `points` averages over equal slices of the time it was sampled, oldest first. */
   history: MemoryPoint[];
 }
 
 export interface MemoryHistoryFilter extends TimeWindow {
-  /** Number of history points per process (the window is cut into this many slices). Default 30. */
+  /** History points per process (its sampled time is cut into this many slices). Default 30. */
   points?: number;
 }
 
@@ -79,14 +79,13 @@ export function memoryHistory(db: Database, filter: MemoryHistoryFilter): Proces
        FROM resource_snapshots s LEFT JOIN resources r ON r.id = s.resource_id
       WHERE s.pid IS ? AND s.time_us = ? ORDER BY s.id LIMIT 1`,
   );
-  const sliceUs = Math.max(1, Math.ceil((untilUs - filter.sinceUs) / points));
   const history = db.prepare(
     `SELECT min(time_us) AS timeUs, count(*) AS samples, avg(rss_bytes) AS rssBytes,
             avg(heap_used_bytes) AS heapUsedBytes, avg(heap_total_bytes) AS heapTotalBytes,
             avg(external_bytes) AS externalBytes
        FROM resource_snapshots INDEXED BY resource_snapshots_time
-      WHERE time_us >= @since AND time_us < @until AND pid IS @pid
-      GROUP BY CAST((time_us - @since) / @slice AS INTEGER) ORDER BY timeUs`,
+      WHERE time_us >= @first AND time_us <= @last AND pid IS @pid
+      GROUP BY CAST((time_us - @first) / @slice AS INTEGER) ORDER BY timeUs`,
   );
   return trends.map((t) => {
     const first = edge.get(t.pid, t.firstUs) as { rss: number | null; heap: number | null; serviceName: string | null };
@@ -105,7 +104,16 @@ export function memoryHistory(db: Database, filter: MemoryHistoryFilter): Proces
       maxHeapUsedBytes: t.maxHeap,
       rssGrowthBytesPerMinute: t.rssSlope,
       heapUsedGrowthBytesPerMinute: t.heapSlope,
-      history: (history.all({ ...params, pid: t.pid, slice: sliceUs }) as MemoryPoint[]).map((p) => ({
+      // Slices of the time the process was sampled (not of the window), so a short run still
+      // shows its course.
+      history: (
+        history.all({
+          first: t.firstUs,
+          last: t.lastUs,
+          pid: t.pid,
+          slice: Math.max(1, Math.ceil((t.lastUs - t.firstUs + 1) / points)),
+        }) as MemoryPoint[]
+      ).map((p) => ({
         ...p,
         rssBytes: roundOrNull(p.rssBytes),
         heapUsedBytes: roundOrNull(p.heapUsedBytes),

@@ -1,0 +1,128 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { BIN, cleanEnv, makeTempDir, removeTempDirs, startWorkload } from './helpers/cli';
+
+afterAll(removeTempDirs);
+
+const HOME = '\u001b[H';
+
+/** Collects a child's stdout and resolves when `done(output)` holds (or fails after `ms`). */
+function waitFor(
+  child: ChildProcessWithoutNullStreams,
+  done: (output: string) => boolean,
+  ms = 30_000,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => {
+      child.stdout.off('data', onData);
+      reject(new Error(`timed out; output so far:\n${JSON.stringify(output.slice(-2000))}`));
+    }, ms);
+    const onData = (data: Buffer) => {
+      output += data.toString();
+      if (done(output)) {
+        clearTimeout(timer);
+        child.stdout.off('data', onData);
+        resolve(output);
+      }
+    };
+    child.stdout.on('data', onData);
+  });
+}
+
+function exitOf(
+  child: ChildProcessWithoutNullStreams,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}
+
+/** The frames drawn so far, without the escapes that place them. */
+function frames(output: string): string[] {
+  return (
+    output
+      .split(HOME)
+      .slice(1)
+      // eslint-disable-next-line no-control-regex
+      .map((f) => f.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, ''))
+  );
+}
+
+/** The pipeline's operation count in a frame, if it shows one. */
+function pipelineCount(frame: string): number | undefined {
+  const match = /\npipeline\s+(\d+)\s/.exec(frame);
+  return match === null ? undefined : Number(match[1]);
+}
+
+describe('transcriber performance --live', () => {
+  const children: ChildProcessWithoutNullStreams[] = [];
+  afterEach(() => {
+    for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  it('redraws in place from a database another process is writing, until SIGINT', async () => {
+    const dataDir = makeTempDir();
+    const live = spawn(process.execPath, [BIN, '--data-dir', dataDir, 'performance', '--live', '--interval', '0.25'], {
+      env: cleanEnv(),
+    });
+    children.push(live);
+    let stderr = '';
+    live.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = exitOf(live);
+
+    // Nothing recorded yet: it waits instead of failing.
+    let output = await waitFor(live, (o) => o.includes('waiting for data'));
+    expect(frames(output)[0]).toMatch(
+      /^live · every 0.25 s · updated \d\d:\d\d:\d\d · Ctrl-C to stop\n\nwaiting for data: /,
+    );
+
+    const workload = startWorkload(dataDir);
+    children.push(workload);
+    // Two frames with the pipeline's count going up: the table follows the running process.
+    output += await waitFor(live, (o) => {
+      const counts = frames(output + o)
+        .map(pipelineCount)
+        .filter((c): c is number => c !== undefined);
+      return counts.length >= 2 && counts[counts.length - 1] > counts[0];
+    });
+    const shown = frames(output).filter((f) => pipelineCount(f) !== undefined);
+    expect(shown[0]).toMatch(/\ncomponent\s+count\s+errors\s+error rate\s+avg ms/);
+    expect(shown[0]).toMatch(/\nResources\n/);
+
+    // Flicker-free: every frame is one write that starts at home, clears each line's rest and then
+    // the rest of the screen; the screen is never blanked first. Not a TTY: no alternate screen.
+    const raw = output.split(HOME).slice(1);
+    for (const frame of raw.slice(0, -1)) {
+      expect(frame.endsWith('\u001b[J')).toBe(true);
+      for (const line of frame.slice(0, -3).split('\n')) expect(line.endsWith('\u001b[K')).toBe(true);
+    }
+    expect(output).not.toContain('\u001b[2J');
+    expect(output).not.toContain('\u001b[?1049h');
+
+    live.kill('SIGINT');
+    expect(await exited).toEqual({ code: 0, signal: null });
+    expect(stderr).toBe('');
+    workload.kill('SIGTERM');
+    expect((await exitOf(workload)).code).toBe(0);
+  });
+
+  it('on a terminal: draws on the alternate screen and restores the terminal on Ctrl-C', async () => {
+    const dataDir = makeTempDir();
+    const workload = startWorkload(dataDir);
+    children.push(workload);
+    await waitFor(workload, (o) => o.includes('turn 2'));
+    // `script` gives the CLI a real pseudo-terminal; Ctrl-C typed into it becomes SIGINT.
+    const command = [process.execPath, BIN, '--data-dir', dataDir, 'performance', '--live', '--interval', '0.25']
+      .map((a) => `'${a}'`)
+      .join(' ');
+    const terminal = spawn('script', ['-qfec', command, '/dev/null'], { env: cleanEnv({ TERM: 'xterm' }) });
+    children.push(terminal);
+    const exited = exitOf(terminal);
+    const output = await waitFor(terminal, (o) => frames(o).filter((f) => pipelineCount(f) !== undefined).length >= 2);
+    expect(output.startsWith('\u001b[?1049h\u001b[?25l\u001b[H')).toBe(true);
+    terminal.stdin.write('\u0003');
+    const rest = await waitFor(terminal, (o) => o.includes('\u001b[?1049l'), 10_000);
+    expect(rest.endsWith('\u001b[?25h\u001b[?1049l')).toBe(true);
+    expect((await exited).code).toBe(0);
+    workload.kill('SIGTERM');
+    await exitOf(workload);
+  });
+});
