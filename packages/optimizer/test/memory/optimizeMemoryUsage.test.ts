@@ -6,12 +6,20 @@ afterAll(removeTempDirs);
 
 const MB = 2 ** 20;
 
+/**
+ * Fills the cache with 8 MiB buffers. In a function of its own: a test function awaiting the loads
+ * itself may keep the last value alive in its suspended frame, and that buffer would not be freed.
+ */
+async function loadModels(cache: ModelCache<Buffer>, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) await cache.get(`model-${i}`, () => Buffer.alloc(8 * MB, i + 1));
+}
+
 describe('ResourceOptimizer.optimizeMemoryUsage', () => {
   it('purges a registered cache of large buffers, and freedMb measures what it released', async () => {
     const dataDir = makeTempDir();
     const optimizer = new ResourceOptimizer(dataDir);
     const cache = new ModelCache<Buffer>({ name: 'whisper-models', maxBytes: 256 * MB });
-    for (let i = 0; i < 8; i++) await cache.get(`model-${i}`, () => Buffer.alloc(8 * MB, i + 1));
+    await loadModels(cache, 8);
     optimizer.registerCache(cache);
     expect(cache.stats().bytes).toBe(64 * MB);
 
@@ -21,9 +29,9 @@ describe('ResourceOptimizer.optimizeMemoryUsage', () => {
     expect(cache.stats().entries).toBe(0);
     expect(result.basis).toBe('measured');
     // 64 MiB of buffers were released; other allocations of the test process move the figure a little.
-    expect(result.freedMb).toBeGreaterThan(56);
+    expect(result.freedMb).toBeGreaterThan(60);
     expect(result.freedMb).toBeLessThan(80);
-    expect(result.before.externalMb - result.after.externalMb).toBeGreaterThan(56);
+    expect(result.before.externalMb - result.after.externalMb).toBeGreaterThan(63);
     expect(result.actions[0]).toEqual({ action: 'purge-cache', cache: 'whisper-models', entries: 8, accountedMb: 64 });
     expect(result.actions[1]).toMatchObject({
       action: 'gc',
