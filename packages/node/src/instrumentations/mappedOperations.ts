@@ -1,5 +1,5 @@
 import { diag } from '@opentelemetry/api';
-import { timeOperation } from '@transcriber/instrumentation';
+import { markedCall, timedCall } from './mappedCall';
 import { hookModuleLoads, type ModuleExports, type ModuleLoadHook } from './moduleLoadHooks';
 import type { OperationMapping } from './operationMap';
 
@@ -72,10 +72,15 @@ function timed(original: Callable, mapping: OperationMapping): Callable {
   if (/^class[\s{]/.test(Function.prototype.toString.call(original))) {
     throw new Error('it is a class; map its methods instead (Class.method)');
   }
-  const { component, operation } = mapping;
-  const wrapped: Callable = function (this: unknown, ...args: unknown[]) {
-    return timeOperation(component, operation, () => original.apply(this, args));
-  };
+  const { component, operation, call } = mapping;
+  const wrapped: Callable =
+    component === undefined || operation === undefined
+      ? function (this: unknown, ...args: unknown[]) {
+          return markedCall(original, this, args, call);
+        }
+      : function (this: unknown, ...args: unknown[]) {
+          return timedCall(original, this, args, component, operation, call);
+        };
   Object.defineProperty(wrapped, 'name', { value: original.name });
   Object.defineProperty(wrapped, 'length', { value: original.length });
   // Static members of a function used as a namespace (`module.exports = fn; fn.helper = ...`).
@@ -86,5 +91,6 @@ function timed(original: Callable, mapping: OperationMapping): Callable {
 }
 
 function describe(mapping: OperationMapping): string {
-  return `${mapping.module} ${mapping.exportPath.join('.')} (${mapping.component}.${mapping.operation})`;
+  const what = mapping.component === undefined ? 'marks' : `${mapping.component}.${mapping.operation}`;
+  return `${mapping.module} ${mapping.exportPath.join('.')} (${what})`;
 }

@@ -1,6 +1,7 @@
 import { COMPONENT_TYPES, isComponentType } from '@transcriber/instrumentation';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
+import { CALL_FIELD_NAMES, parseCallFields, type CallFields } from './callFields';
 
 /**
  * One entry of the config file's `instrument` section: calls of an exported function (or of a
@@ -13,6 +14,8 @@ import * as path from 'node:path';
  *   { "module": "some-tts-package", "export": "default.synthesize", "component": "tts" }
  * ]
  * ```
+ * An entry may also mark points of the call on the voice turn it runs in, read usage from the call,
+ * and follow a streamed result (see callFields.ts); an entry without a component only marks.
  */
 export interface OperationMapping {
   /** As written in the config file. */
@@ -21,11 +24,14 @@ export interface OperationMapping {
   resolved: string;
   /** `transcribe` → ['transcribe']; `Agent.reply` → ['Agent', 'reply']; `default` = the module's default export. */
   exportPath: string[];
-  component: string;
-  operation: string;
+  /** Undefined for an entry that only marks the turn. */
+  component?: string;
+  operation?: string;
+  /** Marks, usage and streaming of the call. */
+  call: CallFields;
 }
 
-const ENTRY_FIELDS = ['module', 'export', 'component', 'operation'];
+const ENTRY_FIELDS = ['module', 'export', 'component', 'operation', ...CALL_FIELD_NAMES];
 
 /**
  * Reads the `instrument` section. Entries that are malformed, name an unknown component or a
@@ -35,7 +41,9 @@ const ENTRY_FIELDS = ['module', 'export', 'component', 'operation'];
 export function parseOperationMap(section: unknown, cwd: string, warn: (message: string) => void): OperationMapping[] {
   if (section === undefined) return [];
   if (!Array.isArray(section)) {
-    warn('"instrument" in the config file must be a list of { module, export, component, operation? }; ignoring it');
+    warn(
+      '"instrument" in the config file must be a list of { module, export, component?, operation?, marks?, usage?, stream? }; ignoring it',
+    );
     return [];
   }
   const mappings: OperationMapping[] = [];
@@ -50,12 +58,15 @@ export function parseOperationMap(section: unknown, cwd: string, warn: (message:
     if (typeof exported !== 'string' || !/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)?$/.test(exported)) {
       return problem('"export" must be a name, or Class.method');
     }
-    if (typeof component !== 'string' || !isComponentType(component)) {
+    if (component !== undefined && (typeof component !== 'string' || !isComponentType(component))) {
       return problem(`"component" must be one of ${COMPONENT_TYPES.join(', ')}`);
     }
     if (operation !== undefined && (typeof operation !== 'string' || operation.trim() === '')) {
       return problem('"operation" must be a non-empty string');
     }
+    if (component === undefined && operation !== undefined) return problem('"operation" needs a "component"');
+    const call = parseCallFields(fields, component !== undefined);
+    if (typeof call === 'string') return problem(call);
     const exportPath = exported.split('.');
     const resolved = resolveModule(module, cwd);
     if (resolved === undefined) return problem(`no such file ${path.resolve(cwd, module)}`);
@@ -64,7 +75,9 @@ export function parseOperationMap(section: unknown, cwd: string, warn: (message:
       resolved,
       exportPath,
       component,
-      operation: (operation as string | undefined) ?? exportPath[exportPath.length - 1],
+      operation:
+        component === undefined ? undefined : ((operation as string | undefined) ?? exportPath[exportPath.length - 1]),
+      call,
     });
   });
   return mappings;
