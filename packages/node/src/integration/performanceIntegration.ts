@@ -1,5 +1,6 @@
 import { BenchmarkSuite, type BenchmarkFn, type BenchmarkOptions, type BenchmarkResult } from '@transcriber/benchmarks';
 import type { OperationHandle } from '@transcriber/instrumentation';
+import { ResourceOptimizer, type AudioOptimizationOptions, type ComponentOptimization } from '@transcriber/optimizer';
 import { ProfilerManager, type ProfilerContext } from '@transcriber/profiler';
 import { loadConfig, type LoadConfigOptions } from '../config/loadConfig';
 import type { PerformanceConfig } from '../config/performanceConfig';
@@ -21,6 +22,7 @@ export class PerformanceIntegration {
   private initialized = false;
   private profiler: ProfilerManager | undefined;
   private benchmarks: BenchmarkSuite | undefined;
+  private resourceOptimizer: ResourceOptimizer | undefined;
 
   constructor(options: PerformanceIntegrationOptions = {}) {
     const { configFile, ...overrides } = options;
@@ -36,6 +38,32 @@ export class PerformanceIntegration {
     await this.monitor.startMonitoring();
     // The profiler behind `monitorComponentPerformance(..., { enableProfiling: true })`.
     if (this.config.enableProfiling) this.profilerManager().register();
+    // Only the safe actions (idle cache entries, garbage collection), on an unref'd timer.
+    if (this.config.enableAutoOptimization) this.optimizer.startAutoOptimization(this.config.optimizationInterval);
+  }
+
+  /**
+   * The optimizer of this data dir, made on first use: register caches with it (`registerCache`),
+   * tune audio, release memory, get recommendations from what was recorded.
+   */
+  get optimizer(): ResourceOptimizer {
+    this.resourceOptimizer ??= new ResourceOptimizer(this.config.dataDir);
+    return this.resourceOptimizer;
+  }
+
+  /**
+   * Runs the optimizer of `component`: audio_capture, vad and audio_output tune audio settings
+   * (`settings` as for `optimizeAudioProcessing`, with `options.workload` to measure), memory
+   * releases memory, pipeline recommends resource allocation. Other components come back as
+   * `{ status: 'no-optimizer', message }` saying why; unknown names throw. Nothing is applied to
+   * the app: suggested settings are returned.
+   */
+  optimizeComponent(
+    component: string,
+    settings?: unknown,
+    options?: AudioOptimizationOptions,
+  ): Promise<ComponentOptimization> {
+    return this.optimizer.optimizeComponent(component, settings, options);
   }
 
   /**
@@ -105,6 +133,8 @@ export class PerformanceIntegration {
     const benchmarks = this.benchmarks;
     this.benchmarks = undefined;
     await benchmarks?.shutdown();
+    // Kept (with its registered caches) for a later initialize(); stops its timer and flushes its log.
+    await this.resourceOptimizer?.shutdown();
     if (!this.initialized) return;
     this.initialized = false;
     await this.monitor.stopMonitoring();
