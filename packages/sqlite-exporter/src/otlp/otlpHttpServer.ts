@@ -38,9 +38,15 @@ export interface CollectStats extends ItemCounts {
 const PATHS: Record<string, OtlpSignal> = { '/v1/traces': 'traces', '/v1/metrics': 'metrics', '/v1/logs': 'logs' };
 const CONTENT_TYPES: Record<OtlpEncoding, string> = { protobuf: 'application/x-protobuf', json: 'application/json' };
 const MIB = 1024 * 1024;
-/** Seconds a sender should wait after 429 (queue full: drains in well under a second) and 503 (storage fault, shutdown). */
+/**
+ * Seconds a sender should wait: after 429 (the queue drains in well under a second) and 503 for a
+ * storage fault (the writer retries from 250 ms on; a lock is usually gone by then), short enough
+ * that an OTel exporter's retries fit in its 10 s export timeout; after 503 for a shutdown, long
+ * enough for a restart.
+ */
 const RETRY_AFTER_BUSY_S = 1;
-const RETRY_AFTER_UNAVAILABLE_S = 5;
+const RETRY_AFTER_FAULT_S = 1;
+const RETRY_AFTER_SHUTDOWN_S = 5;
 
 interface Reply {
   status: number;
@@ -214,8 +220,15 @@ export class OtlpHttpServer {
     if (this.closing !== undefined) {
       return {
         ...failure(503, encoding, RPC_UNAVAILABLE, 'the receiver is shutting down'),
-        retryAfterS: RETRY_AFTER_UNAVAILABLE_S,
+        retryAfterS: RETRY_AFTER_SHUTDOWN_S,
         close: true,
+      };
+    }
+    // A full queue first: then nothing can be taken whatever the storage's state.
+    if (!this.receiver.hasRoom) {
+      return {
+        ...failure(429, encoding, RPC_RESOURCE_EXHAUSTED, 'too much data waiting to be written; retry later'),
+        retryAfterS: RETRY_AFTER_BUSY_S,
       };
     }
     const fault = this.checkStorage();
@@ -227,12 +240,12 @@ export class OtlpHttpServer {
           RPC_UNAVAILABLE,
           `the databases cannot be written right now (${fault}); data is kept for when they can`,
         ),
-        retryAfterS: RETRY_AFTER_UNAVAILABLE_S,
+        retryAfterS: RETRY_AFTER_FAULT_S,
       };
     }
-    if (this.inFlight >= this.options.maxConcurrentRequests || !this.receiver.hasRoom) {
+    if (this.inFlight >= this.options.maxConcurrentRequests) {
       return {
-        ...failure(429, encoding, RPC_RESOURCE_EXHAUSTED, 'too much data waiting to be written; retry later'),
+        ...failure(429, encoding, RPC_RESOURCE_EXHAUSTED, 'too many requests at once; retry later'),
         retryAfterS: RETRY_AFTER_BUSY_S,
       };
     }
@@ -305,7 +318,7 @@ export class OtlpHttpServer {
       case 'closed':
         return {
           ...failure(503, encoding, RPC_UNAVAILABLE, 'the receiver is shutting down'),
-          retryAfterS: RETRY_AFTER_UNAVAILABLE_S,
+          retryAfterS: RETRY_AFTER_SHUTDOWN_S,
           close: true,
         };
     }
