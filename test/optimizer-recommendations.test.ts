@@ -1,0 +1,54 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ResourceOptimizer, type Figure } from '@transcriber/optimizer';
+import { openForQuery, optimizationLog } from '@transcriber/sqlite-exporter';
+
+// An agent that leaks and blocks its event loop, recorded by the real monitor in its own process;
+// the optimizer reads what was recorded and names both problems with their evidence.
+describe('optimizer recommendations from a recorded agent', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'transcriber-optimizer-e2e-'));
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  const run = spawnSync(process.execPath, [path.join(__dirname, 'fixtures', 'leaky-agent.js')], {
+    encoding: 'utf8',
+    env: { ...process.env, TRANSCRIBER_PERF_DATA_DIR: dataDir },
+    timeout: 60_000,
+  });
+  const pid = Number(run.stdout.trim());
+
+  it('records the agent', () => {
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(pid).toBeGreaterThan(0);
+  });
+
+  it('finds the leak, the event-loop delay and the slow VAD, and logs them', async () => {
+    const optimizer = new ResourceOptimizer(dataDir);
+    const report = optimizer.getOptimizationRecommendations({ minutes: 5 });
+    await optimizer.shutdown();
+    const byId = Object.fromEntries(report.recommendations.map((r) => [r.id, r]));
+
+    const leak = byId[`memory-growth:${pid}`];
+    expect(leak).toBeDefined();
+    expect(leak.component).toBe('memory');
+    // 64 MiB were retained over the run; floors are read from samples, so some of it may fall outside them.
+    expect((leak.evidence.growthMb as Figure).value).toBeGreaterThan(40);
+    expect((leak.evidence.growthMb as Figure).basis).toBe('derived');
+    expect((leak.evidence.samples as Figure).value).toBeGreaterThanOrEqual(8);
+    expect(leak.expectedImprovement).toMatch(/^stops \d+(\.\d)? MiB\/h of growth/);
+
+    const loop = byId[`event-loop-delay:${pid}`];
+    expect(loop).toBeDefined();
+    expect((loop.evidence.delayMaxMs as Figure).value).toBeGreaterThan(30);
+
+    const vad = byId['latency:vad'];
+    expect(vad).toBeDefined();
+    expect((vad.evidence.p95Ms as Figure).value).toBeGreaterThanOrEqual(59);
+
+    const db = openForQuery(dataDir, 'optimization_logs');
+    const logged = optimizationLog(db, { sinceUs: 0, type: 'recommendation' }).map((e) => e.recommendationId);
+    db.close();
+    expect(logged.sort()).toEqual(report.recommendations.map((r) => r.id).sort());
+  });
+});
