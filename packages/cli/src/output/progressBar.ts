@@ -20,7 +20,7 @@ export class ProgressBar {
     const filled = Math.round(share * WIDTH);
     const bar = `[${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}]`;
     const line = `${bar} ${label}  ${detail}`;
-    const columns = this.out.columns ?? 80;
+    const columns = this.out.columns || 80; // a pseudo-terminal may report 0
     this.out.write(CLEAR_LINE + (line.length >= columns ? line.slice(0, columns - 1) : line));
     this.drawn = true;
   }
