@@ -10,6 +10,7 @@ import {
   type AudioOptimizationOptions,
   type AudioOptimizationResult,
 } from './audio/optimizeAudioProcessing';
+import { processCaches, registerProcessCache } from './cache/processCaches';
 import type { PurgeableCache } from './cache/purgeableCache';
 import { OptimizationEventLog } from './events/optimizationEventLog';
 import {
@@ -46,7 +47,6 @@ export class ResourceOptimizer {
   readonly dataDir: string;
   private readonly options: ResourceOptimizerOptions;
   private readonly log: OptimizationEventLog;
-  private readonly caches = new Set<PurgeableCache>();
   private timer: NodeJS.Timeout | undefined;
   private autoRound: Promise<void> | undefined;
 
@@ -59,13 +59,16 @@ export class ResourceOptimizer {
     if (options.enableAutoOptimization) this.startAutoOptimization(options.optimizationInterval ?? DEFAULT_INTERVAL_S);
   }
 
-  /** Lets `optimizeMemoryUsage` purge `cache`. Returns a function that unregisters it. */
+  /**
+   * Lets memory optimizations purge `cache`. Registration is for the whole process (memory is the
+   * process's): any optimizer in it, the preload's included, purges the cache. Returns a function
+   * that unregisters it.
+   */
   registerCache(cache: PurgeableCache): () => void {
     if (typeof cache?.purge !== 'function' || typeof cache.name !== 'string') {
       throw new OptimizerInputError('registerCache needs an object with a name and a purge(idleForMs?) method');
     }
-    this.caches.add(cache);
-    return () => this.caches.delete(cache);
+    return registerProcessCache(cache);
   }
 
   /**
@@ -170,7 +173,7 @@ export class ResourceOptimizer {
     options: MemoryOptimizationOptions,
     trigger: 'manual' | 'auto',
   ): Promise<MemoryOptimizationResult> {
-    const result = await optimizeMemoryUsage(this.caches, options);
+    const result = await optimizeMemoryUsage(processCaches(), options);
     const purged = result.actions.filter((a) => a.action === 'purge-cache' && 'entries' in a) as {
       entries: number;
       accountedMb: number;

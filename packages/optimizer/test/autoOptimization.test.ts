@@ -21,7 +21,7 @@ describe('automatic optimization', () => {
     const dataDir = makeTempDir();
     const optimizer = new ResourceOptimizer(dataDir, { enableAutoOptimization: true, optimizationInterval: 0.2 });
     const cache = new ModelCache<Buffer>({ name: 'models', maxBytes: 2 ** 26 });
-    optimizer.registerCache(cache);
+    const unregister = optimizer.registerCache(cache);
     await cache.get('idle', () => Buffer.alloc(2 ** 20));
     await cache.get('busy', () => Buffer.alloc(2 ** 20));
     // Keep using one model; let the other sit idle for longer than an interval.
@@ -31,6 +31,7 @@ describe('automatic optimization', () => {
     clearInterval(keepBusy);
     await sleep(50);
     await optimizer.shutdown();
+    unregister();
 
     expect(cache.has('idle')).toBe(false);
     expect(cache.has('busy')).toBe(true);

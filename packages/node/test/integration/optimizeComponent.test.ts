@@ -60,8 +60,9 @@ describe('PerformanceIntegration.optimizeComponent', () => {
 
     const cache = new ModelCache<Buffer>({ name: 'vad-models', maxBytes: 2 ** 26 });
     await cache.get('silero', () => Buffer.alloc(2 ** 22));
-    perf.optimizer.registerCache(cache);
+    const unregister = perf.optimizer.registerCache(cache);
     const memory = await perf.optimizeComponent('memory');
+    unregister();
     expect(memory).toMatchObject({ status: 'optimized', component: 'memory', kind: 'memory' });
     expect(cache.stats().entries).toBe(0);
 

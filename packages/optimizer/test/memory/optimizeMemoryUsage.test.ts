@@ -20,11 +20,12 @@ describe('ResourceOptimizer.optimizeMemoryUsage', () => {
     const optimizer = new ResourceOptimizer(dataDir);
     const cache = new ModelCache<Buffer>({ name: 'whisper-models', maxBytes: 256 * MB });
     await loadModels(cache, 8);
-    optimizer.registerCache(cache);
+    const unregister = optimizer.registerCache(cache);
     expect(cache.stats().bytes).toBe(64 * MB);
 
     const result = await optimizer.optimizeMemoryUsage();
     await optimizer.shutdown();
+    unregister();
 
     expect(cache.stats().entries).toBe(0);
     expect(result.basis).toBe('measured');
@@ -89,14 +90,31 @@ describe('ResourceOptimizer.optimizeMemoryUsage', () => {
         throw new Error('locked');
       },
     };
-    optimizer.registerCache(broken);
+    const unregister = optimizer.registerCache(broken);
     const result = await optimizer.optimizeMemoryUsage({ gc: false });
     await optimizer.shutdown();
+    unregister();
     expect(result.actions).toEqual([{ action: 'purge-cache', cache: 'broken', error: 'Error: locked' }]);
     const db = openForQuery(dataDir, 'optimization_logs');
     const [entry] = optimizationLog(db, { sinceUs: 0 });
     db.close();
     expect(entry.success).toBe(false);
+  });
+
+  it('registers caches for the whole process: another optimizer purges them too', async () => {
+    const cache = new ModelCache<Buffer>({ name: 'shared', maxBytes: 8 * MB });
+    await cache.get('m', () => Buffer.alloc(MB));
+    const unregister = new ResourceOptimizer(makeTempDir()).registerCache(cache);
+    const other = new ResourceOptimizer(makeTempDir());
+    try {
+      const result = await other.optimizeMemoryUsage({ gc: false });
+      expect(result.actions).toEqual([{ action: 'purge-cache', cache: 'shared', entries: 1, accountedMb: 1 }]);
+    } finally {
+      unregister();
+      await other.shutdown();
+    }
+    expect((await other.optimizeMemoryUsage({ gc: false })).actions).toEqual([]);
+    await other.shutdown();
   });
 
   it('rejects bad options clearly', async () => {
