@@ -13,6 +13,7 @@ import {
   nonNegativeNumber,
   oneOf,
   positiveInteger,
+  portNumber,
   positiveNumber,
 } from './options';
 
@@ -194,6 +195,29 @@ export const COMMANDS: readonly CommandEntry[] = [
     },
     examples: ['transcriber benchmark history --days 7', 'transcriber benchmark history --component stt --json'],
     load: () => import('./commands/benchmarkHistory').then((m) => m.benchmarkHistoryCommand),
+  }),
+  defineCommand({
+    name: 'collect',
+    summary: 'receive OTLP/HTTP from agents in any language (or a Collector) into the local databases',
+    options: {
+      host: {
+        flags: '--host <address>',
+        description: 'address to listen on (0.0.0.0 for every interface)',
+        default: '127.0.0.1',
+      },
+      port: {
+        flags: '--port <port>',
+        description: 'port to listen on (4318 is OTLP/HTTP; 0 picks a free one)',
+        default: 4318,
+        parse: portNumber,
+      },
+    },
+    examples: [
+      'transcriber collect',
+      'transcriber collect --port 4319 --data-dir ./agent-data',
+      'transcriber collect --host 172.17.0.1 --port 4319   # reachable from Docker containers (otel-collector.yaml)',
+    ],
+    load: () => import('./commands/collect').then((m) => m.collectCommand),
   }),
   defineCommand({
     name: 'db info',

@@ -26,6 +26,15 @@ export function nonNegativeNumber(raw: string, flag: string): number {
   return value;
 }
 
+/** A TCP port, 0 (any free one) to 65535. */
+export function portNumber(raw: string, flag: string): number {
+  const value = toNumber(raw, flag, 'a port number (0-65535)');
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new UsageError(`${flag} expects a port number (0-65535), got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
 function toNumber(raw: string, flag: string, expected: string): number {
   const value = raw.trim() === '' ? NaN : Number(raw);
   if (!Number.isFinite(value)) throw new UsageError(`${flag} expects ${expected}, got ${JSON.stringify(raw)}`);

@@ -73,6 +73,7 @@ export class OtlpHttpServer {
   private closing: Promise<CollectStats> | undefined;
   private idle: (() => void) | undefined;
   private reportedFault: string | undefined;
+  private bound: AddressInfo | undefined;
 
   private constructor(
     private readonly server: http.Server,
@@ -108,13 +109,13 @@ export class OtlpHttpServer {
       await receiver.shutdown();
       throw err;
     }
+    self.bound = server.address() as AddressInfo;
     return self;
   }
 
-  /** The bound address (the actual port when 0 was asked for). */
+  /** The bound address (the actual port when 0 was asked for); still known after close. */
   get address(): { host: string; port: number } {
-    const address = this.server.address() as AddressInfo;
-    return { host: address.address, port: address.port };
+    return { host: this.bound!.address, port: this.bound!.port };
   }
 
   /** Base URL senders use, e.g. `http://127.0.0.1:4318`. */

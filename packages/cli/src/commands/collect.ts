@@ -1,0 +1,105 @@
+import type { CollectStats, OtlpHttpServer } from '@transcriber/sqlite-exporter';
+import { ExitError, EXIT_FAILURE, UsageError } from '../errors';
+import { printCollect, collectRows } from '../printers/collectPrinter';
+import type { CommandContext, CommandModule } from '../program/commandSpec';
+
+export interface CollectOptions {
+  /** Address to listen on (default 127.0.0.1). */
+  host: string;
+  /** Port (default 4318; 0 picks a free one, shown in the first line on stderr). */
+  port: number;
+}
+
+export interface CollectSummary {
+  /** Where senders sent to, e.g. `http://127.0.0.1:4318`. */
+  url: string;
+  dataDir: string;
+  /** The signal that stopped the receiver. */
+  stoppedBy: string;
+  stats: CollectStats;
+}
+
+export const collectCommand: CommandModule<CollectOptions, CollectSummary> = {
+  run: collect,
+  print: printCollect,
+  rows: collectRows,
+};
+
+/**
+ * Receives OTLP/HTTP until SIGINT or SIGTERM, writing into the data directory's databases through
+ * the same exporters as in-process telemetry; then finishes the requests under way, writes
+ * everything it accepted, and returns what it received. Status lines go to stderr, so stdout holds
+ * only the summary.
+ */
+export async function collect(options: CollectOptions & CommandContext): Promise<CollectSummary> {
+  const componentRules = await componentRulesOf(options.cwd);
+  const { OtlpHttpServer } = await import('@transcriber/sqlite-exporter');
+  const status = (line: string) => process.stderr.write(`transcriber collect: ${line}\n`);
+  let server: OtlpHttpServer;
+  try {
+    server = await OtlpHttpServer.start({
+      dataDir: options.dataDir,
+      host: options.host,
+      port: options.port,
+      componentRules,
+      notify: status,
+    });
+  } catch (err) {
+    throw listenError(err, options.host, options.port);
+  }
+  status(
+    `listening on ${server.url} (OTLP/HTTP: /v1/traces, /v1/metrics, /v1/logs), writing to ${options.dataDir}; Ctrl-C to stop`,
+  );
+  const stoppedBy = await nextSignal();
+  status(`${stoppedBy}: finishing the requests under way and writing what was received`);
+  const stats = await server.close();
+  return { url: server.url, dataDir: options.dataDir, stoppedBy, stats };
+}
+
+/** The component rules of the config file's `collect` section, or the built-in ones. */
+async function componentRulesOf(cwd: string) {
+  const { loadConfig } = await import('@transcriber/node/config');
+  const { componentRulesFromConfig } = await import('@transcriber/sqlite-exporter');
+  const loaded = loadConfig({ cwd });
+  try {
+    return componentRulesFromConfig(loaded.sections.collect);
+  } catch (err) {
+    if ((err as Error).name !== 'CollectConfigError') throw err;
+    throw new UsageError(`configuration: ${loaded.configFile}: ${(err as Error).message}`);
+  }
+}
+
+function nextSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(signal);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+function listenError(err: unknown, host: string, port: number): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  const where = `${host}:${port}`;
+  switch (code) {
+    case 'EADDRINUSE':
+      return new ExitError(
+        EXIT_FAILURE,
+        `cannot listen on ${where}: the port is in use (an OpenTelemetry Collector on the same port?); choose another with --port`,
+      );
+    case 'EACCES':
+      return new ExitError(
+        EXIT_FAILURE,
+        `cannot listen on ${where}: permission denied; choose a port above 1023 with --port`,
+      );
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new ExitError(EXIT_FAILURE, `cannot listen on ${where}: no such address on this machine; check --host`);
+    default:
+      return err as Error;
+  }
+}

@@ -1,0 +1,61 @@
+import type { CollectSummary } from '../commands/collect';
+import { count } from '../output/format';
+import { formatTable } from '../output/table';
+import type { Style } from '../program/commandSpec';
+
+interface Line {
+  what: string;
+  stored: number;
+  rejected: number;
+  note: string;
+}
+
+function lines(summary: CollectSummary): Line[] {
+  const { spans, metricPoints, logRecords } = summary.stats;
+  return [
+    { what: 'spans', stored: spans.accepted, rejected: spans.rejected, note: '' },
+    {
+      what: 'metric points',
+      stored: metricPoints.accepted - metricPoints.baselines,
+      rejected: metricPoints.rejected,
+      note: metricPoints.baselines > 0 ? `${count(metricPoints.baselines)} cumulative points kept as baselines` : '',
+    },
+    {
+      what: 'events',
+      stored: logRecords.accepted,
+      rejected: logRecords.rejected,
+      note: logRecords.rejected > 0 ? 'other log records are not stored' : '',
+    },
+  ];
+}
+
+/** What the receiver took in, per kind of item, and its answers by HTTP status. */
+export function printCollect(summary: CollectSummary, style: Style): string {
+  const table = formatTable(
+    [
+      { header: 'received', value: (l: Line) => l.what },
+      { header: 'stored', align: 'right', value: (l: Line) => count(l.stored) },
+      {
+        header: 'rejected',
+        align: 'right',
+        value: (l: Line) => (l.rejected > 0 ? style.yellow(count(l.rejected)) : '0'),
+      },
+      { header: '', value: (l: Line) => style.dim(l.note) },
+    ],
+    lines(summary),
+    style,
+  );
+  const answers = Object.entries(summary.stats.requests)
+    .sort(([a], [b]) => Number(a) - Number(b))
+    .map(([status, n]) => `${status}: ${count(n)}`)
+    .join(' · ');
+  return [
+    `${style.bold('collected')} at ${summary.url} into ${summary.dataDir} (stopped by ${summary.stoppedBy})`,
+    table,
+    `${style.bold('requests')} by HTTP status: ${answers === '' ? 'none' : answers}`,
+  ].join('\n\n');
+}
+
+export function collectRows(summary: CollectSummary) {
+  return lines(summary).map((l) => ({ received: l.what, stored: l.stored, rejected: l.rejected }));
+}

@@ -1,0 +1,222 @@
+// `transcriber collect` as users run it: the built CLI as its own process on a free port, agents in
+// other processes sending with the OpenTelemetry JS exporters, `transcriber performance` reading
+// what arrived, and SIGTERM/SIGINT stopping it with everything it accepted written.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { BIN, cleanEnv, expectOneLineError, makeTempDir, removeTempDirs, runCli } from '../helpers/cli';
+
+const SENDER = path.resolve(__dirname, '../../../../test/fixtures/otlp-sender.js');
+
+afterAll(removeTempDirs);
+
+interface Collector {
+  process: ChildProcessWithoutNullStreams;
+  url: string;
+  stderr: () => string;
+  /** Resolves with the exit status and stdout once the process has ended. */
+  exited: Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string }>;
+}
+
+const running: Collector[] = [];
+afterEach(() => {
+  for (const c of running.splice(0)) if (c.process.exitCode === null) c.process.kill('SIGKILL');
+});
+
+/** Starts `transcriber collect --port 0` and waits for the line that says where it listens. */
+async function startCollect(args: string[], options: { cwd?: string } = {}): Promise<Collector> {
+  const child = spawn(process.execPath, [BIN, 'collect', '--port', '0', ...args], {
+    cwd: options.cwd ?? process.cwd(),
+    env: cleanEnv(),
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  const exited = new Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string }>((resolve) =>
+    child.on('close', (status, signal) => resolve({ status, signal, stdout })),
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`collect did not start: ${stderr}`)), 20_000);
+    const check = () => {
+      const match = /listening on (http:\/\/[^\s]+) /.exec(stderr);
+      if (match !== null) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stderr.on('data', check);
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`collect exited before listening: ${stderr}`));
+    });
+  });
+  const collector = { process: child, url, stderr: () => stderr, exited };
+  running.push(collector);
+  return collector;
+}
+
+/** Runs the sender fixture (real OTel exporters) in its own process. */
+function send(
+  url: string,
+  protocol: 'proto' | 'json',
+  scenario: string,
+  ...flags: string[]
+): Promise<{ sent: { spans: number }; reported: string[] }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [SENDER, url, protocol, scenario, ...flags], { env: cleanEnv() });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
+    child.on('close', (code) =>
+      code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(err)),
+    );
+  });
+}
+
+function spanRows(dataDir: string): number {
+  const db = new BetterSqlite3(path.join(dataDir, 'performance_metrics.db'), { readonly: true });
+  try {
+    return db.prepare('SELECT count(*) FROM spans').pluck().get() as number;
+  } finally {
+    db.close();
+  }
+}
+
+describe('transcriber collect', () => {
+  it('receives Pipecat and LiveKit agents over OTLP, and `performance` shows their components', async () => {
+    const dataDir = makeTempDir();
+    const collector = await startCollect(['--data-dir', dataDir]);
+    expect(collector.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const pipecat = await send(collector.url, 'proto', 'pipecat');
+    const livekit = await send(collector.url, 'json', 'livekit', '--gzip');
+    expect([...pipecat.reported, ...livekit.reported]).toEqual([]);
+
+    // Read while it is still running: the rows are written within milliseconds of arriving.
+    const performance = runCli(['performance', '--json', '--data-dir', dataDir]);
+    expect(performance.status).toBe(0);
+    const components = JSON.parse(performance.stdout).components as {
+      component: string;
+      count: number;
+      maxMs: number;
+    }[];
+    expect(components.map((c) => [c.component, c.count])).toEqual([
+      ['llm', 3], // Pipecat's llm ×2, LiveKit's llm_node (its llm_request is inside it)
+      ['pipeline', 4], // Pipecat's turns ×2, LiveKit's user_turn and agent_turn
+      ['stt', 2],
+      ['tool', 1],
+      ['tts', 5], // Pipecat's tts ×2 and old-style tts_cartesiattsservice ×2, LiveKit's tts_node
+      ['vad', 1], // LiveKit's end-of-utterance detection
+    ]);
+    expect(components.find((c) => c.component === 'pipeline')!.maxMs).toBeCloseTo(2200, 0);
+
+    collector.process.kill('SIGTERM');
+    const { status, stdout } = await collector.exited;
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/^collected at http:\/\/127\.0\.0\.1:\d+ into .* \(stopped by SIGTERM\)/);
+    expect(stdout).toMatch(/\nspans\s+20\s+0\n/);
+    expect(collector.stderr()).toMatch(/SIGTERM: finishing the requests under way/);
+    expect(collector.stderr()).not.toMatch(/error|warn/i);
+  });
+
+  it('SIGTERM while an agent is sending: exits 0 with every accepted span written', async () => {
+    const dataDir = makeTempDir();
+    const collector = await startCollect(['--data-dir', dataDir, '--json']);
+    const sender = spawn(
+      process.execPath,
+      [SENDER, collector.url, 'proto', 'load', '--spans', '40000', '--batch', '250'],
+      { env: cleanEnv() },
+    );
+    const senderDone = new Promise((resolve) => sender.on('close', resolve));
+    const deadline = Date.now() + 20_000;
+    while (
+      (!fs.existsSync(path.join(dataDir, 'performance_metrics.db')) || spanRows(dataDir) < 1000) &&
+      Date.now() < deadline
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    collector.process.kill('SIGTERM');
+    const { status, stdout } = await collector.exited;
+    sender.kill();
+    await senderDone;
+    expect(status).toBe(0);
+    const summary = JSON.parse(stdout);
+    expect(summary.stoppedBy).toBe('SIGTERM');
+    expect(summary.stats.spans.accepted).toBeGreaterThanOrEqual(1000);
+    expect(summary.stats.spans.accepted).toBeLessThan(40_000);
+    expect(spanRows(dataDir)).toBe(summary.stats.spans.accepted);
+  });
+
+  it('maps spans by the rules of the config file, before the built-in ones', async () => {
+    const cwd = makeTempDir();
+    const dataDir = path.join(cwd, 'data');
+    fs.writeFileSync(
+      path.join(cwd, 'transcriber.config.json'),
+      JSON.stringify({
+        dataDir: 'data',
+        collect: { rules: [{ spanName: 'agent_session', component: 'agent', operation: 'session' }] },
+      }),
+    );
+    const collector = await startCollect([], { cwd });
+    await send(collector.url, 'proto', 'livekit');
+    collector.process.kill('SIGINT');
+    expect((await collector.exited).status).toBe(0);
+    const db = new BetterSqlite3(path.join(dataDir, 'performance_metrics.db'), { readonly: true });
+    const rows = db
+      .prepare("SELECT name, component, operation FROM spans WHERE name IN ('agent_session', 'llm_node')")
+      .all();
+    db.close();
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        { name: 'agent_session', component: 'agent', operation: 'session' },
+        { name: 'llm_node', component: 'llm', operation: 'llm_node' },
+      ]),
+    );
+  });
+
+  it('refuses bad flags, a bad collect section and a taken port in one line', async () => {
+    const dataDir = makeTempDir();
+    expectOneLineError(
+      runCli(['collect', '--port', 'http', '--data-dir', dataDir]),
+      2,
+      /--port expects a port number \(0-65535\), got "http"/,
+    );
+    expectOneLineError(
+      runCli(['collect', '--port', '70000', '--data-dir', dataDir]),
+      2,
+      /--port expects a port number/,
+    );
+
+    const cwd = makeTempDir();
+    fs.writeFileSync(
+      path.join(cwd, 'transcriber.config.json'),
+      JSON.stringify({ collect: { rules: [{ spanName: 'x', component: 'asr' }] } }),
+    );
+    expectOneLineError(
+      runCli(['collect', '--port', '0'], { cwd }),
+      2,
+      /configuration: .*transcriber\.config\.json: collect\.rules\[0\]\.component: "asr" is not a component/,
+    );
+
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as net.AddressInfo).port;
+    try {
+      expectOneLineError(
+        runCli(['collect', '--port', String(port), '--data-dir', dataDir]),
+        1,
+        new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: the port is in use`),
+      );
+    } finally {
+      taken.close();
+    }
+    expectOneLineError(
+      runCli(['collect', '--host', '192.0.2.1', '--port', '0', '--data-dir', dataDir]),
+      1,
+      /cannot listen on 192\.0\.2\.1:0: no such address on this machine/,
+    );
+  });
+});
