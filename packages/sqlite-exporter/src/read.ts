@@ -15,6 +15,7 @@ export { recentOperations } from './query/recentOperations';
 export type { OperationFilter } from './query/recentOperations';
 export { getTrace } from './query/getTrace';
 export { resourceHistory } from './query/resourceHistory';
+export { newestStart } from './query/newestStart';
 export { resourceSummary } from './query/resourceSummary';
 export type { ProcessResources } from './query/resourceSummary';
 export { memoryHistory } from './query/memoryHistory';

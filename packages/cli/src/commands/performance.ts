@@ -1,5 +1,6 @@
 import {
   memoryHistory,
+  newestStart,
   resourceSummary,
   summarizeComponents,
   summarizeTurns,
@@ -42,7 +43,12 @@ export interface PerformanceReport {
   memory?: ProcessMemoryReport[];
   /** Voice turns (pipeline/turn): voice-to-voice percentiles and breakdown; all components or `pipeline` only. */
   turns?: TurnSummary;
+  /** Set when the window held more pipeline operations than MAX_SUMMARIZED_TURNS: `turns` covers those since. */
+  turnsSinceUs?: number;
 }
+
+/** Pipeline operations the turns section covers at most (the newest of the window). */
+export const MAX_SUMMARIZED_TURNS = 2000;
 
 /** Latency and errors per component, and resources per process, over the last `minutes`. */
 export function performance(options: PerformanceOptions & CommandContext): PerformanceReport {
@@ -56,7 +62,12 @@ export function performance(options: PerformanceOptions & CommandContext): Perfo
       components: memoryView ? [] : summarizeComponents(db, { sinceUs: window.sinceUs, component: options.component }),
       resources: resourceSummary(db, window),
     };
-    if (options.component === undefined || options.component === 'pipeline') report.turns = summarizeTurns(db, window);
+    if (options.component === undefined || options.component === 'pipeline') {
+      // Summarizing turns reads each turn's marks (~30 µs a turn): a busy window gets its newest.
+      const sinceUs = newestStart(db, { component: 'pipeline', sinceUs: window.sinceUs, count: MAX_SUMMARIZED_TURNS });
+      report.turns = summarizeTurns(db, { sinceUs, untilUs: window.untilUs });
+      if (sinceUs > window.sinceUs) report.turnsSinceUs = sinceUs;
+    }
     if (memoryView) {
       report.memory = memoryHistory(db, window).map((p) => ({
         ...p,

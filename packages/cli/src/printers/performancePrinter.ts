@@ -1,4 +1,9 @@
-import type { PerformanceReport, ProcessMemoryReport, MemoryTrend } from '../commands/performance';
+import {
+  MAX_SUMMARIZED_TURNS,
+  type MemoryTrend,
+  type PerformanceReport,
+  type ProcessMemoryReport,
+} from '../commands/performance';
 import { bytes, clock, count, ms, percent } from '../output/format';
 import { formatTable } from '../output/table';
 import type { Style } from '../program/commandSpec';
@@ -10,7 +15,13 @@ export function printPerformance(report: PerformanceReport, style: Style): strin
   const blocks = [style.bold(`Performance, last ${report.window.minutes} min until ${until}${scope}`)];
   if (report.memory !== undefined) blocks.push(memorySection(report.memory, style));
   else blocks.push(componentSection(report, style));
-  if (report.turns !== undefined && report.turns.turns > 0) blocks.push(turnSummarySection(report.turns, style));
+  if (report.turns !== undefined && report.turns.turns > 0) {
+    const covered =
+      report.turnsSinceUs === undefined
+        ? ''
+        : `\n${style.dim(`(the newest ${count(MAX_SUMMARIZED_TURNS)} pipeline operations of the window, since ${clock(report.turnsSinceUs).slice(11, 19)})`)}`;
+    blocks.push(turnSummarySection(report.turns, style) + covered);
+  }
   blocks.push(resourceSection(report, style));
   return blocks.join('\n\n');
 }

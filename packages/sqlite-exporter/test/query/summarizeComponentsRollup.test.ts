@@ -3,6 +3,7 @@ import { ATTR_COMPONENT } from '@transcriber/instrumentation';
 import {
   databasePath,
   migrationsFor,
+  newestStart,
   openDatabaseForWriting,
   openForQuery,
   pruneDatabase,
@@ -178,6 +179,20 @@ describe('per-minute span rollup', () => {
       expect(got.map((o) => [o.startUs, o.durationMs])).toEqual(want.map((r) => [r.start_us, r.duration_ms]));
       expect(got).toHaveLength(25);
     }
+    db.close();
+  });
+
+  it('newestStart finds where the newest N operations of a component begin', () => {
+    const llm = rows
+      .filter((r) => r.component === 'llm')
+      .map((r) => r.start_us)
+      .sort((a, b) => b - a);
+    const db = openForQuery(dataDir, 'performance_metrics');
+    expect(newestStart(db, { component: 'llm', sinceUs: 0, count: 10 })).toBe(llm[9]);
+    expect(newestStart(db, { component: 'llm', sinceUs: 0, count: 1 })).toBe(llm[0]);
+    // Fewer than asked for: the window stays as it was.
+    expect(newestStart(db, { component: 'llm', sinceUs: 5, count: llm.length + 1 })).toBe(5);
+    expect(newestStart(db, { component: 'vad', sinceUs: 7, count: 3 })).toBe(7);
     db.close();
   });
 
