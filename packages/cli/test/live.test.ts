@@ -118,10 +118,44 @@ describe('transcriber performance --live', () => {
     const exited = exitOf(terminal);
     const output = await waitFor(terminal, (o) => frames(o).filter((f) => pipelineCount(f) !== undefined).length >= 2);
     expect(output.startsWith('\u001b[?1049h\u001b[?25l\u001b[H')).toBe(true);
+    // A terminal gets colour: bold headers.
+    expect(output).toContain('\u001b[1mcomponent\u001b[22m');
     terminal.stdin.write('\u0003');
     const rest = await waitFor(terminal, (o) => o.includes('\u001b[?1049l'), 10_000);
     expect(rest.endsWith('\u001b[?25h\u001b[?1049l')).toBe(true);
     expect((await exited).code).toBe(0);
+    workload.kill('SIGTERM');
+    await exitOf(workload);
+  });
+
+  it('--json prints one JSON document per refresh, and ends quietly when its reader goes away', async () => {
+    const dataDir = makeTempDir();
+    const workload = startWorkload(dataDir);
+    children.push(workload);
+    await waitFor(workload, (o) => o.includes('turn 1'));
+    const live = spawn(
+      process.execPath,
+      [BIN, '--data-dir', dataDir, '--json', 'performance', '--live', '--interval', '0.2'],
+      { env: cleanEnv() },
+    );
+    children.push(live);
+    let stderr = '';
+    live.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = exitOf(live);
+    const output = await waitFor(live, (o) => o.split('\n').length > 3);
+    const documents = output
+      .split('\n')
+      .slice(0, 3)
+      .map((line) => JSON.parse(line));
+    // Each is a report, or (before the workload's first write) what it is waiting for.
+    for (const d of documents) {
+      if (d.waiting === undefined) expect(d.window.minutes).toBe(10);
+      else expect(d.waiting).toMatch(/does not exist/);
+    }
+    expect(output).not.toContain('\u001b[');
+    live.stdout.destroy();
+    expect(await exited).toEqual({ code: 0, signal: null });
+    expect(stderr).toBe('');
     workload.kill('SIGTERM');
     await exitOf(workload);
   });
