@@ -134,6 +134,11 @@ export class OtlpHttpServer {
     };
   }
 
+  /** Resolves when everything accepted so far is written (or is waiting on a storage fault's retry). */
+  flush(): Promise<void> {
+    return this.receiver.flush();
+  }
+
   /** Stops accepting, answers the requests under way, writes everything accepted, closes the databases. */
   close(): Promise<CollectStats> {
     this.closing ??= this.shutDown();

@@ -176,6 +176,10 @@ export class ProtobufReader {
     const length = this.length();
     const start = this.pos;
     this.pos = start + length;
+    if (length <= MAX_INTERNED_LENGTH) {
+      const known = internedAscii(this.buf, start, start + length);
+      if (known !== undefined) return known;
+    }
     return this.buf.toString('utf8', start, start + length);
   }
 
@@ -251,6 +255,41 @@ export class ProtobufReader {
     if (count > this.end - this.pos) this.fail(`field at byte ${this.pos} runs past the end of its message`);
     this.pos += count;
   }
+}
+
+/**
+ * Short ASCII strings are interned: attribute keys, span names and most values repeat from span to
+ * span, and finding one in the table costs less than decoding it again (and keeps one copy in
+ * memory). The table is bounded; once full, new strings are decoded as usual.
+ */
+const MAX_INTERNED_LENGTH = 48;
+const MAX_INTERNED = 8192;
+const interned = new Map<number, string>();
+
+function internedAscii(buf: Buffer, start: number, end: number): string | undefined {
+  // FNV-1a over the bytes, giving up on the first non-ASCII byte.
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i++) {
+    const b = buf[i];
+    if (b >= 0x80) return undefined;
+    hash = Math.imul(hash ^ b, 0x01000193);
+  }
+  hash = (hash ^ (end - start)) >>> 0;
+  const known = interned.get(hash);
+  if (known !== undefined && known.length === end - start) {
+    let same = true;
+    for (let i = 0; i < known.length; i++) {
+      if (known.charCodeAt(i) !== buf[start + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return known;
+    return buf.toString('latin1', start, end); // a hash collision: decode, keep the first string
+  }
+  const text = buf.toString('latin1', start, end); // ASCII: latin1 decoding is the same, and cheaper
+  if (interned.size < MAX_INTERNED) interned.set(hash, text);
+  return text;
 }
 
 /** A 64-bit two's complement integer from its halves: a number when exact, else a decimal string. */

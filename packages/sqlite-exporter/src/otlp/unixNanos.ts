@@ -12,8 +12,8 @@ const NANOS_PER_2_48 = 976_710_656;
 
 /** OTLP's `fixed64` Unix nanoseconds, given as two 32-bit halves, as OTel's exact [seconds, nanos]. */
 export function nanosToHrTime(lo: number, hi: number): HrTime {
-  const hiHigh = Math.floor(hi / 65536); // bits 48–63 of the count
-  const hiLow = hi % 65536; // bits 32–47
+  const hiHigh = hi >>> 16; // bits 48–63 of the count
+  const hiLow = hi & 0xffff; // bits 32–47
   // Each term is below 2^53: 65,535 × 976,710,656 + 65,535 × 294,967,296 + 2^32.
   const nanos = hiHigh * NANOS_PER_2_48 + hiLow * NANOS_PER_2_32 + lo;
   const carry = Math.floor(nanos / NANOS_PER_SECOND);

@@ -144,6 +144,25 @@ describe('ProtobufReader', () => {
     fails(() => reader(5).skip(tagOf(5, 0), 1 << 5, 'Span'), /Span: field 5 has the wrong wire type \(0\)/);
   });
 
+  it('gives back each short string exactly, interned or not', () => {
+    const texts = [
+      'gen_ai.operation.name',
+      'gen_ai.operation.nams',
+      'a',
+      '',
+      'x'.repeat(48),
+      'y'.repeat(49),
+      'ü',
+      'chat',
+    ];
+    for (let round = 0; round < 3; round++) {
+      for (const text of texts) {
+        const bytes = Buffer.from(text, 'utf8');
+        expect(reader(bytes.length, ...bytes).string()).toBe(text);
+      }
+    }
+  });
+
   it('reads strings as UTF-8 and ids as lowercase hex', () => {
     const text = 'stt · 音声';
     const bytes = Buffer.from(text, 'utf8');

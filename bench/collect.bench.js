@@ -1,0 +1,284 @@
+'use strict';
+// `transcriber collect` end to end over loopback, against the in-process exporter, in one run.
+//
+// The same N spans (voice turns: a pipeline span with vad, stt, llm and tts children, GenAI
+// attributes, a first_token event on the llm span) are written two ways, in alternating rounds:
+//   in-process  SqliteSpanExporter.export(512 spans at a time) + forceFlush: what an instrumented
+//               Node app pays to store its spans.
+//   collect     OtlpHttpServer (the receiver `transcriber collect` runs) on 127.0.0.1, fed by a
+//               separate process posting OTLP/HTTP requests of 512 spans over 4 keep-alive
+//               connections (retrying 429/503 after Retry-After, as the OTel exporters do), timed
+//               from the first request until every span is acknowledged and written (the server's
+//               close resolves after the final write). The sender serializes its requests before
+//               the clock starts, with the OTel JS serializers, so the figure is the receiver's:
+//               HTTP, decoding, component mapping and the same SQLite write path.
+// Reported: spans/s (median of the rounds) for both, and collect ÷ in-process. Target ≥ 0.5×.
+// Also measured (no target): the same with OTLP/JSON bodies, and with gzip-compressed protobuf.
+// `BENCH_STRICT=1` makes a missed target fail the run. BENCH_SPANS, BENCH_ROUNDS change the size.
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const http = require('node:http');
+const os = require('node:os');
+const path = require('node:path');
+const zlib = require('node:zlib');
+
+const N = Number(process.env.BENCH_SPANS ?? 50_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const BATCH = 512;
+const CONNECTIONS = 4;
+const TARGET_RATIO = 0.5;
+
+/** The same spans in every process: made by a real tracer from a fixed schedule. */
+function makeSpans(count) {
+  const { ROOT_CONTEXT, SpanStatusCode, trace } = require('@opentelemetry/api');
+  const { resourceFromAttributes } = require('@opentelemetry/resources');
+  const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = require('@opentelemetry/sdk-trace-base');
+  const memory = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({
+      'service.name': 'voice-agent-bench',
+      'process.pid': 4242,
+      'host.name': 'bench',
+    }),
+    spanProcessors: [new SimpleSpanProcessor(memory)],
+  });
+  const tracer = provider.getTracer('voice-agent', '1.0.0');
+  const t0 = Date.now() - 60_000;
+  const stages = [
+    ['vad', 'detect', {}],
+    ['stt', 'transcribe', { 'gen_ai.provider.name': 'deepgram', language: 'en' }],
+    [
+      'llm',
+      'complete',
+      {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.request.model': 'gpt-4o-mini',
+        'gen_ai.usage.input_tokens': 812,
+        'gen_ai.usage.output_tokens': 41,
+      },
+    ],
+    ['tts', 'synthesize', { 'gen_ai.provider.name': 'cartesia', 'tts.characters': 118 }],
+  ];
+  let made = 0;
+  for (let turn = 0; made < count; turn++) {
+    const start = t0 + turn * 5;
+    const root = tracer.startSpan(
+      'pipeline.turn',
+      {
+        startTime: start,
+        attributes: { 'transcriber.component': 'pipeline', 'transcriber.operation': 'turn', 'turn.number': turn },
+      },
+      ROOT_CONTEXT,
+    );
+    const parent = trace.setSpan(ROOT_CONTEXT, root);
+    made++;
+    for (let s = 0; s < stages.length && made < count; s++, made++) {
+      const [component, operation, extra] = stages[s];
+      const span = tracer.startSpan(
+        `${component}.${operation}`,
+        {
+          startTime: start + s,
+          attributes: { 'transcriber.component': component, 'transcriber.operation': operation, ...extra },
+        },
+        parent,
+      );
+      if (component === 'llm') span.addEvent('first_token', start + s + 0.4);
+      if (turn % 50 === 0 && component === 'llm')
+        span.setStatus({ code: SpanStatusCode.ERROR, message: 'rate limited' });
+      span.end(start + s + 0.9);
+    }
+    root.end(start + 4.5);
+  }
+  return memory.getFinishedSpans().slice(0, count);
+}
+
+// --- the sender (a separate process) -------------------------------------------------------------
+
+async function sender([url, encoding, count]) {
+  const { JsonTraceSerializer, ProtobufTraceSerializer } = require('@opentelemetry/otlp-transformer');
+  const spans = makeSpans(Number(count));
+  const serializer = encoding === 'json' ? JsonTraceSerializer : ProtobufTraceSerializer;
+  const headers = { 'Content-Type': encoding === 'json' ? 'application/json' : 'application/x-protobuf' };
+  if (encoding === 'gzip') headers['Content-Encoding'] = 'gzip';
+  const bodies = [];
+  for (let i = 0; i < spans.length; i += BATCH) {
+    const body = Buffer.from(serializer.serializeRequest(spans.slice(i, i + BATCH)));
+    bodies.push(encoding === 'gzip' ? zlib.gzipSync(body) : body);
+  }
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  const post = (body) =>
+    new Promise((resolve, reject) => {
+      const req = http.request(`${url}/v1/traces`, { method: 'POST', agent, headers }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode, retryAfter: Number(res.headers['retry-after'] ?? 1) }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  process.stdout.write('ready\n');
+  await new Promise((resolve) => process.stdin.once('data', resolve));
+  let next = 0;
+  let retries = 0;
+  const worker = async () => {
+    while (next < bodies.length) {
+      const body = bodies[next++];
+      for (;;) {
+        const { status, retryAfter } = await post(body);
+        if (status === 200) break;
+        if (status !== 429 && status !== 503) throw new Error(`HTTP ${status}`);
+        retries++;
+        await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
+  agent.destroy();
+  process.stdout.write(`${JSON.stringify({ requests: bodies.length, retries })}\n`);
+}
+
+// --- the measuring process -----------------------------------------------------------------------
+
+const tmpRoot = () => fs.mkdtempSync(path.join(os.tmpdir(), 'transcriber-bench-collect-'));
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+function countSpans(dataDir) {
+  const BetterSqlite3 = require('better-sqlite3');
+  const { databasePath } = require('@transcriber/sqlite-exporter');
+  const db = new BetterSqlite3(databasePath(dataDir, 'performance_metrics'), { readonly: true });
+  try {
+    return db.prepare('SELECT count(*) FROM spans').pluck().get();
+  } finally {
+    db.close();
+  }
+}
+
+async function inProcess(spans, warmup) {
+  const { SqliteSpanExporter } = require('@transcriber/sqlite-exporter');
+  const dataDir = tmpRoot();
+  const exporter = new SqliteSpanExporter({ dataDir });
+  // Open (create, migrate) the database outside the timing.
+  exporter.export(warmup, () => {});
+  await exporter.forceFlush();
+  const start = performance.now();
+  for (let i = 0; i < spans.length; i += BATCH) exporter.export(spans.slice(i, i + BATCH), () => {});
+  await exporter.forceFlush();
+  const seconds = (performance.now() - start) / 1000;
+  await exporter.shutdown();
+  const written = countSpans(dataDir) - warmup.length;
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  if (written !== spans.length) throw new Error(`in-process: ${written} spans written, expected ${spans.length}`);
+  return spans.length / seconds;
+}
+
+async function overLoopback(encoding, warmupBody) {
+  const { OtlpHttpServer } = require('@transcriber/sqlite-exporter');
+  const dataDir = tmpRoot();
+  const server = await OtlpHttpServer.start({ dataDir, port: 0 });
+  // Open the database outside the timing, as for the in-process rounds.
+  await new Promise((resolve, reject) => {
+    const req = http.request(
+      `${server.url}/v1/traces`,
+      { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf' } },
+      (res) => {
+        res.resume();
+        res.on('end', resolve);
+      },
+    );
+    req.on('error', reject);
+    req.end(warmupBody);
+  });
+  const child = spawn(process.execPath, [path.join(__dirname, 'collect.bench.js'), '--sender', server.url, encoding, String(N)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  let out = '';
+  let onLine = () => {};
+  child.stdout.setEncoding('utf8').on('data', (chunk) => {
+    out += chunk;
+    onLine();
+  });
+  const exited = new Promise((resolve) => child.on('close', resolve));
+  /** Resolves once the sender has printed `lines` lines (it prints `ready`, then its result). */
+  const printed = (lines) =>
+    new Promise((resolve, reject) => {
+      onLine = () => out.split('\n').length > lines && resolve();
+      onLine();
+      void exited.then(() => reject(new Error(`sender exited having printed: ${out}`)));
+    });
+  await printed(1);
+  const start = performance.now();
+  child.stdin.end('go\n');
+  // Done when the sender has every answer and the receiver has written everything it accepted.
+  await printed(2);
+  await server.flush();
+  const seconds = (performance.now() - start) / 1000;
+  const code = await exited;
+  if (code !== 0) throw new Error(`sender exited with ${code}`);
+  const stats = await server.close();
+  const result = JSON.parse(out.trim().split('\n').pop());
+  const written = countSpans(dataDir);
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  if (stats.spans.accepted !== N + 1 || written !== N + 1) {
+    throw new Error(`collect (${encoding}): ${stats.spans.accepted} accepted, ${written} written, expected ${N + 1}`);
+  }
+  return { rate: N / seconds, retries: result.retries };
+}
+
+async function main() {
+  const { ProtobufTraceSerializer } = require('@opentelemetry/otlp-transformer');
+  const spans = makeSpans(N);
+  const warmup = makeSpans(1);
+  const warmupBody = Buffer.from(ProtobufTraceSerializer.serializeRequest(warmup));
+  const rates = { inProcess: [], protobuf: [], json: [], gzip: [] };
+  let retries = 0;
+  await inProcess(spans.slice(0, 2000), warmup); // JIT warm-up, not counted
+  for (let round = 0; round < ROUNDS; round++) {
+    // Alternate the order so drift on a shared machine falls on both alike.
+    const order = round % 2 === 0 ? ['inProcess', 'protobuf'] : ['protobuf', 'inProcess'];
+    for (const what of order) {
+      if (what === 'inProcess') rates.inProcess.push(await inProcess(spans, warmup));
+      else {
+        const measured = await overLoopback('protobuf', warmupBody);
+        rates.protobuf.push(measured.rate);
+        retries += measured.retries;
+      }
+    }
+  }
+  for (const encoding of ['json', 'gzip']) {
+    for (let round = 0; round < Math.max(1, ROUNDS >> 1); round++)
+      rates[encoding].push((await overLoopback(encoding, warmupBody)).rate);
+  }
+  const baseline = median(rates.inProcess);
+  const row = (label, values) =>
+    `${label.padEnd(42)}${Math.round(median(values)).toLocaleString('en-US').padStart(10)}${`${(median(values) / baseline).toFixed(2)}×`.padStart(10)}`;
+  console.log(
+    `${N.toLocaleString('en-US')} spans, ${BATCH} per request, ${CONNECTIONS} connections, ${ROUNDS} rounds (median); node ${process.version}, ${os.cpus().length} cores`,
+  );
+  console.log('');
+  console.log(`${''.padEnd(42)}${'spans/s'.padStart(10)}${'ratio'.padStart(10)}`);
+  console.log(row('in-process SqliteSpanExporter (baseline)', rates.inProcess));
+  console.log(row('collect, OTLP/HTTP protobuf', rates.protobuf));
+  console.log(row('collect, OTLP/HTTP JSON', rates.json));
+  console.log(row('collect, OTLP/HTTP protobuf + gzip', rates.gzip));
+  const ratio = median(rates.protobuf) / baseline;
+  console.log('');
+  console.log(
+    `target: collect (protobuf) ≥ ${TARGET_RATIO}× in-process: ${ratio >= TARGET_RATIO ? 'met' : 'MISSED'} (${ratio.toFixed(2)}×); requests retried after 429/503: ${retries}`,
+  );
+  if (process.env.BENCH_STRICT === '1' && ratio < TARGET_RATIO) process.exitCode = 1;
+}
+
+if (process.argv[2] === '--sender') {
+  sender(process.argv.slice(3)).catch((err) => {
+    process.stderr.write(`${err.stack}\n`);
+    process.exitCode = 1;
+  });
+} else {
+  main().catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}
