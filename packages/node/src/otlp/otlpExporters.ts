@@ -11,6 +11,9 @@ import type { OtlpProtocol } from '../preload/otelEnvironment';
 // required only when an `otlp` exporter is configured: the two protocols' packages together are
 // ~150 modules.
 
+// The OTLP exporters' default export timeout, retries included.
+const DEFAULT_TIMEOUT_MS = 10_000;
+
 export function createOtlpSpanExporter(protocol: OtlpProtocol): SpanExporter {
   const { OTLPTraceExporter } =
     protocol === 'http/json'
@@ -19,13 +22,24 @@ export function createOtlpSpanExporter(protocol: OtlpProtocol): SpanExporter {
   return new OTLPTraceExporter();
 }
 
-export function createOtlpMetricExporter(protocol: OtlpProtocol): PushMetricExporter {
+/**
+ * The metric exporter must give up (retries included) before its reader's export timeout, which
+ * is at most the export interval: else the reader reports every late export as an error of its own.
+ */
+export function createOtlpMetricExporter(protocol: OtlpProtocol, exportIntervalMillis: number): PushMetricExporter {
   const { OTLPMetricExporter } =
     protocol === 'http/json'
       ? (require('@opentelemetry/exporter-metrics-otlp-http') as typeof import('@opentelemetry/exporter-metrics-otlp-http'))
       : (require('@opentelemetry/exporter-metrics-otlp-proto') as typeof import('@opentelemetry/exporter-metrics-otlp-proto'));
+  const configured = Number(
+    process.env.OTEL_EXPORTER_OTLP_METRICS_TIMEOUT || process.env.OTEL_EXPORTER_OTLP_TIMEOUT || DEFAULT_TIMEOUT_MS,
+  );
+  const timeoutMillis = Math.min(
+    Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_TIMEOUT_MS,
+    Math.floor(exportIntervalMillis * 0.9),
+  );
   // The exporter's own copy of sdk-metrics types it; the reader only needs the interface.
-  return new OTLPMetricExporter() as unknown as PushMetricExporter;
+  return new OTLPMetricExporter({ timeoutMillis }) as unknown as PushMetricExporter;
 }
 
 export function createOtlpLogExporter(protocol: OtlpProtocol): LogRecordExporter {

@@ -11,7 +11,9 @@ const MAX_KINDS = 32;
  */
 export function reportExportErrorsOnce(): void {
   const seen = new Set<string>();
-  setGlobalErrorHandler((error: Exception) => {
+  setGlobalErrorHandler((reported: Exception) => {
+    // Some providers' flushes reject with the list of their processors' errors.
+    const error = ((Array.isArray(reported) ? reported[0] : reported) ?? 'unknown error') as Exception;
     const kind = kindOf(error);
     if (seen.has(kind)) return;
     if (seen.size < MAX_KINDS) seen.add(kind);
@@ -21,10 +23,13 @@ export function reportExportErrorsOnce(): void {
   });
 }
 
+// The kind of a failure: its error code (ECONNREFUSED, an HTTP status, ...), also when an exporter
+// wrapped the original error's message in its own, else the message without its numbers.
 function kindOf(error: Exception): string {
-  if (typeof error === 'string') return error;
-  const code = (error as { code?: unknown }).code;
-  return `${error.name ?? 'Error'}:${code !== undefined ? String(code) : (error.message ?? '')}`;
+  const message = typeof error === 'string' ? error : (error.message ?? '');
+  const code = typeof error === 'string' ? undefined : (error as { code?: unknown }).code;
+  if (code !== undefined) return String(code);
+  return /\bE[A-Z]{3,}\b/.exec(message)?.[0] ?? message.replace(/\d+/g, '#');
 }
 
 function messageOf(error: Exception): string {

@@ -27,7 +27,9 @@ export function signalExporters(
   const metricReaders: IMetricReader[] = [];
   for (const name of environment.metrics) {
     if (name === 'otlp')
-      metricReaders.push(periodic(otlp().createOtlpMetricExporter(environment.otlpProtocol.metrics)));
+      metricReaders.push(
+        periodic(otlp().createOtlpMetricExporter(environment.otlpProtocol.metrics, exportIntervalMillis)),
+      );
     if (name === 'console') metricReaders.push(periodic(new ConsoleMetricExporter()));
     if (name === 'prometheus') {
       const { createPrometheusReader } = require('../prometheus/prometheusReader') as PrometheusModule;

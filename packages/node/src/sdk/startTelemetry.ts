@@ -1,7 +1,12 @@
 import { context, diag, metrics, propagation, trace } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import {
+  CompositePropagator,
+  globalErrorHandler,
+  W3CBaggagePropagator,
+  W3CTraceContextPropagator,
+} from '@opentelemetry/core';
 import { detectResources, envDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader } from '@opentelemetry/sdk-metrics';
@@ -180,7 +185,9 @@ function sharedHandle(entry: { telemetry: Telemetry; users: number }): Telemetry
 
 async function settleAll(steps: (() => Promise<void>)[]): Promise<void> {
   const results = await Promise.allSettled(steps.map((step) => step()));
-  for (const r of results) if (r.status === 'rejected') diag.warn(`transcriber: ${String(r.reason)}`);
+  // Through the SDK's global error handler, like the SDK's own export failures (the preload
+  // replaces it to report each kind of failure once).
+  for (const r of results) if (r.status === 'rejected') globalErrorHandler(r.reason);
 }
 
 /**
