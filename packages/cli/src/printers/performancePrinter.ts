@@ -28,7 +28,10 @@ export function printPerformance(report: PerformanceReport, style: Style): strin
 
 function componentSection(report: PerformanceReport, style: Style): string {
   if (report.components.length === 0) return style.dim('no operations recorded in this window');
-  return formatTable(
+  const estimated = report.components.some((c) => c.percentiles === 'buckets')
+    ? `\n${style.dim('p50/p95/p99 from per-minute latency buckets (within 4.5%); the other figures are exact')}`
+    : '';
+  const table = formatTable(
     [
       { header: 'component', value: (c) => c.component },
       { header: 'count', align: 'right', value: (c) => count(c.count) },
@@ -48,6 +51,7 @@ function componentSection(report: PerformanceReport, style: Style): string {
     report.components,
     style,
   );
+  return table + estimated;
 }
 
 function resourceSection(report: PerformanceReport, style: Style): string {
