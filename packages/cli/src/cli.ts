@@ -222,6 +222,51 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('./commands/collect').then((m) => m.collectCommand),
   }),
   defineCommand({
+    name: 'optimize',
+    summary: 'recommendations from the recorded data, each with its evidence; --apply memory on a running process',
+    options: {
+      component: componentOption('only recommendations about this component', ['memory', 'event_loop']),
+      minutes: minutesOption(60),
+      apply: {
+        flags: '--apply <optimization>',
+        description: 'carry out an optimization in the running process given by --pid (only "memory" is safe)',
+        parse: oneOf(['memory'] as const),
+      },
+      pid: {
+        flags: '--pid <pid>',
+        description: 'the running instrumented process (@transcriber/node/register) --apply acts on',
+        parse: positiveInteger,
+      },
+      outputFile: exportOption,
+      format: formatOption,
+    },
+    examples: [
+      'transcriber optimize',
+      'transcriber optimize --component stt --minutes 120',
+      'transcriber optimize --json',
+      'transcriber optimize --apply memory --pid 4242',
+    ],
+    load: () => import('./commands/optimize').then((m) => m.optimizeCommand),
+  }),
+  defineCommand({
+    name: 'optimize log',
+    summary: 'optimizations carried out (measured before/after) and recommendations made, newest first',
+    options: {
+      component: componentOption('only entries about this component', ['memory', 'event_loop']),
+      minutes: minutesOption(1440),
+      limit: limitOption(50),
+      type: {
+        flags: '--type <type>',
+        description: 'only "action" (optimizations carried out) or "recommendation"',
+        parse: oneOf(['action', 'recommendation'] as const),
+      },
+      outputFile: exportOption,
+      format: formatOption,
+    },
+    examples: ['transcriber optimize log', 'transcriber optimize log --type action --json'],
+    load: () => import('./commands/optimizeLog').then((m) => m.optimizeLogCommand),
+  }),
+  defineCommand({
     name: 'db info',
     summary: 'size, row counts and time range of each database',
     options: {},

@@ -1,6 +1,11 @@
 // The control-channel client alone, for programs that ask another process for a profile (the CLI):
 // `@transcriber/profiler/dist/client` loads neither the OTel SDK nor the inspector.
-export { requestProcessProfile, pingProcess, ControlChannelError } from './control/controlClient';
+export {
+  requestProcessProfile,
+  requestMemoryOptimization,
+  pingProcess,
+  ControlChannelError,
+} from './control/controlClient';
 export type { ControlClientOptions } from './control/controlClient';
 export { controlSocketPath } from './control/controlSocket';
 export type { ProcessProfileResults, ComponentProfile, MemoryProfile } from './profileResults';

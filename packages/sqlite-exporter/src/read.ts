@@ -26,6 +26,8 @@ export { recentTurns } from './query/recentTurns';
 export { summarizeTurns } from './query/summarizeTurns';
 export type { Distribution, StageAverage, TurnSummary } from './query/summarizeTurns';
 export type { TurnFilter, TurnRecord, TurnStageTime } from './query/turnRows';
+export { optimizationLog } from './query/optimizationLog';
+export type { OptimizationLogFilter, OptimizationLogEntry } from './query/optimizationLog';
 export { databaseStats } from './query/databaseStats';
 export type { DatabaseStats, TableStats } from './query/databaseStats';
 export { pruneDatabaseFile, vacuumDatabaseFile } from './maintenance';

@@ -21,8 +21,9 @@ import { signalExporters } from './signalExporters';
  * What `@transcriber/node/register` does before the app's first line runs: read the configuration
  * (a bad value is one warning, never a stop), hook the modules to instrument (the `openai` SDK and
  * the config file's `instrument` map), start the SDK with the exporters asked for (SQLite by
- * default), sample resources and runtime metrics, flush on every way out, and serve the profiler's
- * control channel for `transcriber profile --pid`.
+ * default), sample resources and runtime metrics, flush on every way out, serve the profiler's
+ * control channel for `transcriber profile --pid` (and `optimize --apply memory --pid`), and, with
+ * `enableAutoOptimization`, run the optimizer's safe optimizations on an interval.
  */
 export function startPreload(): void {
   installDiagLogger();
@@ -51,6 +52,7 @@ export function startPreload(): void {
   }
   installExitHooks(telemetry);
   startProfilerControlChannel(config);
+  if (config.enableAutoOptimization) startAutoOptimization(config);
 }
 
 /**
@@ -62,6 +64,39 @@ function attributionProcessor(): SpanProcessor {
   const { AttributionSpanProcessor } =
     require('@transcriber/profiler/dist/attribution/attributionSpanProcessor') as typeof import('@transcriber/profiler');
   return new AttributionSpanProcessor() as unknown as SpanProcessor;
+}
+
+let optimizer: import('@transcriber/optimizer').ResourceOptimizer | undefined;
+
+/** The process's optimizer, loaded on first use (never on the app's start path). */
+function processOptimizer(config: PerformanceConfig): import('@transcriber/optimizer').ResourceOptimizer {
+  if (optimizer === undefined) {
+    const { ResourceOptimizer } = require('@transcriber/optimizer') as typeof import('@transcriber/optimizer');
+    optimizer = new ResourceOptimizer(config.dataDir);
+  }
+  return optimizer;
+}
+
+/**
+ * `transcriber optimize --apply memory --pid` asks through the profiler's channel: the caches the
+ * app registered (process-wide) are purged and garbage collected, measured and logged here.
+ */
+async function optimizeMemoryOnRequest(config: PerformanceConfig): Promise<unknown> {
+  const result = await processOptimizer(config).optimizeMemoryUsage();
+  await processOptimizer(config).flush();
+  return result;
+}
+
+/** With `enableAutoOptimization`: the safe optimizations every `optimizationInterval` (unref'd timers). */
+function startAutoOptimization(config: PerformanceConfig): void {
+  const timer = setTimeout(() => {
+    try {
+      processOptimizer(config).startAutoOptimization(config.optimizationInterval);
+    } catch (err) {
+      diag.warn(`transcriber: automatic optimization not started: ${(err as Error).message}`);
+    }
+  }, 0);
+  timer.unref();
 }
 
 /**
@@ -77,6 +112,7 @@ function startProfilerControlChannel(config: PerformanceConfig): void {
       const server = startProfilerControlServer({
         dataDir: config.dataDir,
         profilerOptions: { sampleRate: config.profilingSampleRate, enableMemory: config.enableMemoryProfiling },
+        optimizeMemory: () => optimizeMemoryOnRequest(config),
       });
       if (config.enableProfiling) setOperationProfiler(server.profiler);
     } catch (err) {

@@ -1,10 +1,10 @@
-import type { openForQuery } from '@transcriber/sqlite-exporter';
+import type { withQueryDatabase } from '@transcriber/sqlite-exporter';
 import type { LatencyBudget, RecommendationThresholds } from './budgets';
 import type { Recommendation } from './recommendation';
 
 /** What every check reads, and where it puts its findings. */
 export interface CheckContext {
-  readonly db: ReturnType<typeof openForQuery>;
+  readonly db: Parameters<Parameters<typeof withQueryDatabase>[2]>[0];
   readonly sinceUs: number;
   readonly untilUs: number;
   /** Only this component (or `memory` / `event_loop`), when given. */

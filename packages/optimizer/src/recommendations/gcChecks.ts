@@ -9,7 +9,7 @@ export function checkGcTime(ctx: CheckContext): void {
   const totals = metricTotals(ctx.db, { name: METRIC_V8_GC_DURATION, sinceUs: ctx.sinceUs, untilUs: ctx.untilUs });
   if (totals === undefined) {
     ctx.notes.push(
-      `GC time not checked: no ${METRIC_V8_GC_DURATION} points were recorded in the window (the SDK records them when @opentelemetry/instrumentation-runtime-node is added)`,
+      `GC time not checked: no ${METRIC_V8_GC_DURATION} points were recorded in the window (the preload @transcriber/node/register records them, as does @opentelemetry/instrumentation-runtime-node)`,
     );
     return;
   }

@@ -1,5 +1,5 @@
 import { COMPONENT_TYPES } from '@transcriber/instrumentation';
-import { openForQuery, summarizeComponents } from '@transcriber/sqlite-exporter';
+import { summarizeComponents, withQueryDatabase } from '@transcriber/sqlite-exporter';
 import { OptimizerInputError } from '../optimizerInputError';
 import { resolveBudgets, resolveThresholds, type LatencyBudget, type RecommendationThresholds } from './budgets';
 import type { CheckContext } from './checkContext';
@@ -25,7 +25,7 @@ export const RECOMMENDATION_COMPONENTS: readonly string[] = Object.freeze([...CO
 /**
  * Reads `performance_metrics.db` of `dataDir` and derives recommendations: latency against budgets,
  * error rates, memory growth, event-loop delay, GC time. Throws the sqlite-exporter's `QueryError`
- * when there is nothing to read.
+ * when there is nothing to read or the file cannot be read.
  */
 export function recommendFromRecords(dataDir: string, options: RecommendationOptions = {}): RecommendationReport {
   const minutes = options.minutes ?? 60;
@@ -42,8 +42,7 @@ export function recommendFromRecords(dataDir: string, options: RecommendationOpt
   const thresholds = resolveThresholds(options.thresholds);
   const untilUs = Date.now() * 1000 + 1;
   const sinceUs = Math.round(untilUs - minutes * 60e6);
-  const db = openForQuery(dataDir, 'performance_metrics');
-  try {
+  return withQueryDatabase(dataDir, 'performance_metrics', (db) => {
     const ctx: CheckContext = { db, sinceUs, untilUs, component, budgets, thresholds, recommendations: [], notes: [] };
     const summaries = summarizeComponents(db, { sinceUs, untilUs, component });
     if (summaries.length === 0 && component !== 'memory' && component !== 'event_loop') {
@@ -55,7 +54,5 @@ export function recommendFromRecords(dataDir: string, options: RecommendationOpt
     checkGcTime(ctx);
     const recommendations = ctx.recommendations.sort((a, b) => PRIORITY_ORDER[a.priority] - PRIORITY_ORDER[b.priority]);
     return { window: { minutes, sinceUs, untilUs }, recommendations, notes: ctx.notes };
-  } finally {
-    db.close();
-  }
+  });
 }

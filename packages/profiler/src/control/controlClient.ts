@@ -37,6 +37,18 @@ export async function requestProcessProfile(
   return response.result;
 }
 
+/**
+ * Asks process `pid` to run its memory optimization (purge of registered caches, garbage
+ * collection) and returns the optimizer's result, measured in that process.
+ */
+export async function requestMemoryOptimization(pid: number, options: ControlClientOptions = {}): Promise<unknown> {
+  const response = await send(pid, { command: 'optimize-memory' }, options.graceMs ?? 30_000, options);
+  if (response.optimization === undefined) {
+    throw new ControlChannelError(`process ${pid} returned no optimization result`, 'failed');
+  }
+  return response.optimization;
+}
+
 /** Resolves when process `pid` answers on its control channel. */
 export async function pingProcess(pid: number, options: ControlClientOptions = {}): Promise<void> {
   await send(pid, { command: 'ping' }, options.graceMs ?? 5_000, options);

@@ -5,9 +5,12 @@ import type { ProcessProfileResults } from '../profileResults';
  * server answers and closes.
  */
 export type ControlRequest =
-  { command: 'ping' } | { command: 'profile'; durationMs: number; component?: string; memory?: boolean };
+  | { command: 'ping' }
+  | { command: 'profile'; durationMs: number; component?: string; memory?: boolean }
+  | { command: 'optimize-memory' };
 
-export type ControlResponse = { ok: true; pid: number; result?: ProcessProfileResults } | { ok: false; error: string };
+export type ControlResponse =
+  { ok: true; pid: number; result?: ProcessProfileResults; optimization?: unknown } | { ok: false; error: string };
 
 /** Longest request line accepted, bytes. */
 export const MAX_REQUEST_BYTES = 64 * 1024;
@@ -19,7 +22,7 @@ export const MAX_DURATION_MS = 24 * 60 * 60 * 1000;
 export function invalidRequest(request: unknown): string | undefined {
   if (request === null || typeof request !== 'object') return 'request must be a JSON object';
   const r = request as Record<string, unknown>;
-  if (r.command === 'ping') return undefined;
+  if (r.command === 'ping' || r.command === 'optimize-memory') return undefined;
   if (r.command !== 'profile') return `unknown command ${JSON.stringify(r.command)}`;
   if (typeof r.durationMs !== 'number' || !(r.durationMs > 0) || r.durationMs > MAX_DURATION_MS) {
     return `durationMs must be a positive number of at most ${MAX_DURATION_MS}`;

@@ -15,6 +15,12 @@ export interface ProfilerControlServerOptions {
   profilerOptions?: ProfilerOptions;
   /** Directory of the socket. Default: `transcriber-<uid>` in the temp dir. */
   socketDir?: string;
+  /**
+   * What `transcriber optimize --apply memory --pid` runs in this process (the preload passes the
+   * optimizer's memory optimization; the profiler does not know the optimizer). Without it such
+   * requests are refused.
+   */
+  optimizeMemory?: () => Promise<unknown>;
 }
 
 export interface ProfilerControlServer {
@@ -34,7 +40,7 @@ export function startProfilerControlServer(options: ProfilerControlServerOptions
   const socketDir = options.socketDir ?? defaultSocketDir();
   const socketPath = controlSocketPath(process.pid, socketDir);
   const profiler = options.profiler ?? new ProfilerManager(options.dataDir, options.profilerOptions);
-  const server = net.createServer((socket) => serve(socket, profiler));
+  const server = net.createServer((socket) => serve(socket, profiler, options.optimizeMemory));
   server.unref();
   const removeSocket = () => {
     try {
@@ -83,7 +89,7 @@ export function startProfilerControlServer(options: ProfilerControlServerOptions
   };
 }
 
-function serve(socket: net.Socket, profiler: ProfilerManager): void {
+function serve(socket: net.Socket, profiler: ProfilerManager, optimizeMemory?: () => Promise<unknown>): void {
   socket.unref();
   let buffered = '';
   const answer = (response: ControlResponse) => {
@@ -111,12 +117,22 @@ function serve(socket: net.Socket, profiler: ProfilerManager): void {
       answer({ ok: false, error: invalid });
       return;
     }
-    handle(request as ControlRequest, profiler).then(answer, (err: Error) => answer({ ok: false, error: err.message }));
+    handle(request as ControlRequest, profiler, optimizeMemory).then(answer, (err: Error) =>
+      answer({ ok: false, error: err.message }),
+    );
   });
 }
 
-async function handle(request: ControlRequest, profiler: ProfilerManager): Promise<ControlResponse> {
+async function handle(
+  request: ControlRequest,
+  profiler: ProfilerManager,
+  optimizeMemory: (() => Promise<unknown>) | undefined,
+): Promise<ControlResponse> {
   if (request.command === 'ping') return { ok: true, pid: process.pid };
+  if (request.command === 'optimize-memory') {
+    if (optimizeMemory === undefined) return { ok: false, error: 'this process has no memory optimizer' };
+    return { ok: true, pid: process.pid, optimization: await optimizeMemory() };
+  }
   const result = await profiler.profileProcess({
     durationMs: request.durationMs,
     ...(request.component !== undefined ? { component: request.component } : {}),

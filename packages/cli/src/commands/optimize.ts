@@ -1,0 +1,64 @@
+import { requestMemoryOptimization, ControlChannelError } from '@transcriber/profiler/dist/client';
+import {
+  OptimizerInputError,
+  ResourceOptimizer,
+  type MemoryOptimizationResult,
+  type RecommendationReport,
+} from '@transcriber/optimizer';
+import { ExitError, EXIT_FAILURE, UsageError } from '../errors';
+import { optimizeRows, printOptimize } from '../printers/optimizePrinter';
+import type { CommandContext, CommandModule } from '../program/commandSpec';
+
+export interface OptimizeOptions {
+  component?: string;
+  minutes: number;
+  /** Carry out an optimization instead of listing recommendations; only `memory` is safe to apply. */
+  apply?: 'memory';
+  /** The running instrumented process `--apply` acts on. */
+  pid?: number;
+  outputFile?: string;
+  format?: 'json' | 'csv';
+}
+
+export type OptimizeResult =
+  | { mode: 'recommendations'; report: RecommendationReport }
+  | { mode: 'applied'; pid: number; memory: MemoryOptimizationResult };
+
+/**
+ * Recommendations derived from the data recorded in the last `minutes` (logged to
+ * optimization_logs.db as they are made), or, with `--apply memory --pid N`, the memory
+ * optimization carried out inside that running process and measured there.
+ */
+export async function optimize(options: OptimizeOptions & CommandContext): Promise<OptimizeResult> {
+  if (options.apply !== undefined) {
+    if (options.pid === undefined) {
+      throw new UsageError(
+        '--apply memory acts on a running instrumented process (the CLI’s own memory is not the app’s): add --pid <pid>',
+      );
+    }
+    if (options.component !== undefined)
+      throw new UsageError('--component lists recommendations; it does not go with --apply');
+    try {
+      const memory = (await requestMemoryOptimization(options.pid)) as MemoryOptimizationResult;
+      return { mode: 'applied', pid: options.pid, memory };
+    } catch (err) {
+      throw err instanceof ControlChannelError ? new ExitError(EXIT_FAILURE, err.message, { cause: err }) : err;
+    }
+  }
+  if (options.pid !== undefined) throw new UsageError('--pid goes with --apply memory');
+  const optimizer = new ResourceOptimizer(options.dataDir);
+  try {
+    const report = optimizer.getOptimizationRecommendations({ minutes: options.minutes, component: options.component });
+    return { mode: 'recommendations', report };
+  } catch (err) {
+    throw err instanceof OptimizerInputError ? new UsageError(err.message) : err;
+  } finally {
+    await optimizer.shutdown();
+  }
+}
+
+export const optimizeCommand: CommandModule<OptimizeOptions, OptimizeResult> = {
+  run: optimize,
+  print: printOptimize,
+  rows: optimizeRows,
+};
