@@ -3,6 +3,7 @@ import { diag } from '@opentelemetry/api';
 import * as fs from 'node:fs';
 import type { Migration } from '../database/migration';
 import { openDatabaseForWriting } from '../database/openDatabase';
+import { Checkpointer } from './checkpointer';
 import { classifyStorageError, describeFault, type StorageFault } from './storageFault';
 
 /** A unit of rows written in one transaction, with the statements prepared for the database. */
@@ -24,25 +25,40 @@ export interface DatabaseWriterOptions<S> {
   sliceMs?: number;
   /** Called with each newly opened connection before statements are prepared (per-connection pragmas). */
   afterOpen?(db: Database): void;
+  /**
+   * Copy the WAL back into the file from a worker thread instead of inside commits (whose
+   * automatic checkpoint syncs the disk and stalls the event loop for tens of ms). For files
+   * written continuously; default false.
+   */
+  checkpointInWorker?: boolean;
 }
 
 const MAX_RETRY_DELAY_MS = 30_000;
 const FIRST_RETRY_DELAY_MS = 250;
 const SHUTDOWN_BUSY_TIMEOUT_MS = 5000;
 const DEFAULT_MAX_PENDING_ROWS = 100_000;
+/** How often, at most, the writer asks its checkpointer to copy the WAL back while writing. */
+const CHECKPOINT_EVERY_MS = 250;
+const SQLITE_DEFAULT_CHECKPOINT_PAGES = 1000;
+const SAFETY_NET_CHECKPOINT_PAGES = 4096;
 
 /**
- * The only thing that writes a database file. Work is queued and written in transactions, a few
- * milliseconds at a time, yielding to the event loop in between (better-sqlite3 is synchronous: a
- * big write in one go would stall a real-time audio loop). When the file cannot be written, work
- * stays queued (bounded) and is retried with backoff; each fault is reported once through the OTel
- * diagnostic logger, and recovery once too. Nothing here throws to the caller.
+ * The only thing that writes a database file. Work is queued and written a few milliseconds at a
+ * time, one transaction per slice, yielding to the event loop in between (better-sqlite3 is
+ * synchronous: a big write in one go would stall a real-time audio loop). Optionally a worker
+ * thread does the WAL checkpoints, whose disk syncs would otherwise land inside a commit. When the
+ * file cannot be written, work stays queued (bounded) and is retried with backoff; each fault is
+ * reported once through the OTel diagnostic logger (recovery at info level). Nothing here throws
+ * to the caller.
  */
 export class DatabaseWriter<S> {
   private readonly options: Required<DatabaseWriterOptions<S>>;
   private db: Database | undefined;
   private statements: S | undefined;
-  private runInTransaction: ((work: WriteWork<S>) => void) | undefined;
+  /** Applies queued work from the head in one transaction until the deadline; returns how many. */
+  private runInTransaction: ((deadline: number) => number) | undefined;
+  private checkpointer: Checkpointer | undefined;
+  private lastCheckpointRequest = 0;
   private readonly queue: WriteWork<S>[] = [];
   private queuedRows = 0;
   private droppedRows = 0;
@@ -56,7 +72,14 @@ export class DatabaseWriter<S> {
   private idleWaiters: (() => void)[] = [];
 
   constructor(options: DatabaseWriterOptions<S>) {
-    this.options = { sliceMs: 4, rolledBack: () => {}, afterOpen: () => {}, ...options, maxPendingRows: 0 };
+    this.options = {
+      sliceMs: 4,
+      rolledBack: () => {},
+      afterOpen: () => {},
+      checkpointInWorker: false,
+      ...options,
+      maxPendingRows: 0,
+    };
     // Not in the spread: SqliteStorage passes its own option through, often as `undefined`.
     this.options.maxPendingRows = options.maxPendingRows ?? DEFAULT_MAX_PENDING_ROWS;
   }
@@ -144,25 +167,40 @@ export class DatabaseWriter<S> {
     });
   }
 
+  /**
+   * Writes queued work until the budget is spent. Consecutive units share a transaction (one
+   * commit per slice rather than per unit: commits are most of SQLite's cost per row), and the
+   * deadline is checked between units, so a slice ends at most one unit past its budget.
+   */
   private drain(budgetMs: number): void {
     const deadline = performance.now() + budgetMs;
     while (this.queue.length > 0) {
       if (!this.ensureOpen()) return;
-      const work = this.queue[0];
+      let applied: number;
       try {
-        this.runInTransaction!(work);
+        applied = this.runInTransaction!(deadline);
       } catch (err) {
         this.options.rolledBack(this.statements!);
         this.onFault(err);
         return;
       }
-      this.queue.shift();
-      this.queuedRows -= work.rows;
-      this.written += work.rows;
+      for (const work of this.queue.splice(0, applied)) {
+        this.queuedRows -= work.rows;
+        this.written += work.rows;
+      }
       this.onSuccess();
+      this.afterCommit();
       if (performance.now() >= deadline) break;
     }
     if (this.queue.length === 0) this.notifyIdle();
+  }
+
+  private afterCommit(): void {
+    if (this.checkpointer === undefined) return;
+    const now = performance.now();
+    if (now - this.lastCheckpointRequest < CHECKPOINT_EVERY_MS) return;
+    this.lastCheckpointRequest = now;
+    this.checkpointer.request();
   }
 
   private ensureOpen(): boolean {
@@ -177,13 +215,37 @@ export class DatabaseWriter<S> {
       const statements = this.options.prepare(db);
       this.db = db;
       this.statements = statements;
-      this.runInTransaction = db.transaction((work: WriteWork<S>) => work.apply(statements, db));
+      const queue = this.queue;
+      this.runInTransaction = db.transaction((deadline: number) => {
+        let applied = 0;
+        do queue[applied++].apply(statements, db);
+        while (applied < queue.length && performance.now() < deadline);
+        return applied;
+      });
+      if (this.options.checkpointInWorker) this.startCheckpointer(db);
       return true;
     } catch (err) {
       // Opened but unusable (e.g. a damaged schema fails `prepare`): close it before any set-aside.
       opened?.close();
       this.onFault(err);
       return false;
+    }
+  }
+
+  private startCheckpointer(db: Database): void {
+    try {
+      const checkpointer = new Checkpointer(this.options.file, () => {
+        // The worker died: SQLite's own checkpoint takes over again.
+        if (this.checkpointer !== checkpointer) return;
+        this.checkpointer = undefined;
+        this.db?.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_CHECKPOINT_PAGES}`);
+      });
+      // SQLite's own checkpoint stays as a safety net: it only runs if the WAL passes 16 MiB,
+      // which happens only while the worker cannot finish (continuous bulk writes, a long reader).
+      db.pragma(`wal_autocheckpoint = ${SAFETY_NET_CHECKPOINT_PAGES}`);
+      this.checkpointer = checkpointer;
+    } catch {
+      // No worker thread available: keep SQLite's automatic checkpoint.
     }
   }
 
@@ -256,6 +318,8 @@ export class DatabaseWriter<S> {
   }
 
   private closeDatabase(): void {
+    this.checkpointer?.close();
+    this.checkpointer = undefined;
     if (this.db === undefined) return;
     try {
       this.db.close();

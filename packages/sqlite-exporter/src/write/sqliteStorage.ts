@@ -65,6 +65,8 @@ export class SqliteStorage {
         rolledBack: (statements) => statements.resources.forget(),
         maxPendingRows: this.options.maxPendingRows,
         afterOpen: (db) => this.options.afterOpen?.(db, 'performance_metrics'),
+        // Spans and metrics are written continuously: keep checkpoints off the app's event loop.
+        checkpointInWorker: true,
       });
       this.schedulePruning(this.performance);
     }

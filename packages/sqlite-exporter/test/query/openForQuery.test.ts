@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { recordSpans } from '../helpers/recordSpans';
 import { makeTempDir, removeTempDirs } from '../helpers/tempDir';
+import { waitFor } from '../helpers/wait';
 
 afterAll(removeTempDirs);
 
@@ -31,8 +32,8 @@ describe('openForQuery', () => {
     expect(db.prepare('SELECT count(*) FROM spans').pluck().get()).toBe(1);
     expect(db.prepare('SELECT count(*) FROM resources').pluck().get()).toBe(2);
     db.close();
-    writer.close(); // the last connection checkpoints and removes -wal and -shm
-    expect(fs.existsSync(path.join(dataDir, 'performance_metrics.db-wal'))).toBe(false);
+    writer.close(); // the last connection to close checkpoints and removes -wal and -shm
+    await waitFor('the WAL removed', () => !fs.existsSync(path.join(dataDir, 'performance_metrics.db-wal')));
     const again = openForQuery(dataDir, 'performance_metrics');
     expect(again.prepare('SELECT count(*) FROM spans').pluck().get()).toBe(1);
     again.close();

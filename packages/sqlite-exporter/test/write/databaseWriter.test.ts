@@ -32,6 +32,7 @@ interface TestOptions {
   sliceMs?: number;
   rolledBack?: () => void;
   afterOpen?: (db: Database) => void;
+  checkpointInWorker?: boolean;
 }
 
 function writerAt(file: string, options: TestOptions = {}) {
@@ -141,6 +142,54 @@ describe('DatabaseWriter', () => {
     expect(logged.warnings).toHaveLength(1);
     expect(logged.warnings[0]).toMatch(/writing .*w\.db failed \(disk I\/O error\)/);
     expect(writer.currentFault).toBeUndefined();
+  });
+
+  it('writes the units of one turn in one transaction: a failure rolls the turn back, the retry writes each once', async () => {
+    const rolledBack = jest.fn();
+    const writer = track(writerAt(file, { rolledBack }));
+    writer.submit(numbers(0, 1));
+    await writer.whenIdle(); // opened
+    const applied: number[] = [];
+    let failNext = true;
+    for (let unit = 0; unit < 5; unit++) {
+      writer.submit({
+        rows: 2,
+        apply(statements, db) {
+          applied.push(unit);
+          // Every unit of the turn sees the same open transaction.
+          expect(db.inTransaction).toBe(true);
+          statements.insert.run(100 + unit * 2);
+          statements.insert.run(101 + unit * 2);
+          if (unit === 4 && failNext) {
+            failNext = false;
+            throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+          }
+        },
+      });
+    }
+    await waitFor('the retry', () => writer.rowsWritten === 11);
+    // All five ran in the first turn and were rolled back together, then all five again.
+    expect(applied).toEqual([0, 1, 2, 3, 4, 0, 1, 2, 3, 4]);
+    expect(rolledBack).toHaveBeenCalledTimes(1);
+    expect(storedNumbers(file)).toEqual([0, ...Array.from({ length: 10 }, (_, i) => 100 + i)]);
+    expect(logged.warnings).toEqual([expect.stringMatching(/locked by another process/)]);
+  });
+
+  it('checkpointInWorker: commits never checkpoint on the event loop; a worker thread copies the WAL back', async () => {
+    let connection: Database | undefined;
+    const writer = writerAt(file, { checkpointInWorker: true, afterOpen: (db) => (connection = db) });
+    for (let i = 0; i < 30; i++) writer.submit(numbers(i * 100, 100));
+    await writer.whenIdle();
+    // SQLite's own checkpoint is pushed far out (a safety net for a worker that cannot keep up)...
+    expect(connection!.pragma('wal_autocheckpoint', { simple: true })).toBe(4096);
+    // ...and yet the pages reach the database file: the worker checkpointed them.
+    const pages = connection!.pragma('page_count', { simple: true }) as number;
+    await waitFor('the background checkpoint', () => fs.statSync(file).size >= pages * 4096);
+    expect(storedNumbers(file)).toHaveLength(3000);
+    writer.close();
+    // The worker closes the file's last connection after the writer's, which removes the WAL.
+    await waitFor('the WAL removed', () => !fs.existsSync(`${file}-wal`));
+    expect(logged.warnings).toEqual([]);
   });
 
   it('keeps at most maxPendingRows while unwritable, dropping the oldest, and says so once', async () => {
