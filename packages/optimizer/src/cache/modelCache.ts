@@ -1,12 +1,7 @@
 import { diag, type Attributes } from '@opentelemetry/api';
-import {
-  ATTR_CACHE_EVICTION_REASON,
-  ATTR_CACHE_NAME,
-  ATTR_ERROR_TYPE,
-  errorTypeOf,
-} from '@transcriber/instrumentation';
+import { ATTR_CACHE_NAME, ATTR_ERROR_TYPE, errorTypeOf } from '@transcriber/instrumentation';
 import { OptimizerInputError } from '../optimizerInputError';
-import { getCacheInstruments } from './cacheInstruments';
+import { cacheLoadDuration, trackCache, type CacheCounts, type EvictionReason } from './cacheInstruments';
 import type { PurgeableCache, PurgeResult } from './purgeableCache';
 
 export interface ModelCacheOptions<V> {
@@ -36,6 +31,8 @@ interface Entry<V> {
   value: V;
   bytes: number;
   lastUsedMs: number;
+  /** Order of last use: the lowest is the least recently used. */
+  lastUse: number;
 }
 
 /**
@@ -44,15 +41,19 @@ interface Entry<V> {
  * share that one load. Hits, misses, evictions and load durations are OTel metrics
  * (`transcriber.model_cache.*`, attribute `transcriber.cache.name`).
  */
-export class ModelCache<V> implements PurgeableCache {
+export class ModelCache<V> implements PurgeableCache, CacheCounts {
   readonly name: string;
   readonly maxBytes: number;
   private readonly sizeOf: (value: V, key: string) => number;
-  private readonly entries = new Map<string, Entry<V>>(); // insertion order = least recently used first
+  private readonly entries = new Map<string, Entry<V>>();
+  private uses = 0;
   private readonly loading = new Map<string, Promise<V>>();
   private readonly attributes: Attributes;
   private bytes = 0;
-  private counts = { hits: 0, misses: 0, evictions: 0 };
+  /** Counts since the cache was made, read by the metrics when the SDK collects (`stats()` sums them up). */
+  hits = 0;
+  misses = 0;
+  readonly evictions: Record<EvictionReason, number> = { capacity: 0, oversize: 0, purge: 0 };
 
   constructor(options: ModelCacheOptions<V>) {
     if (typeof options?.name !== 'string' || options.name === '') {
@@ -67,22 +68,25 @@ export class ModelCache<V> implements PurgeableCache {
     this.maxBytes = options.maxBytes;
     this.sizeOf = options.sizeOf ?? ((value) => byteLengthOf(value, this.name));
     this.attributes = { [ATTR_CACHE_NAME]: this.name };
+    trackCache(this);
+    cacheLoadDuration(); // observes the counters on the SDK running now
   }
 
   /** The value of `key`, loaded by `load` when not cached (one load per key at a time). */
   get(key: string, load: (key: string) => V | Promise<V>): Promise<V> {
+    cacheLoadDuration(); // one pointer compare: the counters follow an SDK started after the cache
     const entry = this.entries.get(key);
     if (entry !== undefined) {
-      this.touch(key, entry);
-      this.count('hits');
+      this.touch(entry);
+      this.hits++;
       return Promise.resolve(entry.value);
     }
     const inFlight = this.loading.get(key);
     if (inFlight !== undefined) {
-      this.count('hits');
+      this.hits++;
       return inFlight;
     }
-    this.count('misses');
+    this.misses++;
     const loaded = this.load(key, load);
     this.loading.set(key, loaded);
     // Removed whatever the outcome; the rejection itself reaches every caller of `get`.
@@ -130,7 +134,9 @@ export class ModelCache<V> implements PurgeableCache {
       entries: this.entries.size,
       bytes: this.bytes,
       maxBytes: this.maxBytes,
-      ...this.counts,
+      hits: this.hits,
+      misses: this.misses,
+      evictions: this.evictions.capacity + this.evictions.oversize + this.evictions.purge,
       loading: this.loading.size,
     };
   }
@@ -162,45 +168,39 @@ export class ModelCache<V> implements PurgeableCache {
       this.evicted(1, 'oversize');
       return;
     }
-    this.entries.set(key, { value, bytes, lastUsedMs: performance.now() });
+    this.entries.set(key, { value, bytes, lastUsedMs: performance.now(), lastUse: ++this.uses });
     this.bytes += bytes;
     let evicted = 0;
-    for (const [oldest, entry] of this.entries) {
-      if (this.bytes <= this.maxBytes) break;
-      this.entries.delete(oldest);
-      this.bytes -= entry.bytes;
+    while (this.bytes > this.maxBytes) {
+      // A scan of the few models a cache holds, on the rare store that overflows, keeps hits to a
+      // counter and a timestamp instead of reordering a list on every one.
+      let oldest: string | undefined;
+      let oldestUse = Infinity;
+      for (const [k, e] of this.entries) {
+        if (k !== key && e.lastUse < oldestUse) {
+          oldest = k;
+          oldestUse = e.lastUse;
+        }
+      }
+      if (oldest === undefined) break;
+      this.delete(oldest);
       evicted++;
     }
     if (evicted > 0) this.evicted(evicted, 'capacity');
   }
 
-  private touch(key: string, entry: Entry<V>): void {
+  private touch(entry: Entry<V>): void {
     entry.lastUsedMs = performance.now();
-    this.entries.delete(key);
-    this.entries.set(key, entry);
+    entry.lastUse = ++this.uses;
   }
 
-  private count(kind: 'hits' | 'misses'): void {
-    this.counts[kind]++;
-    try {
-      getCacheInstruments()[kind].add(1, this.attributes);
-    } catch (err) {
-      diag.error('transcriber: recording a cache metric failed', err);
-    }
-  }
-
-  private evicted(entries: number, reason: 'capacity' | 'oversize' | 'purge'): void {
-    this.counts.evictions += entries;
-    try {
-      getCacheInstruments().evictions.add(entries, { ...this.attributes, [ATTR_CACHE_EVICTION_REASON]: reason });
-    } catch (err) {
-      diag.error('transcriber: recording a cache metric failed', err);
-    }
+  private evicted(entries: number, reason: EvictionReason): void {
+    this.evictions[reason] += entries;
   }
 
   private recordLoad(startMs: number, attributes: Attributes): void {
     try {
-      getCacheInstruments().loadDuration.record((performance.now() - startMs) / 1000, attributes);
+      cacheLoadDuration().record((performance.now() - startMs) / 1000, attributes);
     } catch (err) {
       diag.error('transcriber: recording a cache metric failed', err);
     }
