@@ -317,6 +317,24 @@ function promtool(args: string[], input?: string): { status: number | null; outp
 
 // ================================================================================================
 
+/**
+ * The optional pipelines to `transcriber collect`, written out commented in otel-collector.yaml
+ * between `# BEGIN transcriber pipelines` and `# END transcriber pipelines`, as they read uncommented.
+ */
+function optionalTranscriberPipelines(): Record<string, any> {
+  const lines = read('otel-collector.yaml').split('\n');
+  const begin = lines.findIndex((l) => l.trim() === '# BEGIN transcriber pipelines');
+  const end = lines.findIndex((l) => l.trim() === '# END transcriber pipelines');
+  if (begin < 0 || end < begin) throw new Error('otel-collector.yaml: no "# BEGIN/END transcriber pipelines" block');
+  const indent = lines[begin].indexOf('#');
+  return parseYaml(
+    lines
+      .slice(begin + 1, end)
+      .map((l) => l.slice(indent).replace(/^# ?/, ''))
+      .join('\n'),
+  );
+}
+
 describe('otel-collector.yaml', () => {
   const pipelines: Record<string, any> = collector.service.pipelines;
   const kinds = ['receivers', 'processors', 'exporters'] as const;
@@ -344,8 +362,10 @@ describe('otel-collector.yaml', () => {
   });
 
   it('every defined receiver, processor, exporter, connector and extension is used', () => {
+    // The optional transcriber exporter and filter are used by the pipelines written out commented.
+    const all = [...Object.values(pipelines), ...Object.values(optionalTranscriberPipelines())];
     const used = (kind: string): Set<string> =>
-      new Set(Object.values(pipelines).flatMap((p: any) => (kind === 'connectors' ? [] : (p[kind] ?? []))));
+      new Set(all.flatMap((p: any) => (kind === 'connectors' ? [] : (p[kind] ?? []))));
     for (const kind of kinds) {
       for (const name of Object.keys(collector[kind] ?? {})) {
         if (!used(kind).has(name)) throw new Error(`${kind} "${name}" is defined but in no pipeline`);
@@ -376,6 +396,39 @@ describe('otel-collector.yaml', () => {
       expect({ id, first: processors[0] }).toEqual({ id, first: 'memory_limiter' });
       expect({ id, last: processors[processors.length - 1] }).toEqual({ id, last: 'batch' });
     }
+  });
+
+  it('has optional pipelines to `transcriber collect` on the Docker host, valid once uncommented', () => {
+    const optional = optionalTranscriberPipelines();
+    expect(Object.keys(optional).sort()).toEqual(['logs/transcriber', 'metrics/transcriber', 'traces/transcriber']);
+    for (const [id, pipeline] of Object.entries(optional)) {
+      expect(Object.hasOwn(pipelines, id)).toBe(false);
+      expect(pipeline.receivers).toEqual(['otlp']);
+      expect(pipeline.exporters).toEqual(['otlp_http/transcriber']);
+      expect(pipeline.processors[0]).toBe('memory_limiter');
+      expect(pipeline.processors[pipeline.processors.length - 1]).toBe('batch');
+      for (const name of pipeline.processors) expect(Object.hasOwn(collector.processors, name)).toBe(true);
+      // Units stay: the local databases keep them (only Prometheus needs them cleared).
+      expect(pipeline.processors).not.toContain('transform/prometheus_names');
+    }
+    const endpoint = hostPort(collector.exporters['otlp_http/transcriber'].endpoint);
+    expect(endpoint.host).toBe('host.docker.internal');
+    // Not a port this stack publishes on the host: that would loop back into the collector.
+    expect(publishedPorts('otel-collector').map((p) => p.hostPort)).not.toContain(endpoint.port);
+    expect(compose.services['otel-collector'].extra_hosts).toContain('host.docker.internal:host-gateway');
+    // The logs pipeline keeps our events only: every event name must pass the filter's pattern.
+    const [condition] = collector.processors['filter/transcriber_events'].logs.log_record;
+    const pattern = /IsMatch\(log\.event_name, "(.*)"\)/.exec(condition)![1].replace(/\\\\/g, '\\');
+    expect(condition.startsWith('not ')).toBe(true);
+    for (const event of [
+      EVENT_PROFILE_RESULT,
+      EVENT_BENCHMARK_RESULT,
+      EVENT_OPTIMIZATION_ACTION,
+      EVENT_OPTIMIZATION_RECOMMENDATION,
+    ]) {
+      expect(event).toMatch(new RegExp(pattern));
+    }
+    expect('gen_ai.choice').not.toMatch(new RegExp(pattern));
   });
 
   it('sends traces to Jaeger over OTLP, metrics to the Prometheus exporter and logs to Loki over OTLP', () => {

@@ -19,11 +19,17 @@ export interface OtlpHttpServerOptions extends OtlpReceiverOptions {
   host?: string;
   /** Port; 0 picks a free one. Default 4318, the OTLP/HTTP port. */
   port?: number;
-  /** Largest request body as sent (compressed or not), bytes. Default 16 MiB. */
+  /**
+   * Largest request body as sent (compressed or not), bytes. Default 8 MiB: OTel SDK batches (512
+   * spans) are well under 1 MiB; a Collector's batches of a few thousand items fit too.
+   */
   maxBodyBytes?: number;
-  /** Largest body after gzip decompression, bytes. Default 64 MiB. */
+  /** Largest body after gzip decompression, bytes. Default 32 MiB. */
   maxDecompressedBytes?: number;
-  /** Requests read and decoded at the same time; more are answered 429. Default 16. */
+  /**
+   * Requests being read or decoded at once; more are answered 429. With the size caps this bounds the
+   * memory bodies take: 8 × (8 + 32) MiB at most. Default 8.
+   */
   maxConcurrentRequests?: number;
   /** Told about things an operator should know: storage faults starting and clearing. */
   notify?: (message: string) => void;
@@ -89,9 +95,9 @@ export class OtlpHttpServer {
     const receiver = new OtlpReceiver(options);
     const server = http.createServer();
     const self = new OtlpHttpServer(server, receiver, {
-      maxBodyBytes: options.maxBodyBytes ?? 16 * MIB,
-      maxDecompressedBytes: options.maxDecompressedBytes ?? 64 * MIB,
-      maxConcurrentRequests: options.maxConcurrentRequests ?? 16,
+      maxBodyBytes: options.maxBodyBytes ?? 8 * MIB,
+      maxDecompressedBytes: options.maxDecompressedBytes ?? 32 * MIB,
+      maxConcurrentRequests: options.maxConcurrentRequests ?? 8,
       notify: options.notify,
     });
     server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => self.handle(req, res));

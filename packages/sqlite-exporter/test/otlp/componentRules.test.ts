@@ -81,7 +81,7 @@ describe('ComponentMapper', () => {
     expect(mapped(rules, 'vad_step')).toEqual(['vad', 'detect']);
     expect(mapped(rules, 'x', { stage: 'asr' })).toEqual(['stt', 'asr']);
     expect(mapped(rules, 'x', { stage: 'think' })).toEqual(['agent', 'other-stage']);
-    expect(mapped(rules, 'step', { kind: 'speak' })).toEqual(['tts', 'step']);
+    expect(mapped(rules, 'step', { kind: 'speak' })).toEqual(['tts', 'speak']);
     expect(mapped(rules, 'step', { kind: 'listen' })).toEqual([null, null]);
     expect(mapped(rules, 'other')).toEqual([null, null]);
   });
