@@ -1,4 +1,4 @@
-import { COMPONENT_TYPES } from '@transcriber/instrumentation';
+import { COMPONENT_TYPES, MARK_FIRST_AUDIO_BYTE, MARK_FIRST_TOKEN } from '@transcriber/instrumentation';
 import { OptimizerInputError } from '../optimizerInputError';
 
 /**
@@ -20,8 +20,8 @@ export interface LatencyBudget {
 export const DEFAULT_LATENCY_BUDGETS: Readonly<Record<string, LatencyBudget>> = Object.freeze({
   vad: { p95Ms: 30 },
   stt: { p95Ms: 500 },
-  llm: { p95Ms: 500, mark: 'first_token' },
-  tts: { p95Ms: 300, mark: 'first_audio_byte' },
+  llm: { p95Ms: 500, mark: MARK_FIRST_TOKEN },
+  tts: { p95Ms: 300, mark: MARK_FIRST_AUDIO_BYTE },
 });
 
 /** When recorded data becomes a recommendation. */
