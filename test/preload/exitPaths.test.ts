@@ -18,6 +18,11 @@ const FILES = {
     step(1);
     if (how === 'normal') {
       process.exitCode = 3;
+    } else if (how === 'busy') {
+      // Long enough for the SQLite writer to start its background work (WAL checkpoints).
+      let calls = 1;
+      const timer = setInterval(() => calls = step(calls), 20);
+      setTimeout(() => { clearInterval(timer); console.log('calls ' + calls); }, 1500);
     } else if (how === 'exit') {
       process.exit(4);
     } else if (how === 'crash') {
@@ -45,6 +50,7 @@ interface Scenario {
 
 const SCENARIOS: Scenario[] = [
   { name: 'normal end with exitCode 3', args: ['normal'], expected: { code: 3, signal: null }, metrics: true },
+  { name: 'normal end after 1.5 s of work', args: ['busy'], expected: { code: 0, signal: null }, metrics: true },
   { name: 'process.exit(4)', args: ['exit'], expected: { code: 4, signal: null }, metrics: false },
   { name: 'uncaught exception', args: ['crash'], expected: { code: 1, signal: null }, metrics: false },
   {
@@ -101,6 +107,7 @@ describe.each(SCENARIOS)('$name', (scenario) => {
     const { result } = outcomes.get(scenario.name)!;
     expect({ code: result.code, signal: result.signal }).toEqual(scenario.expected);
     if (scenario.args[0] === 'handler') expect(result.stdout).toBe('ready\ncleaned up\n');
+    if (scenario.args[0] === 'busy') expect(result.stdout).toMatch(/^calls \d+\n$/);
     if (scenario.args[0] === 'crash') expect(result.stderr).toMatch(/Error: boom/);
     else expect(result.stderr).toBe('');
   });
@@ -108,7 +115,14 @@ describe.each(SCENARIOS)('$name', (scenario) => {
   it('stored the operation recorded before the exit', () => {
     const { dataDir } = outcomes.get(scenario.name)!;
     const operations = storedSpans(dataDir).filter((s) => s.component === 'agent');
-    expect(operations.map((s) => s.operation)).toEqual(['step']);
+    if (scenario.args[0] === 'busy') {
+      // Every call the app made, however many the machine's load allowed.
+      const calls = Number(/^calls (\d+)$/m.exec(outcomes.get(scenario.name)!.result.stdout)?.[1]);
+      expect(calls).toBeGreaterThan(1);
+      expect(operations).toHaveLength(calls);
+    } else {
+      expect(operations.map((s) => s.operation)).toEqual(['step']);
+    }
     if (scenario.metrics) {
       const metrics = storedMetricNames(dataDir);
       expect(metrics.get('transcriber.operation.duration')).toBeGreaterThan(0);

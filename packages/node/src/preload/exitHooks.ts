@@ -23,7 +23,7 @@ const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
  *   writer, whose own `exit` handler runs after this one, writes it. The metric points of the
  *   current interval, which need an asynchronous collection, are what such an exit loses.
  */
-export function installExitHooks(telemetry: ExitFlush): void {
+export function installExitHooks(telemetry: ExitFlush): { readonly exiting: boolean } {
   let stopping = false;
   const shutdown = (): Promise<void> => {
     stopping = true;
@@ -61,4 +61,10 @@ export function installExitHooks(telemetry: ExitFlush): void {
   process.prependListener('exit', () => {
     if (!stopping) void telemetry.forceFlush();
   });
+
+  return {
+    get exiting() {
+      return stopping;
+    },
+  };
 }

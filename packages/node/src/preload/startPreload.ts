@@ -50,8 +50,8 @@ export function startPreload(): void {
     new ResourceSampler().start(config.monitoringInterval);
     startRuntimeMetrics();
   }
-  installExitHooks(telemetry);
-  startProfilerControlChannel(config);
+  const exit = installExitHooks(telemetry);
+  startProfilerControlChannel(config, exit);
   if (config.enableAutoOptimization) startAutoOptimization(config);
 }
 
@@ -105,8 +105,9 @@ function startAutoOptimization(config: PerformanceConfig): void {
  * off the app's start path, on a timer that never keeps the process alive; the CLI waits for the
  * socket. With `enableProfiling`, the same profiler also samples operations (the decorator's hook).
  */
-function startProfilerControlChannel(config: PerformanceConfig): void {
+function startProfilerControlChannel(config: PerformanceConfig, exit: { readonly exiting: boolean }): void {
   const timer = setTimeout(() => {
+    if (exit.exiting) return; // an app ending at once has nothing to profile
     try {
       const { startProfilerControlServer } = require('@transcriber/profiler') as typeof import('@transcriber/profiler');
       const server = startProfilerControlServer({

@@ -16,7 +16,7 @@ import {
   type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import { SqliteLogRecordExporter, SqliteMetricExporter, SqliteSpanExporter } from '@transcriber/sqlite-exporter';
+import { SqliteLogRecordExporter, SqliteMetricExporter, SqliteSpanExporter } from '@transcriber/sqlite-exporter/export';
 import type { PerformanceConfig } from '../config/performanceConfig';
 import { RecentOperations } from '../monitor/recentOperations';
 import { installDiagLogger } from './diagLogger';

@@ -46,7 +46,6 @@ export class Checkpointer {
       // The worker holds no JS state worth a large heap.
       resourceLimits: { maxOldGenerationSizeMb: 16 },
     });
-    this.worker.unref();
     this.worker.on('message', () => {
       this.busy = false;
       if (this.again) this.request();
@@ -55,6 +54,9 @@ export class Checkpointer {
     this.worker.on('exit', () => {
       if (!this.closed) onExit();
     });
+    // After the listeners: adding a 'message' listener refs the worker's port again, which would
+    // keep the app alive forever after its last checkpoint.
+    this.worker.unref();
   }
 
   /** Asks for a checkpoint; requests made while one runs fold into one more after it. */
