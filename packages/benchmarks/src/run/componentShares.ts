@@ -22,19 +22,39 @@ export async function pipelineBreakdown(
     };
   }
   await flushSpans();
-  let spansByTrace: Map<string, TraceSpan[]>;
-  try {
-    const db = openForQuery(dataDir, 'performance_metrics');
+  // Flushing normally leaves every span written. When it cannot (the spans' writer belongs to
+  // another copy of the exporter package, or writes from another thread or process), the roots
+  // appear a little later: wait for them, briefly, then take what is there.
+  const deadline = Date.now() + VISIBLE_WITHIN_MS;
+  for (;;) {
+    let spansByTrace: Map<string, TraceSpan[]> | undefined;
+    let failure: QueryError | undefined;
     try {
-      spansByTrace = new Map([...new Set(roots.map((r) => r.traceId))].map((id) => [id, getTrace(db, id)]));
-    } finally {
-      db.close();
+      spansByTrace = readTraces(dataDir, roots);
+    } catch (err) {
+      if (!(err instanceof QueryError)) throw err;
+      failure = err;
     }
-  } catch (err) {
-    if (err instanceof QueryError) return { unavailable: `the run's spans could not be read: ${err.message}` };
-    throw err;
+    const complete =
+      spansByTrace !== undefined &&
+      roots.every((root) => spansByTrace.get(root.traceId)?.some((span) => span.spanId === root.spanId));
+    if (complete || Date.now() >= deadline) {
+      if (spansByTrace === undefined) return { unavailable: `the run's spans could not be read: ${failure?.message}` };
+      return sharesOf(roots, spansByTrace, dataDir);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  return sharesOf(roots, spansByTrace, dataDir);
+}
+
+const VISIBLE_WITHIN_MS = 2000;
+
+function readTraces(dataDir: string, roots: readonly SpanContext[]): Map<string, TraceSpan[]> {
+  const db = openForQuery(dataDir, 'performance_metrics');
+  try {
+    return new Map([...new Set(roots.map((r) => r.traceId))].map((id) => [id, getTrace(db, id)]));
+  } finally {
+    db.close();
+  }
 }
 
 function sharesOf(

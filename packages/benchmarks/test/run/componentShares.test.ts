@@ -8,12 +8,12 @@ import { busyWaitUs } from '../helpers/workload';
 
 afterAll(removeTempDirs);
 
-// One voice turn: STT 2 ms, then the agent (1 ms of its own) calling the LLM (4 ms), then TTS 1 ms.
+// One voice turn: STT 2 ms, then the agent (1 ms of its own) calling the LLM (6 ms), then TTS 1 ms.
 async function voiceTurn(): Promise<void> {
   timeOperation('stt', 'transcribe', () => busyWaitUs(2000));
   await timeOperation('agent', 'respond', async () => {
     busyWaitUs(1000);
-    await timeOperation('llm', 'generate', async () => busyWaitUs(4000));
+    await timeOperation('llm', 'generate', async () => busyWaitUs(6000));
   });
   timeOperation('tts', 'synthesize', () => busyWaitUs(1000));
 }
@@ -61,14 +61,15 @@ describe('pipeline benchmarks', () => {
       // Only the measured iterations, one span per component each.
       for (const component of ['stt', 'agent', 'llm', 'tts', 'pipeline']) expect(shares[component].spans).toBe(12);
       // Self time: the agent's own 1 ms, not the LLM call nested in it.
-      expect(shares.llm.avgSelfMsPerIteration).toBeGreaterThanOrEqual(4);
+      expect(shares.llm.avgSelfMsPerIteration).toBeGreaterThanOrEqual(6);
       expect(shares.stt.avgSelfMsPerIteration).toBeGreaterThanOrEqual(2);
       expect(shares.agent.avgSelfMsPerIteration).toBeGreaterThanOrEqual(1);
       expect(shares.agent.avgSelfMsPerIteration).toBeLessThan(shares.llm.avgSelfMsPerIteration);
       expect(shares.agent.totalMs).toBeGreaterThan(shares.llm.totalMs);
       expect(shares.tts.avgSelfMsPerIteration).toBeGreaterThanOrEqual(1);
       // Ordered by self time; sequential children: the shares add up to the whole pipeline.
-      expect(result.componentShares![0].component).toBe('llm');
+      const selfTimes = result.componentShares!.map((s) => s.selfMs);
+      expect(selfTimes).toEqual([...selfTimes].sort((a, b) => b - a));
       const total = result.componentShares!.reduce((sum, s) => sum + s.sharePercent, 0);
       expect(total).toBeGreaterThan(99);
       expect(total).toBeLessThanOrEqual(100.0001);

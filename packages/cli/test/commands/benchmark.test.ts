@@ -150,9 +150,9 @@ export default { component: 'stt', benchmarks: { decode: () => spin(Number(proce
 
     const slower = run(1300, ['--fail-on-regression']);
     expect(slower.status).toBe(3);
-    expect(slower.stdout).toMatch(/^stt\s+decode\s.*regression \+\d\d\.\d% p=/m);
+    expect(slower.stdout).toMatch(/^stt\s+decode\s.*regression \+\d+\.\d% p=/m);
     expect(slower.stdout).toMatch(
-      /Against history\n {2}regression {2}stt \/ decode: median 1\.\d\d ms vs 1\.\d\d ms \(\+\d\d\.\d%\) over 3 earlier run\(s\); p = /,
+      /Against history\n {2}regression {2}stt \/ decode: median [\d.]+ ms vs [\d.]+ ms \(\+\d+\.\d%\) over 3 earlier run\(s\); p = /,
     );
     expect(slower.stderr).toBe('error: 1 regression(s) against history: stt / decode\n');
 
@@ -161,7 +161,7 @@ export default { component: 'stt', benchmarks: { decode: () => spin(Number(proce
 
     const history = runCli(['--data-dir', path.join(cwd, 'data'), 'benchmark', 'history', '--days', '1']);
     expect(history.status).toBe(0);
-    expect(history.stdout).toMatch(/^stt\s+decode\s+5\s+[▁▂▃▄▅▆▇█]{5}\s+1\.\d\d\s+1\.\d\d\s+\+\d\d\.\d% slower/m);
+    expect(history.stdout).toMatch(/^stt\s+decode\s+5\s+[▁▂▃▄▅▆▇█]{5}\s+[\d.]+\s+[\d.]+\s+\+\d+\.\d% slower/m);
   });
 
   it('reports each broken thing clearly, runs the rest, and exits 1', () => {
