@@ -51,7 +51,8 @@ export async function collect(options: CollectOptions & CommandContext): Promise
     `listening on ${server.url} (OTLP/HTTP: /v1/traces, /v1/metrics, /v1/logs), writing to ${options.dataDir}; Ctrl-C to stop`,
   );
   const stoppedBy = await nextSignal();
-  status(`${stoppedBy}: finishing the requests under way and writing what was received`);
+  // The handlers are gone now: a second Ctrl-C ends the process at once, unwritten data with it.
+  status(`${stoppedBy}: finishing the requests under way and writing what was received (Ctrl-C again to quit at once)`);
   const stats = await server.close();
   return { url: server.url, dataDir: options.dataDir, stoppedBy, stats };
 }
