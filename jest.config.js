@@ -5,7 +5,12 @@ module.exports = {
   testMatch: ['**/test/**/*.test.ts'],
   // Type-checking is `tsc -b`'s job (run by `npm test` first); ts-jest only transpiles.
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
-  moduleNameMapper: { '^@transcriber/([a-z-]+)$': '<rootDir>/packages/$1/src' },
+  // Every entry of our packages, the main one and the light subpath ones (`/read`, `/export`,
+  // `/config` …), comes from source: one copy of each module, so shared state is really shared.
+  moduleNameMapper: {
+    '^@transcriber/([a-z-]+)$': '<rootDir>/packages/$1/src',
+    '^@transcriber/([a-z-]+)/([a-z-]+)$': '<rootDir>/packages/$1/src/$2',
+  },
   modulePathIgnorePatterns: ['<rootDir>/packages/[^/]+/dist/'],
   testTimeout: 60000,
   // Tests start real processes and servers; two workers match the two cores.
