@@ -34,30 +34,33 @@ export function burnCpu(ms: number): number {
   return x;
 }
 
-// Stand-ins for pipeline stages, each busy for `ms` in a hot loop of its own (not a shared helper),
-// so its samples land in its own frame: what attribution tests look for.
+// Stand-ins for pipeline stages, each a fixed amount of work (not a time: a busy loop that watches
+// the clock gets fewer samples when the machine is loaded and the thread is descheduled) in a hot
+// loop of its own, so its samples land in its own frame. One unit is about a millisecond on an idle
+// core here.
+const OPS_PER_UNIT = 200_000;
+// Bound once: Jest runs tests in a vm context, where every lookup of a global such as `Math` in a
+// hot loop is a slow interceptor call (it made these loops ~30× slower).
+const sqrt = Math.sqrt;
 
 /** STT: square roots over "frames". */
-export function decodeSpeechFrames(ms: number): number {
-  const until = performance.now() + ms;
+export function decodeSpeechFrames(units: number): number {
   let x = 0;
-  while (performance.now() < until) for (let i = 0; i < 200; i++) x = Math.sqrt(x + i);
+  for (let i = 0; i < units * OPS_PER_UNIT; i++) x = sqrt(x + i);
   return x;
 }
 
-/** LLM: logarithms over "tokens". */
-export function planAnswer(ms: number): number {
-  const until = performance.now() + ms;
+/** LLM: the same arithmetic over "tokens". */
+export function planAnswer(units: number): number {
   let x = 1;
-  while (performance.now() < until) for (let i = 1; i < 200; i++) x = Math.log(x + i);
+  for (let i = 0; i < units * OPS_PER_UNIT; i++) x = sqrt(x + i);
   return x;
 }
 
-/** TTS: sines over "samples". */
-export function synthesizeSpeech(ms: number): number {
-  const until = performance.now() + ms;
-  let x = 0;
-  while (performance.now() < until) for (let i = 0; i < 200; i++) x = Math.sin(x + i);
+/** TTS: the same arithmetic over "samples". */
+export function synthesizeSpeech(units: number): number {
+  let x = 2;
+  for (let i = 0; i < units * OPS_PER_UNIT; i++) x = sqrt(x + i);
   return x;
 }
 
