@@ -23,7 +23,7 @@ export function createOtlpSpanExporter(protocol: OtlpProtocol): SpanExporter {
 }
 
 /**
- * The metric exporter must give up (retries included) before its reader's export timeout, which
+ * The metric exporter must give up (retries included) well before its reader's export timeout, which
  * is at most the export interval: else the reader reports every late export as an error of its own.
  */
 export function createOtlpMetricExporter(protocol: OtlpProtocol, exportIntervalMillis: number): PushMetricExporter {
@@ -36,7 +36,7 @@ export function createOtlpMetricExporter(protocol: OtlpProtocol, exportIntervalM
   );
   const timeoutMillis = Math.min(
     Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_TIMEOUT_MS,
-    Math.floor(exportIntervalMillis * 0.9),
+    Math.floor(exportIntervalMillis / 2),
   );
   // The exporter's own copy of sdk-metrics types it; the reader only needs the interface.
   return new OTLPMetricExporter({ timeoutMillis }) as unknown as PushMetricExporter;
