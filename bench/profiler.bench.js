@@ -97,10 +97,13 @@ async function turn() {
   });
 }
 
+/** Wall time of a round, and the CPU time the process used in it (all threads: the profiler's too). */
 async function timedRound() {
   const start = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   for (let t = 0; t < TURNS_PER_ROUND; t++) await turn();
-  return Number(process.hrtime.bigint() - start) / 1e6;
+  const cpu = process.cpuUsage(cpuStart);
+  return { wallMs: Number(process.hrtime.bigint() - start) / 1e6, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 // --- the variants -----------------------------------------------------------------------------
@@ -108,8 +111,17 @@ async function timedRound() {
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'transcriber-profiler-bench-'));
 const profiler = new ProfilerManager(dataDir, { writeFiles: false });
 
+// Starting V8's CPU profiler logs every compiled function, which its own thread then processes for
+// a while; a real profile runs for tens of seconds and amortises that, a 100 ms round would not.
+// Every variant (the baseline too) waits this long before its round is timed.
+const SETTLE_MS = 150;
+const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+
 async function measure(variant) {
-  if (variant === 'baseline') return timedRound();
+  if (variant === 'baseline') {
+    await settle();
+    return timedRound();
+  }
   // The profile runs for the round and is stopped right after it; only the round is timed.
   const stop = new globalThis.AbortController();
   const profile = profiler.profileProcess({
@@ -117,11 +129,12 @@ async function measure(variant) {
     enableMemory: variant === 'memory',
     signal: stop.signal,
   });
-  const ms = await timedRound();
+  await settle();
+  const round = await timedRound();
   stop.abort();
   const result = await profile;
   lastShares[variant] = result.components;
-  return ms;
+  return round;
 }
 
 const lastShares = {};
@@ -138,27 +151,36 @@ async function main() {
   );
   const variants = ['baseline', 'cpu', 'memory'];
   const samples = { baseline: [], cpu: [], memory: [] };
+  const cpuSamples = { baseline: [], cpu: [], memory: [] };
   for (let round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
     // Rotate the order so no variant always runs first or after the same one.
     const order = variants.map((_, i) => variants[(i + round) % variants.length]);
     for (const variant of order) {
-      const ms = await measure(variant);
-      if (round >= WARMUP_ROUNDS) samples[variant].push(ms);
+      const { wallMs, cpuMs } = await measure(variant);
+      if (round >= WARMUP_ROUNDS) {
+        samples[variant].push(wallMs);
+        cpuSamples[variant].push(cpuMs);
+      }
     }
   }
 
   const base = median(samples.baseline);
-  const rows = [['variant', 'median ms/round', 'ms/turn', 'ratio', 'target']];
+  const cpuBase = median(cpuSamples.baseline);
+  const rows = [['variant', 'wall ms/round', 'ms/turn', 'wall ratio', 'target', 'process CPU ms/round', 'CPU ratio']];
   for (const variant of variants) {
     const m = median(samples[variant]);
+    const c = median(cpuSamples[variant]);
     rows.push([
       variant,
       m.toFixed(1),
       (m / TURNS_PER_ROUND).toFixed(3),
       `${(m / base).toFixed(3)}×`,
       variant === 'baseline' ? '' : `≤ ${TARGETS[variant].toFixed(2)}×`,
+      c.toFixed(1),
+      `${(c / cpuBase).toFixed(3)}×`,
     ]);
   }
+  console.log(`machine load average at the end: ${os.loadavg()[0].toFixed(2)} (${os.cpus().length} cores)`);
   printTable(rows);
 
   // What attribution saw in the last CPU round: the pipeline's CPU per component.
