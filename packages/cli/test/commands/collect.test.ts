@@ -132,10 +132,15 @@ describe('transcriber collect', () => {
     );
     const senderDone = new Promise((resolve) => sender.on('close', resolve));
     const deadline = Date.now() + 20_000;
-    while (
-      (!fs.existsSync(path.join(dataDir, 'performance_metrics.db')) || spanRows(dataDir) < 1000) &&
-      Date.now() < deadline
-    ) {
+    // The file appears before its tables do: until then there are no rows to count.
+    const rowsSoFar = () => {
+      try {
+        return spanRows(dataDir);
+      } catch {
+        return 0;
+      }
+    };
+    while (rowsSoFar() < 1000 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     collector.process.kill('SIGTERM');
