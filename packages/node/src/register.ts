@@ -17,6 +17,11 @@ if (isMainThread && holder[STARTED] !== true) {
   try {
     (require('./preload/startPreload') as typeof import('./preload/startPreload')).startPreload();
   } catch (err) {
+    try {
+      (require('./sdk/diagLogger') as typeof import('./sdk/diagLogger')).installDiagLogger();
+    } catch {
+      // no logger either: the warning below goes nowhere, and the app still runs
+    }
     diag.warn(`transcriber: the preload failed and the app runs without it: ${(err as Error)?.stack ?? String(err)}`);
   }
 }
