@@ -155,6 +155,31 @@ describe('transcriber collect', () => {
     expect(spanRows(dataDir)).toBe(summary.stats.spans.accepted);
   });
 
+  it('answers malformed and oversized bodies with 400 and 413 and keeps serving', async () => {
+    const dataDir = makeTempDir();
+    const collector = await startCollect(['--data-dir', dataDir]);
+    const post = (body: Buffer, type: string) =>
+      fetch(`${collector.url}/v1/traces`, { method: 'POST', headers: { 'Content-Type': type }, body }).then(
+        async (r) => ({
+          status: r.status,
+          text: await r.text(),
+        }),
+      );
+    const malformed = await post(Buffer.from('{"resourceSpans": 7}'), 'application/json');
+    expect(malformed).toEqual({
+      status: 400,
+      text: JSON.stringify({ code: 3, message: 'malformed traces request: resourceSpans: expected an array, got 7' }),
+    });
+    const oversized = await post(Buffer.alloc(9 * 1024 * 1024), 'application/x-protobuf');
+    expect(oversized.status).toBe(413);
+    const sent = await send(collector.url, 'proto', 'pipecat');
+    collector.process.kill('SIGTERM');
+    const { status, stdout } = await collector.exited;
+    expect(status).toBe(0);
+    expect(stdout).toMatch(new RegExp(`\\nspans\\s+${sent.sent.spans}\\s+0\\n`));
+    expect(stdout).toMatch(/requests by HTTP status: 200: 1 · 400: 1 · 413: 1/);
+  });
+
   it('maps spans by the rules of the config file, before the built-in ones', async () => {
     const cwd = makeTempDir();
     const dataDir = path.join(cwd, 'data');

@@ -44,6 +44,8 @@ export interface CollectStats extends ItemCounts {
 const PATHS: Record<string, OtlpSignal> = { '/v1/traces': 'traces', '/v1/metrics': 'metrics', '/v1/logs': 'logs' };
 const CONTENT_TYPES: Record<OtlpEncoding, string> = { protobuf: 'application/x-protobuf', json: 'application/json' };
 const MIB = 1024 * 1024;
+/** An oversized body is read (and thrown away) up to this many times the limit, then cut off. */
+const DISCARD_FACTOR = 4;
 /**
  * Seconds a sender should wait: after 429 (the queue drains in well under a second) and 503 for a
  * storage fault (the writer retries from 250 ms on; a lock is usually gone by then), short enough
@@ -218,7 +220,9 @@ export class OtlpHttpServer {
       );
     }
     const declared = Number(req.headers['content-length']);
-    if (declared > this.options.maxBodyBytes) {
+    // Over the limit but not absurdly: read to the end and answer 413 (see readBody). Absurdly:
+    // answer at once and cut the connection.
+    if (declared > DISCARD_FACTOR * this.options.maxBodyBytes) {
       return {
         ...failure(
           413,
@@ -272,7 +276,7 @@ export class OtlpHttpServer {
   ): Promise<Reply> {
     const read = await readBody(req, this.options.maxBodyBytes);
     if (read === 'aborted') return failure(400, encoding, RPC_INVALID_ARGUMENT, 'the request was aborted');
-    if (read === 'too-large') {
+    if (read === 'too-large' || read === 'cut') {
       return {
         ...failure(
           413,
@@ -280,7 +284,7 @@ export class OtlpHttpServer {
           RPC_INVALID_ARGUMENT,
           `body exceeds the limit of ${this.options.maxBodyBytes} bytes; send smaller batches`,
         ),
-        close: true,
+        close: read === 'cut',
       };
     }
     let body = read;
@@ -381,27 +385,27 @@ function encodingOf(contentType: string | undefined): OtlpEncoding | undefined {
 }
 
 /**
- * The body, or why there is none. Past the limit the rest is read and thrown away (up to as much
- * again, then the connection is cut), so an ordinary sender gets to read the 413 reply.
+ * The body, or why there is none. Past the limit the rest is read and thrown away, so that a sender
+ * that writes its whole body before reading the answer (as the OTel exporters do) gets the 413
+ * rather than a broken pipe; past DISCARD_FACTOR × the limit the read stops (`cut`: the connection
+ * is then closed).
  */
-function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | 'too-large' | 'aborted'> {
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | 'too-large' | 'cut' | 'aborted'> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = false;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (tooLarge) {
-        if (size > 2 * limit) req.destroy();
-        return;
-      }
-      if (size > limit) {
+      if (size > DISCARD_FACTOR * limit) {
+        req.pause();
+        resolve('cut');
+      } else if (size > limit) {
         tooLarge = true;
         chunks.length = 0;
-        resolve('too-large');
-        return;
+      } else {
+        chunks.push(chunk);
       }
-      chunks.push(chunk);
     });
     req.on('end', () => resolve(tooLarge ? 'too-large' : Buffer.concat(chunks, size)));
     req.on('error', () => resolve('aborted'));

@@ -3,6 +3,7 @@
 // locked by another process, and a shutdown that writes everything it accepted.
 import { spawn } from 'node:child_process';
 import * as http from 'node:http';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import {
@@ -86,6 +87,18 @@ function request(
     } else {
       req.end(options.body);
     }
+  });
+}
+
+/** Sends raw bytes on a new connection and returns everything the server wrote before closing it. */
+function rawRequest(url: string, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(url);
+    const socket = net.connect(Number(port), hostname, () => socket.write(text));
+    let answer = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
+    socket.on('close', () => resolve(answer));
+    socket.on('error', reject);
   });
 }
 
@@ -299,10 +312,21 @@ describe('requests the receiver refuses', () => {
     const elsewhere = await request(url, '/v1/profiles', { headers: JSON_HEADERS, body: Buffer.from('{}') });
     expect(elsewhere.status).toBe(404);
 
-    // Over the cap, declared up front: refused before reading.
-    const declared = await request(url, '/v1/traces', { headers: JSON_HEADERS, body: Buffer.alloc(65 * 1024, 0x20) });
-    expect(declared.status).toBe(413);
-    expect(JSON.parse(declared.body.toString()).message).toMatch(/body of 66560 bytes exceeds the limit of 65536/);
+    // Over the cap: read to the end and thrown away, so a sender writing all of it first reads the 413.
+    const over = await request(url, '/v1/traces', { headers: JSON_HEADERS, body: Buffer.alloc(200 * 1024, 0x20) });
+    expect(over.status).toBe(413);
+    expect(JSON.parse(over.body.toString()).message).toBe(
+      'body exceeds the limit of 65536 bytes; send smaller batches',
+    );
+
+    // Absurdly over the cap, declared up front: refused before reading, and the connection closed.
+    const absurd = await rawRequest(
+      url,
+      'POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n',
+    );
+    expect(absurd).toMatch(/^HTTP\/1\.1 413 /);
+    expect(absurd).toMatch(/\r\nConnection: close\r\n/i);
+    expect(absurd).toMatch(/body of 1000000000 bytes exceeds the limit of 65536/);
 
     // Over the cap, sent chunked (no length): refused once it is passed.
     const chunked = await request(url, '/v1/traces', {
@@ -337,7 +361,7 @@ describe('requests the receiver refuses', () => {
     expect(good.body.toString()).toBe('{}');
     const stats = await server.close();
     expect(spanCount(dataDir)).toBe(3);
-    expect(stats.requests).toEqual({ '200': 1, '400': 4, '404': 1, '405': 1, '413': 3, '415': 2 });
+    expect(stats.requests).toEqual({ '200': 1, '400': 4, '404': 1, '405': 1, '413': 4, '415': 2 });
   });
 
   it('answers a partly unusable request 200 with partial success in the request encoding', async () => {
