@@ -1,3 +1,5 @@
+import * as path from 'node:path';
+
 /** Options of a {@link ProfilerManager}; plain values, never read from configuration here. */
 export interface ProfilerOptions {
   /** Microseconds between CPU samples. Default 1000 (V8's default). */
@@ -6,7 +8,7 @@ export interface ProfilerOptions {
   sampleRate?: number;
   /** Memory profiling for operations profiled through `profile()` (the decorator hook). Default false. */
   enableMemory?: boolean;
-  /** Where `.cpuprofile` / `.heapprofile` files go. Default `<dataDir>/profiles`. */
+  /** Where `.cpuprofile` / `.heapprofile` files go (made absolute). Default `<dataDir>/profiles`. */
   outputDir?: string;
   /** Write the raw profile files. Default true. */
   writeFiles?: boolean;
@@ -29,7 +31,8 @@ export function resolveProfilerOptions(dataDir: string, options: ProfilerOptions
     samplingIntervalUs: options.samplingIntervalUs ?? 1000,
     sampleRate: options.sampleRate ?? 1,
     enableMemory: options.enableMemory ?? false,
-    outputDir: options.outputDir ?? `${dataDir.replace(/[\\/]+$/, '')}/profiles`,
+    // Absolute: the paths are reported to other processes (the CLI) with another working directory.
+    outputDir: path.resolve(options.outputDir ?? path.join(dataDir, 'profiles')),
     writeFiles: options.writeFiles ?? true,
     heapSamplingIntervalBytes: options.heapSamplingIntervalBytes ?? 32768,
     topFunctions: options.topFunctions ?? 20,
