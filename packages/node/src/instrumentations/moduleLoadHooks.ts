@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import * as path from 'node:path';
+import { hookRequire } from './requireHook';
 
 /** A module's exports as a hook sees them: CommonJS `module.exports`, or an ES module namespace. */
 export type ModuleExports = Record<string, unknown>;
@@ -21,21 +21,16 @@ export interface ModuleLoadHook {
   unhook(): void;
 }
 
-// Minimal shapes of require-in-the-middle's and import-in-the-middle's Hook classes.
-type RitmHook = new (
-  modules: string[],
-  options: { internals?: boolean },
-  onRequire: (exports: unknown, name: string, baseDir?: string) => unknown,
-) => ModuleLoadHook;
+// The minimal shape of import-in-the-middle's Hook class.
 type IitmHook = new (
   modules: string[],
   options: { internals?: boolean },
   hookFn: (namespace: ModuleExports, name: string, baseDir?: string | void) => unknown,
 ) => ModuleLoadHook;
 
-// Through @opentelemetry/instrumentation's own dependencies: the ESM loader registered by the
-// preload (its hook.mjs) and the Hook registering with it must be the same copy of
-// import-in-the-middle, or hooks silently never fire.
+// Through @opentelemetry/instrumentation's own dependency: the ESM loader registered by the preload
+// (its hook.mjs) and the Hook registering with it must be the same copy of import-in-the-middle,
+// or hooks silently never fire.
 const fromInstrumentation = createRequire(require.resolve('@opentelemetry/instrumentation'));
 
 /**
@@ -44,17 +39,8 @@ const fromInstrumentation = createRequire(require.resolve('@opentelemetry/instru
  * through `import` when `esm` is set (which needs the loader hook registered, see esmLoader.ts).
  */
 export function hookModuleLoads(modules: readonly string[], esm: boolean, onLoad: OnModuleLoad): ModuleLoadHook {
-  const { Hook } = fromInstrumentation('require-in-the-middle') as { Hook: RitmHook };
   const hooks: ModuleLoadHook[] = [
-    // require-in-the-middle names a whitelisted file by its base name without extension, and its
-    // directory; map that back to the path we asked for.
-    new Hook([...modules], { internals: false }, (exports, name, baseDir) => {
-      let result = exports;
-      for (const module of requestedBy(modules, name, baseDir)) {
-        result = onLoad(result as ModuleExports, module, 'commonjs', baseDir) ?? result;
-      }
-      return result;
-    }),
+    hookRequire(modules, (exports, module, baseDir) => onLoad(exports as ModuleExports, module, 'commonjs', baseDir)),
   ];
   if (esm) {
     const { Hook: EsmHook } = fromInstrumentation('import-in-the-middle') as { Hook: IitmHook };
@@ -69,12 +55,4 @@ export function hookModuleLoads(modules: readonly string[], esm: boolean, onLoad
       for (const hook of hooks) hook.unhook();
     },
   };
-}
-
-function requestedBy(modules: readonly string[], name: string, baseDir: string | undefined): string[] {
-  if (modules.includes(name)) return [name];
-  if (baseDir === undefined) return [];
-  return modules.filter(
-    (module) => path.isAbsolute(module) && path.dirname(module) === baseDir && path.parse(module).name === name,
-  );
 }

@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- OTLP and Prometheus code loads only when chosen */
-import { ConsoleLogRecordExporter, type LogRecordExporter } from '@opentelemetry/sdk-logs';
+import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import { ConsoleMetricExporter, PeriodicExportingMetricReader, type IMetricReader } from '@opentelemetry/sdk-metrics';
 import { ConsoleSpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { PerformanceConfig } from '../config/performanceConfig';
@@ -39,7 +39,12 @@ export function signalExporters(
   const logExporters: LogRecordExporter[] = [];
   for (const name of environment.logs) {
     if (name === 'otlp') logExporters.push(otlp().createOtlpLogExporter(environment.otlpProtocol.logs));
-    if (name === 'console') logExporters.push(new ConsoleLogRecordExporter());
+    if (name === 'console') {
+      // The logs SDK itself loads only with the first logger (see LazyLoggerProvider).
+      const { ConsoleLogRecordExporter } =
+        require('@opentelemetry/sdk-logs') as typeof import('@opentelemetry/sdk-logs');
+      logExporters.push(new ConsoleLogRecordExporter());
+    }
   }
   return {
     sqlite: {

@@ -8,7 +8,7 @@ import {
   W3CTraceContextPropagator,
 } from '@opentelemetry/core';
 import { detectResources, envDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
-import { BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter } from '@opentelemetry/sdk-logs';
+import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader } from '@opentelemetry/sdk-metrics';
 import {
   BasicTracerProvider,
@@ -20,6 +20,7 @@ import { SqliteLogRecordExporter, SqliteMetricExporter, SqliteSpanExporter } fro
 import type { PerformanceConfig } from '../config/performanceConfig';
 import { RecentOperations } from '../monitor/recentOperations';
 import { installDiagLogger } from './diagLogger';
+import { LazyLoggerProvider } from './lazyLoggerProvider';
 import { registeredProviders, type RegisteredProviders } from './globalProviders';
 
 export interface TelemetryOptions {
@@ -135,10 +136,7 @@ export function startTelemetry(config: PerformanceConfig, options: TelemetryOpti
 
   if (!joined.logs) {
     const exporters = [...(sqlite.logs ? [new SqliteLogRecordExporter(storage)] : []), ...(options.logExporters ?? [])];
-    const provider = new LoggerProvider({
-      resource,
-      processors: exporters.map((exporter) => new BatchLogRecordProcessor({ exporter, scheduledDelayMillis: 1000 })),
-    });
+    const provider = new LazyLoggerProvider(resource, exporters);
     logs.setGlobalLoggerProvider(provider);
     flushes.push(() => provider.forceFlush());
     shutdowns.push(() => provider.shutdown());
