@@ -156,7 +156,7 @@ it('gives every turn its full breakdown from marks made by the mapped calls', ()
 
 it('times a streamed result until its iteration ends, with the producer nested under it', () => {
   const turn = turns()[0];
-  const byComponent = Object.fromEntries(children(turn).map((s) => [s.component, s]));
+  const byComponent: Record<string, StoredSpan> = Object.fromEntries(children(turn).map((s) => [s.component, s]));
   expect(Object.keys(byComponent).sort()).toEqual(['agent', 'stt', 'tts', 'vad']);
   expect(byComponent.agent.durationMs).toBeGreaterThanOrEqual(54); // 35 + 20 ms of yielding
   expect(byComponent.agent.events.map((e) => e.name)).toEqual(['first_token']);

@@ -27,6 +27,10 @@ export class IntentResponder implements Responder {
         yield `It is ${time}.`;
         return;
       }
+      case 'help':
+        yield 'I can switch the lights in the living room, the kitchen or the bedroom, tell you whether they are on, ';
+        yield 'and tell you the time. What would you like?';
+        return;
       case 'greeting':
         yield 'Hello! How can I help?';
         return;

@@ -5,6 +5,7 @@ export type Intent =
   | { kind: 'switch_lights'; room: Room; on: boolean }
   | { kind: 'lights_status'; room: Room }
   | { kind: 'time' }
+  | { kind: 'help' }
   | { kind: 'greeting' }
   | { kind: 'thanks' }
   | { kind: 'goodbye' }
@@ -16,6 +17,7 @@ const PATTERNS: [RegExp, (m: RegExpMatchArray) => Intent][] = [
   [new RegExp(`\\b(?:turn|switch) the ${ROOM}lights (on|off)\\b`), (m) => lights(m[1], m[2])],
   [new RegExp(`\\bare the ${ROOM}lights on\\b`), (m) => ({ kind: 'lights_status', room: roomOf(m[1]) })],
   [/\bwhat (?:time is it|is the time)\b/, () => ({ kind: 'time' })],
+  [/\b(?:what can you do|help me)\b/, () => ({ kind: 'help' })],
   [/\b(?:hello|hi there|good (?:morning|evening))\b/, () => ({ kind: 'greeting' })],
   [/\bthanks?(?: you)?\b/, () => ({ kind: 'thanks' })],
   [/\b(?:good)?bye\b/, () => ({ kind: 'goodbye' })],

@@ -1,0 +1,277 @@
+/**
+ * End to end: the example voice agent (examples/voice-agent: WebRTC VAD, pocketsphinx, a local
+ * intent matcher or an OpenAI-compatible model, espeak-ng) listens to utterances synthesised at
+ * test time, under `node --require @transcriber/node/register` with only its transcriber.config.json
+ * mapping its modules. Every turn must reach SQLite with all its stages, voice-to-voice must be the
+ * sum of its parts, and `transcriber turns --json` must agree with the database.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startScriptedChatModel, MODEL_DELAYS_MS, type ScriptedChatModel } from './helpers/scriptedChatModel';
+import { speechInput } from './helpers/speechInput';
+import { storedSpans, type StoredSpan } from './preload/helpers/storedSpans';
+
+const REPO = path.resolve(__dirname, '..');
+const EXAMPLE = path.join(REPO, 'examples', 'voice-agent');
+const CLI = path.join(REPO, 'packages', 'cli', 'dist', 'bin.js');
+const STAGES = ['endpointing', 'transcription', 'agent', 'tts', 'playout'];
+const HANGOVER_MS = 400;
+
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+beforeAll(() => {
+  for (const tool of ['espeak-ng', 'sox', 'pocketsphinx_continuous']) {
+    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) {
+      throw new Error(`${tool} is not installed: run bash scripts/install-system-deps.sh`);
+    }
+  }
+  if (!fs.existsSync(path.join(EXAMPLE, 'dist', 'main.js')))
+    throw new Error('examples/voice-agent is not built: npm run build');
+});
+
+interface AgentRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  dir: string;
+  dataDir: string;
+  spans: StoredSpan[];
+}
+
+/** Runs the agent on `input` under the preload, as its README says, with its own data and state files. */
+async function runAgent(dir: string, env: Record<string, string> = {}): Promise<AgentRun> {
+  const dataDir = path.join(dir, 'data');
+  const child = spawn(
+    process.execPath,
+    [
+      '--require',
+      '@transcriber/node/register',
+      'dist/main.js',
+      '--input',
+      path.join(dir, 'input.wav'),
+      '--output',
+      path.join(dir, 'agent.wav'),
+      '--lights',
+      path.join(dir, 'lights.json'),
+      '--hangover-ms',
+      String(HANGOVER_MS),
+    ],
+    { cwd: EXAMPLE, env: { ...baseEnv(), TRANSCRIBER_PERF_DATA_DIR: dataDir, ...env } },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 50_000);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearTimeout(timer);
+  return { code, stdout, stderr, dir, dataDir, spans: storedSpans(dataDir) };
+}
+
+/** The runner's environment without its own transcriber, OTel or OpenAI settings. */
+function baseEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!/^(OTEL_|TRANSCRIBER_|OPENAI_)/.test(key) && key !== 'NODE_OPTIONS') env[key] = value;
+  }
+  return env;
+}
+
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'voice-agent-e2e-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+const turnsOf = (run: AgentRun) => run.spans.filter((s) => s.component === 'pipeline' && s.operation === 'turn');
+const descendants = (run: AgentRun, root: StoredSpan): StoredSpan[] => {
+  const direct = run.spans.filter((s) => s.parentSpanId === root.spanId);
+  return [...direct, ...direct.flatMap((s) => descendants(run, s))];
+};
+const stageMs = (turn: StoredSpan, stage: string) =>
+  (turn.attributes[`transcriber.turn.${stage}.duration`] as number) * 1000;
+const voiceToVoiceMs = (turn: StoredSpan) =>
+  (turn.attributes['transcriber.turn.voice_to_voice.duration'] as number) * 1000;
+const eventMs = (turn: StoredSpan, name: string) => turn.events.find((e) => e.name === name)!.time_us / 1000;
+
+describe('the example voice agent, answering with its local intent matcher', () => {
+  let run: AgentRun;
+
+  beforeAll(async () => {
+    const dir = tempDir();
+    // The third utterance comes while the agent is still giving its long answer to the second: a barge-in.
+    speechInput(path.join(dir, 'input.wav'), [
+      { silence: 1 },
+      { say: 'turn on the kitchen lights' },
+      { silence: 4.5 },
+      { say: 'what can you do' },
+      { silence: 3.5 },
+      { say: 'what time is it' },
+      { silence: 4 },
+    ]);
+    run = await runAgent(dir);
+  }, 90_000);
+
+  it('hears each utterance, answers it, stops talking when interrupted, and keeps the lights in their file', () => {
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines[0]).toBe('you:   turn on the kitchen lights');
+    expect(lines[1]).toBe('agent: Okay, the kitchen lights are on.');
+    expect(lines[2]).toBe('you:   what can you do');
+    expect(lines[3]).toMatch(/^agent: I can switch the lights .* \[interrupted\]$/);
+    expect(lines[4]).toBe('you:   what time is it');
+    expect(lines[5]).toMatch(/^agent: It is \d{1,2}:\d\d [AP]M\.$/);
+    expect(JSON.parse(fs.readFileSync(path.join(run.dir, 'lights.json'), 'utf8'))).toEqual({
+      'living room': false,
+      kitchen: true,
+      bedroom: false,
+    });
+  });
+
+  it('records a turn per utterance in SQLite, each with every stage, adding up to voice-to-voice', () => {
+    const turns = turnsOf(run);
+    expect(turns).toHaveLength(3);
+    for (const turn of turns) {
+      for (const stage of STAGES) expect(stageMs(turn, stage)).toBeGreaterThanOrEqual(0);
+      const sum = STAGES.reduce((ms, stage) => ms + stageMs(turn, stage), 0);
+      expect(Math.abs(sum - voiceToVoiceMs(turn))).toBeLessThan(0.001);
+      // The same latency, independently, from the stored times of the turn's two end points.
+      expect(
+        Math.abs(eventMs(turn, 'first_audio_played') - eventMs(turn, 'user_speech_end') - voiceToVoiceMs(turn)),
+      ).toBeLessThan(0.01);
+      // Endpointing waits out the hangover (the first silent frame is part of it).
+      expect(stageMs(turn, 'endpointing')).toBeGreaterThanOrEqual(HANGOVER_MS - 20 - 1);
+      expect(stageMs(turn, 'transcription')).toBeGreaterThan(0);
+      expect(turn.attributes['transcriber.stt.real_time_factor']).toBeGreaterThan(0);
+      expect(turn.attributes['transcriber.stt.audio.duration']).toBeGreaterThan(0.5);
+      expect(turn.attributes['transcriber.tts.time_to_first_byte']).toBeGreaterThan(0);
+      expect(turn.attributes['transcriber.tts.audio.duration']).toBeGreaterThan(0.5);
+    }
+    expect(turns[0].attributes['transcriber.tts.characters']).toBe('Okay, the kitchen lights are on.'.length);
+    expect(turns.map((t) => t.attributes['transcriber.turn.interruptions'])).toEqual([0, 1, 0]);
+  });
+
+  it("nests the agent's operations under each turn, as its modules are mapped", () => {
+    const operations = (turn: StoredSpan) =>
+      new Set(descendants(run, turn).map((s) => `${s.component}.${s.operation}`));
+    const [lights, help] = turnsOf(run);
+    expect(operations(lights)).toEqual(
+      new Set([
+        'vad.listen',
+        'stt.transcribe',
+        'agent.reply',
+        'tool.switch_lights',
+        'tts.synthesize',
+        'audio_output.play',
+      ]),
+    );
+    // The long answer was cut short: its playback lasted less than the answer takes to say.
+    const played = descendants(run, help).find((s) => s.component === 'audio_output')!.durationMs / 1000;
+    const said = /^agent: (.*) \[interrupted\]$/m.exec(run.stdout)![1];
+    const full = path.join(run.dir, 'full-answer.wav');
+    spawnSync('espeak-ng', ['-v', 'en-us', '-s', '175', '-w', full, said]);
+    expect(played).toBeLessThan(Number(spawnSync('soxi', ['-D', full], { encoding: 'utf8' }).stdout) - 1);
+    // Mark-only entries (user speech end, first audio played, interruption) record no operation.
+    expect(
+      run.spans.filter((s) => s.component !== null && s.component !== 'pipeline' && s.parentSpanId === null),
+    ).toEqual([]);
+  });
+
+  it('writes the agent voice in real time, lined up with what it heard', () => {
+    const input = Number(spawnSync('soxi', ['-D', path.join(run.dir, 'input.wav')], { encoding: 'utf8' }).stdout);
+    const output = Number(spawnSync('soxi', ['-D', path.join(run.dir, 'agent.wav')], { encoding: 'utf8' }).stdout);
+    expect(Math.abs(output - input)).toBeLessThan(1.5);
+    const stats = spawnSync('sox', [path.join(run.dir, 'agent.wav'), '-n', 'stat'], { encoding: 'utf8' }).stderr;
+    expect(Number(/Maximum amplitude:\s+([\d.]+)/.exec(stats)![1])).toBeGreaterThan(0.1);
+  });
+
+  it('lists the same turns and breakdowns with transcriber turns --json', () => {
+    const result = spawnSync(process.execPath, [CLI, '--data-dir', run.dataDir, '--json', 'turns'], {
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(0);
+    const listed = (
+      JSON.parse(result.stdout) as {
+        turns: {
+          spanId: string;
+          voiceToVoiceMs: number;
+          complete: boolean;
+          interruptions: number;
+          stages: { stage: string; ms: number }[];
+        }[];
+      }
+    ).turns.reverse();
+    const turns = turnsOf(run);
+    expect(listed.map((t) => t.spanId)).toEqual(turns.map((t) => t.spanId));
+    listed.forEach((t, i) => {
+      expect(t.complete).toBe(true);
+      expect(t.voiceToVoiceMs).toBeCloseTo(voiceToVoiceMs(turns[i]), 6);
+      expect(t.stages.map((s) => s.stage)).toEqual(STAGES);
+      t.stages.forEach((s) => expect(s.ms).toBeCloseTo(stageMs(turns[i], s.stage), 6));
+      expect(t.interruptions).toBe(turns[i].attributes['transcriber.turn.interruptions']);
+    });
+  });
+});
+
+describe('the example voice agent, answering with a model behind an OpenAI-compatible API', () => {
+  let run: AgentRun;
+  let model: ScriptedChatModel;
+
+  beforeAll(async () => {
+    model = await startScriptedChatModel();
+    const dir = tempDir();
+    speechInput(path.join(dir, 'input.wav'), [{ silence: 1 }, { say: 'turn on the kitchen lights' }, { silence: 4.5 }]);
+    run = await runAgent(dir, {
+      OPENAI_BASE_URL: model.baseURL,
+      OPENAI_API_KEY: 'test-key',
+      VOICE_AGENT_MODEL: 'small',
+    });
+  }, 90_000);
+
+  afterAll(() => model.close());
+
+  it('lets the model call the lights tool, then speaks its answer', () => {
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('agent: Done. The lights are now on in the kitchen.');
+    expect(model.requests).toHaveLength(2);
+    expect(model.requests[1].messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool']);
+    expect(JSON.parse(fs.readFileSync(path.join(run.dir, 'lights.json'), 'utf8')).kitchen).toBe(true);
+  });
+
+  it('records the LLM calls in the turn, its agent stage ending at the first token of the answering call', () => {
+    const [turn] = turnsOf(run);
+    const below = new Set(descendants(run, turn));
+    // Stored spans are in start order.
+    const calls = run.spans.filter((s) => below.has(s) && s.component === 'llm');
+    expect(calls).toHaveLength(2);
+    expect([...below].some((s) => s.component === 'tool' && s.operation === 'switch_lights')).toBe(true);
+    for (const call of calls) {
+      expect(call.attributes['gen_ai.response.time_to_first_chunk']).toBeGreaterThanOrEqual(
+        MODEL_DELAYS_MS.firstChunk / 1000 - 0.005,
+      );
+      expect(call.attributes['gen_ai.usage.output_tokens']).toBeGreaterThan(0);
+    }
+    // The agent stage ends at the answer's first token, not at the tool call's.
+    const firstToken = (call: StoredSpan) => call.events.find((e) => e.name === 'first_token')!.time_us / 1000;
+    const agentEnd = eventMs(turn, 'final_transcript') + stageMs(turn, 'agent');
+    expect(agentEnd).toBeGreaterThanOrEqual(firstToken(calls[1]) - 0.01);
+    expect(agentEnd).toBeGreaterThan(firstToken(calls[0]) + MODEL_DELAYS_MS.firstChunk);
+    for (const stage of STAGES) expect(stageMs(turn, stage)).toBeGreaterThanOrEqual(0);
+    const sum = STAGES.reduce((ms, stage) => ms + stageMs(turn, stage), 0);
+    expect(Math.abs(sum - voiceToVoiceMs(turn))).toBeLessThan(0.001);
+    expect(stageMs(turn, 'agent')).toBeGreaterThanOrEqual(2 * MODEL_DELAYS_MS.firstChunk);
+    // Tokens of both calls add up in the turn; the first call's time to first chunk is the turn's.
+    const tokens = calls.reduce((n, c) => n + (c.attributes['gen_ai.usage.output_tokens'] as number), 0);
+    expect(turn.attributes['gen_ai.usage.output_tokens']).toBe(tokens);
+    expect(turn.attributes['gen_ai.response.time_to_first_chunk']).toBe(
+      calls[0].attributes['gen_ai.response.time_to_first_chunk'],
+    );
+  });
+});
