@@ -8,8 +8,8 @@ import type { OtlpProtocol } from '../preload/otelEnvironment';
 // per-signal forms themselves. They retry what is retryable (connection refused or reset, 429,
 // 502–504) with exponential backoff within the export timeout, and refuse new exports beyond a
 // bounded number in flight, so an unreachable collector costs bounded memory. This module is
-// required only when an `otlp` exporter is configured: the two protocols' packages together are
-// ~150 modules.
+// required only when an `otlp` exporter is configured: the http/protobuf exporters alone bring
+// ~420 modules (their own copies of the SDK packages).
 
 // The OTLP exporters' default export timeout, retries included.
 const DEFAULT_TIMEOUT_MS = 10_000;

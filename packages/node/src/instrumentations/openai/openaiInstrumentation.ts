@@ -22,7 +22,7 @@ interface OpenAIClass {
  *   audioOperations.ts);
  * - around them, the GenAI client spans, metrics (`gen_ai.client.operation.duration`,
  *   `gen_ai.client.token.usage`) and events of @opentelemetry/instrumentation-openai, which is
- *   loaded only then (it and @opentelemetry/instrumentation are ~100 modules an app without
+ *   loaded only then (it and @opentelemetry/instrumentation are ~40 modules an app without
  *   `openai` never needs).
  */
 export function instrumentOpenAI(esm: boolean): ModuleLoadHook {
