@@ -1,14 +1,14 @@
-/* eslint-disable @typescript-eslint/no-require-imports -- loaded only in the main thread */
+/* eslint-disable @typescript-eslint/no-require-imports -- nothing is loaded outside the main thread */
 /**
  * The preload: `node --require @transcriber/node/register agent.js` (CommonJS) or
  * `node --import @transcriber/node/register agent.mjs` (ES modules) instruments an app without a
  * change to its code (see README, "Instrumenting an existing agent"). It never throws into the app.
  */
-import { diag } from '@opentelemetry/api';
 import { isMainThread } from 'node:worker_threads';
 
 // Once per process, whichever way it was loaded (both flags, NODE_OPTIONS), and in the main thread
-// only: Node also runs `--require` preloads in its ESM loader thread and in the app's workers.
+// only: Node also runs `--require` preloads in its ESM loader thread and in the app's workers, where
+// not even the OTel API is loaded.
 const STARTED = Symbol.for('transcriber.node.preload');
 const holder = globalThis as { [STARTED]?: boolean };
 
@@ -19,9 +19,10 @@ if (isMainThread && holder[STARTED] !== true) {
   } catch (err) {
     try {
       (require('./sdk/diagLogger') as typeof import('./sdk/diagLogger')).installDiagLogger();
+      const { diag } = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
+      diag.warn(`transcriber: the preload failed and the app runs without it: ${(err as Error)?.stack ?? String(err)}`);
     } catch {
-      // no logger either: the warning below goes nowhere, and the app still runs
+      // no logger either: the app still runs
     }
-    diag.warn(`transcriber: the preload failed and the app runs without it: ${(err as Error)?.stack ?? String(err)}`);
   }
 }
