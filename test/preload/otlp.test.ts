@@ -53,6 +53,7 @@ describe.each([
         ...OTEL_ENV,
         OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
         OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+        OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=collector-secret',
         TRANSCRIBER_PERF_DATA_DIR: dataDir,
       }),
     });
@@ -63,9 +64,10 @@ describe.each([
     expect(result).toMatchObject({ code: 0, stdout: 'done\n', stderr: '' });
   });
 
-  it(`receives the three signals as ${contentType}, with the resource from the environment`, () => {
+  it(`receives the three signals as ${contentType}, with the headers and resource from the environment`, () => {
     const { received } = receiver;
     expect([...received.contentTypes]).toEqual([contentType]);
+    expect([...received.apiKeys]).toEqual(['collector-secret']); // OTEL_EXPORTER_OTLP_HEADERS
     expect(received.resourceAttributes.length).toBeGreaterThanOrEqual(3);
     for (const attributes of received.resourceAttributes) {
       expect(attributes).toMatchObject({ 'service.name': 'otlp-test-agent', 'deployment.environment.name': 'test' });

@@ -14,6 +14,8 @@ export interface ReceivedLogRecord {
 }
 export interface Received {
   contentTypes: Set<string>;
+  /** The `x-api-key` header of each request, if it had one. */
+  apiKeys: Set<string | undefined>;
   resourceAttributes: Record<string, unknown>[];
   spans: ReceivedSpan[];
   metricNames: Set<string>;
@@ -34,6 +36,7 @@ export interface OtlpReceiver {
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const received: Received = {
     contentTypes: new Set(),
+    apiKeys: new Set(),
     resourceAttributes: [],
     spans: [],
     metricNames: new Set(),
@@ -47,6 +50,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       if (req.headers['content-encoding'] === 'gzip') body = zlib.gunzipSync(body);
       const type = String(req.headers['content-type']);
       received.contentTypes.add(type);
+      received.apiKeys.add(req.headers['x-api-key'] as string | undefined);
       const signal = req.url?.replace(/^\/v1\//, '');
       const message = type.includes('json')
         ? JSON.parse(body.toString('utf8'))
