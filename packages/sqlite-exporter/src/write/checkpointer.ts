@@ -28,18 +28,24 @@ parentPort.on('message', (message) => {
  * and syncs the disk twice (10–40 ms on the development machine's disk): done by SQLite's automatic
  * checkpoint inside the writer's commit, that stalls the app's event loop, so the writer asks this
  * one after its commits instead and leaves SQLite's own only as a far-off safety net.
+ *
+ * The WAL starts over from its beginning only after a checkpoint that copied all of it, so the
+ * writer holds its commits while one runs (see DatabaseWriter): otherwise, written to all the
+ * time, the WAL would only grow.
  */
 export class Checkpointer {
   private readonly worker: Worker;
-  private busy = false;
+  private running = false;
+  private runningSince = 0;
   private again = false;
   private closed = false;
 
   /**
    * Throws when no worker can be started; the caller then keeps SQLite's automatic checkpoint.
-   * `onExit` is called if the worker stops by itself, so the caller can turn it back on.
+   * `onDone` is called after each checkpoint; `onExit` if the worker stops by itself, so the caller
+   * can turn SQLite's own back on.
    */
-  constructor(file: string, onExit: () => void) {
+  constructor(file: string, onDone: () => void, onExit: () => void) {
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: { file, driver: require.resolve('better-sqlite3') },
@@ -47,8 +53,9 @@ export class Checkpointer {
       resourceLimits: { maxOldGenerationSizeMb: 16 },
     });
     this.worker.on('message', () => {
-      this.busy = false;
+      this.running = false;
       if (this.again) this.request();
+      else onDone();
     });
     this.worker.on('error', () => {}); // followed by 'exit'
     this.worker.on('exit', () => {
@@ -59,14 +66,20 @@ export class Checkpointer {
     this.worker.unref();
   }
 
+  /** Milliseconds the current checkpoint has been running, 0 when none is. */
+  runningForMs(): number {
+    return this.running ? performance.now() - this.runningSince : 0;
+  }
+
   /** Asks for a checkpoint; requests made while one runs fold into one more after it. */
   request(): void {
     if (this.closed) return;
-    if (this.busy) {
+    if (this.running) {
       this.again = true;
       return;
     }
-    this.busy = true;
+    this.running = true;
+    this.runningSince = performance.now();
     this.again = false;
     this.worker.postMessage('checkpoint');
   }

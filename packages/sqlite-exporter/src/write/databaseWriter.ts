@@ -39,6 +39,11 @@ const SHUTDOWN_BUSY_TIMEOUT_MS = 5000;
 const DEFAULT_MAX_PENDING_ROWS = 100_000;
 /** How often, at most, the writer asks its checkpointer to copy the WAL back while writing. */
 const CHECKPOINT_EVERY_MS = 250;
+/**
+ * Longest the writer holds its commits for a running checkpoint: past it, another process's
+ * writes or a long read keep it from finishing anyway.
+ */
+const MAX_CHECKPOINT_WAIT_MS = 1_000;
 const SQLITE_DEFAULT_CHECKPOINT_PAGES = 1000;
 const SAFETY_NET_CHECKPOINT_PAGES = 4096;
 
@@ -59,6 +64,12 @@ export class DatabaseWriter<S> {
   private runInTransaction: ((deadline: number) => number) | undefined;
   private checkpointer: Checkpointer | undefined;
   private lastCheckpointRequest = 0;
+  private checkpointTimer: NodeJS.Timeout | undefined;
+  private checkpointWaitTimer: NodeJS.Timeout | undefined;
+  private awaitingCheckpoint = false;
+  /** How long the last commit took: the next slice leaves room for its own. */
+  private lastCommitMs = 0;
+  private bodyEnd = 0;
   private readonly queue: WriteWork<S>[] = [];
   private queuedRows = 0;
   private droppedRows = 0;
@@ -124,7 +135,11 @@ export class DatabaseWriter<S> {
   /** Resolves when everything queued is written, or is waiting on a fault's retry. */
   whenIdle(): Promise<void> {
     if (this.queue.length === 0 || this.fault !== undefined) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    // A flush does not wait for a background checkpoint: its timers do not keep the process
+    // alive, and an app awaiting the flush at its end would exit before its next line.
+    if (this.awaitingCheckpoint) this.checkpointDone();
+    return idle;
   }
 
   /** Writes everything queued now, in one go (used at shutdown and process exit). */
@@ -163,7 +178,7 @@ export class DatabaseWriter<S> {
     setImmediate(() => {
       this.draining = false;
       this.drain(this.options.sliceMs);
-      if (this.queue.length > 0 && this.fault === undefined) this.scheduleDrain();
+      if (this.queue.length > 0 && this.fault === undefined && !this.awaitingCheckpoint) this.scheduleDrain();
     });
   }
 
@@ -176,9 +191,12 @@ export class DatabaseWriter<S> {
     const deadline = performance.now() + budgetMs;
     while (this.queue.length > 0) {
       if (!this.ensureOpen()) return;
+      if (budgetMs !== Infinity && this.waitForCheckpoint()) return;
       let applied: number;
       try {
-        applied = this.runInTransaction!(deadline);
+        // The commit comes after the last unit: leave it the time the previous one took.
+        applied = this.runInTransaction!(deadline - Math.min(this.lastCommitMs, budgetMs / 2));
+        this.lastCommitMs = performance.now() - this.bodyEnd;
       } catch (err) {
         this.options.rolledBack(this.statements!);
         this.onFault(err);
@@ -195,12 +213,48 @@ export class DatabaseWriter<S> {
     if (this.queue.length === 0) this.notifyIdle();
   }
 
+  /**
+   * True while a background checkpoint runs (for at most MAX_CHECKPOINT_WAIT_MS, and not while a
+   * flush waits): commits wait, so that it can copy the whole WAL and the next commit starts the
+   * WAL over. The writer drains again when the checkpoint is done, or when the wait is up.
+   */
+  private waitForCheckpoint(): boolean {
+    const runningFor = this.checkpointer?.runningForMs() ?? 0;
+    if (runningFor === 0 || runningFor >= MAX_CHECKPOINT_WAIT_MS || this.idleWaiters.length > 0) return false;
+    this.awaitingCheckpoint = true;
+    if (this.checkpointWaitTimer === undefined) {
+      this.checkpointWaitTimer = setTimeout(() => this.checkpointDone(), MAX_CHECKPOINT_WAIT_MS - runningFor);
+      this.checkpointWaitTimer.unref();
+    }
+    return true;
+  }
+
+  private checkpointDone(): void {
+    this.awaitingCheckpoint = false;
+    if (this.checkpointWaitTimer !== undefined) {
+      clearTimeout(this.checkpointWaitTimer);
+      this.checkpointWaitTimer = undefined;
+    }
+    if (this.queue.length > 0 && this.fault === undefined && !this.closed) this.scheduleDrain();
+  }
+
+  /** Asks for a checkpoint at most every CHECKPOINT_EVERY_MS, and once more after the last commit. */
   private afterCommit(): void {
-    if (this.checkpointer === undefined) return;
-    const now = performance.now();
-    if (now - this.lastCheckpointRequest < CHECKPOINT_EVERY_MS) return;
-    this.lastCheckpointRequest = now;
-    this.checkpointer.request();
+    if (this.checkpointer === undefined || this.checkpointTimer !== undefined) return;
+    const wait = this.lastCheckpointRequest + CHECKPOINT_EVERY_MS - performance.now();
+    if (wait <= 0) {
+      this.requestCheckpoint();
+      return;
+    }
+    this.checkpointTimer = setTimeout(() => this.requestCheckpoint(), wait);
+    this.checkpointTimer.unref();
+  }
+
+  private requestCheckpoint(): void {
+    if (this.checkpointTimer !== undefined) clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = undefined;
+    this.lastCheckpointRequest = performance.now();
+    this.checkpointer?.request();
   }
 
   private ensureOpen(): boolean {
@@ -220,6 +274,7 @@ export class DatabaseWriter<S> {
         let applied = 0;
         do queue[applied++].apply(statements, db);
         while (applied < queue.length && performance.now() < deadline);
+        this.bodyEnd = performance.now();
         return applied;
       });
       if (this.options.checkpointInWorker) this.startCheckpointer(db);
@@ -234,12 +289,17 @@ export class DatabaseWriter<S> {
 
   private startCheckpointer(db: Database): void {
     try {
-      const checkpointer = new Checkpointer(this.options.file, () => {
-        // The worker died: SQLite's own checkpoint takes over again.
-        if (this.checkpointer !== checkpointer) return;
-        this.checkpointer = undefined;
-        this.db?.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_CHECKPOINT_PAGES}`);
-      });
+      const checkpointer = new Checkpointer(
+        this.options.file,
+        () => this.checkpointDone(),
+        () => {
+          // The worker died: SQLite's own checkpoint takes over again.
+          if (this.checkpointer !== checkpointer) return;
+          this.checkpointer = undefined;
+          this.db?.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_CHECKPOINT_PAGES}`);
+          this.checkpointDone();
+        },
+      );
       // SQLite's own checkpoint stays as a safety net: it only runs if the WAL passes 16 MiB,
       // which happens only while the worker cannot finish (continuous bulk writes, a long reader).
       db.pragma(`wal_autocheckpoint = ${SAFETY_NET_CHECKPOINT_PAGES}`);
@@ -282,7 +342,7 @@ export class DatabaseWriter<S> {
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       this.drain(this.options.sliceMs);
-      if (this.queue.length > 0 && this.fault === undefined) this.scheduleDrain();
+      if (this.queue.length > 0 && this.fault === undefined && !this.awaitingCheckpoint) this.scheduleDrain();
     }, delay);
     // A retry must never keep the app alive; exit paths drain synchronously instead.
     this.retryTimer.unref();
@@ -320,6 +380,10 @@ export class DatabaseWriter<S> {
   private closeDatabase(): void {
     this.checkpointer?.close();
     this.checkpointer = undefined;
+    this.awaitingCheckpoint = false;
+    for (const timer of [this.checkpointTimer, this.checkpointWaitTimer]) if (timer !== undefined) clearTimeout(timer);
+    this.checkpointTimer = undefined;
+    this.checkpointWaitTimer = undefined;
     if (this.db === undefined) return;
     try {
       this.db.close();

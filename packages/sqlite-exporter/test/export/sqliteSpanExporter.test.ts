@@ -271,6 +271,17 @@ describe('SqliteSpanExporter', () => {
     expect(fs.existsSync(path.join(dir, 'performance_metrics.db'))).toBe(true);
   });
 
+  it('lets an app that awaits forceFlush as its last act get past it (regression)', async () => {
+    // A flush used to wait for a background checkpoint to finish whose timers do not keep the
+    // process alive: the app ended silently inside `await forceFlush()`.
+    for (let run = 0; run < 3; run++) {
+      const dir = path.join(makeTempDir(), 'data');
+      const result = await runChild('flushAtEnd.ts', [dir, '6000']);
+      expect(result).toMatchObject({ code: 0, stdout: 'flushed\n', stderr: '' });
+      expect(countRows(dir, 'performance_metrics', 'spans')).toBe(6000);
+    }
+  });
+
   it('writes every span of a BatchSpanProcessor (5,000 operations)', async () => {
     await tracing.shutdown();
     tracing = startTracing({ dataDir }, { batch: true });
