@@ -275,3 +275,39 @@ describe('the example voice agent, answering with a model behind an OpenAI-compa
     );
   });
 });
+
+describe('the example voice agent pipeline benchmark', () => {
+  it("runs with transcriber benchmark --component pipeline in the example's directory, each component's share from its spans", () => {
+    const dataDir = path.join(tempDir(), 'data');
+    const result = spawnSync(
+      process.execPath,
+      [CLI, '--data-dir', dataDir, '--json', 'benchmark', '--component', 'pipeline', '--iterations', '3'],
+      { cwd: EXAMPLE, env: baseEnv(), encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const view = JSON.parse(result.stdout) as {
+      files: string[];
+      problems: unknown[];
+      results: {
+        name: string;
+        component: string;
+        state: string;
+        iterations: number;
+        componentShares: { component: string; spans: number; selfMs: number; sharePercent: number }[];
+      }[];
+    };
+    expect(view.files).toEqual(['benchmarks/pipeline.bench.js']);
+    expect(view.problems).toEqual([]);
+    const [run] = view.results;
+    expect(run).toMatchObject({ name: 'conversation turn', component: 'pipeline', state: 'completed', iterations: 3 });
+    // The agent's modules were instrumented by its config file's map: one span of each per iteration.
+    const shares = new Map(run.componentShares.map((s) => [s.component, s]));
+    for (const component of ['vad', 'stt', 'agent', 'tool', 'tts', 'audio_output']) {
+      expect(shares.get(component)).toMatchObject({ spans: 3 });
+      expect(shares.get(component)!.selfMs).toBeGreaterThan(0);
+    }
+    // Speech-to-text (a pocketsphinx process per utterance) takes more than the VAD over the same audio.
+    expect(shares.get('stt')!.selfMs).toBeGreaterThan(shares.get('vad')!.selfMs);
+  });
+});

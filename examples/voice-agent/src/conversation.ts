@@ -1,6 +1,7 @@
 import type { Frame } from './audio/frame';
 import type { Speaker } from './audio/speaker';
 import type { Assistant } from './agent/assistant';
+import { readAhead } from './agent/readAhead';
 import type { Recognizer } from './stt/recognizer';
 import type { Voice } from './tts/voice';
 import type { Listener, SpeechStart, Utterance } from './vad/listener';
@@ -13,6 +14,11 @@ export interface ConversationParts {
   speaker: Speaker;
   /** Where the transcript of the conversation goes. */
   log: (line: string) => void;
+  /**
+   * Listen while answering, so speaking over the agent interrupts it (default). Off when a
+   * recording is processed faster than real time: listening would run ahead of the answer.
+   */
+  bargeIn?: boolean;
 }
 
 /**
@@ -42,6 +48,10 @@ export class Conversation {
     this.turns++;
     const utterance = await this.parts.listener.listen(speech, frames);
     const answering = new AbortController();
+    if (this.parts.bargeIn === false) {
+      await this.answer(utterance, answering.signal);
+      return { next: this.parts.listener.waitForSpeech(frames) };
+    }
     let answered = false;
     const next = this.parts.listener.waitForSpeech(frames);
     next.then(
@@ -69,7 +79,8 @@ export class Conversation {
     log(`you:   ${heard || '(nothing recognised)'}`);
     if (heard === '') return;
     const said: string[] = [];
-    const playback = await speaker.play(voice.speak(collect(assistant.reply(heard), said)), signal);
+    const answer = collect(readAhead(assistant.reply(heard)), said);
+    const playback = await speaker.play(voice.speak(answer), signal);
     log(`agent: ${said.join(' ')}${playback.interrupted ? ' [interrupted]' : ''}`);
   }
 }

@@ -26,6 +26,7 @@ voice is written, in real time and lined up with the input, to the output WAV.
   --hangover-ms <ms>   silence that ends an utterance (default: ${DEFAULT_LISTENER_OPTIONS.hangoverMs})
   --vad-mode <0-3>     WebRTC VAD aggressiveness (default: 2)
   --no-grammar         recognise free English instead of the commands in grammar/commands.gram
+  --fast               process the input as fast as it can be read instead of in real time
   --model <name>       chat model (default: $VOICE_AGENT_MODEL, else gpt-4o-mini)
 
 With OPENAI_BASE_URL or OPENAI_API_KEY set, answers come from that OpenAI-compatible API
@@ -41,6 +42,7 @@ async function main(argv: string[]): Promise<void> {
       'hangover-ms': { type: 'string', default: String(DEFAULT_LISTENER_OPTIONS.hangoverMs) },
       'vad-mode': { type: 'string', default: '2' },
       'no-grammar': { type: 'boolean', default: false },
+      fast: { type: 'boolean', default: false },
       model: { type: 'string', default: process.env.VOICE_AGENT_MODEL ?? 'gpt-4o-mini' },
       help: { type: 'boolean', default: false },
     },
@@ -55,12 +57,13 @@ async function main(argv: string[]): Promise<void> {
   const vadMode = Number(values['vad-mode']);
   if (![0, 1, 2, 3].includes(vadMode)) throw new UsageError('--vad-mode must be 0, 1, 2 or 3');
 
-  const microphone = await Microphone.open(values.input);
+  const realTime = !values.fast;
+  const microphone = await Microphone.open(values.input, { realTime });
   const vad = await VoiceActivityDetector.create(microphone.sampleRate, vadMode as VadMode);
   const recognizer = new Recognizer({ grammar: values['no-grammar'] ? undefined : DEFAULT_GRAMMAR });
   const lights = new Lights(path.resolve(values.lights));
   const voice = new Voice();
-  const speaker = new Speaker(path.resolve(values.output), voice.sampleRate);
+  const speaker = new Speaker(path.resolve(values.output), voice.sampleRate, { realTime });
   const conversation = new Conversation({
     listener: new Listener(vad, { ...DEFAULT_LISTENER_OPTIONS, hangoverMs }),
     recognizer,
@@ -68,6 +71,7 @@ async function main(argv: string[]): Promise<void> {
     voice,
     speaker,
     log: (line) => console.log(line),
+    bargeIn: realTime,
   });
   try {
     await conversation.run(microphone.frames());

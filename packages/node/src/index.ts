@@ -15,4 +15,6 @@ export { ResourceSampler } from './monitor/resourceSampler';
 export type { ResourceSample } from './monitor/resourceSampler';
 export { PerformanceIntegration } from './integration/performanceIntegration';
 export type { PerformanceIntegrationOptions } from './integration/performanceIntegration';
+export { applyInstrumentMap } from './instrumentations/applyInstrumentMap';
+export type { ModuleLoadHook } from './instrumentations/moduleLoadHooks';
 export { ComponentType, timeOperation, monitorComponentPerformance } from '@transcriber/instrumentation';

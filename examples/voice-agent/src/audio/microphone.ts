@@ -9,17 +9,19 @@ const MAX_HEADER_BYTES = 4096;
 /**
  * The agent's microphone: a WAV file (or `-` for a WAV stream on stdin) played in real time. Each
  * 20 ms frame is delivered when a sound card would have finished capturing it, counted from the
- * first one, so the rest of the agent sees the timing of a live conversation.
+ * first one, so the rest of the agent sees the timing of a live conversation. Without `realTime`
+ * the frames come as fast as they are read (to process a recording, or to benchmark).
  */
 export class Microphone {
   private constructor(
     readonly sampleRate: number,
     private readonly chunks: AsyncIterator<Buffer>,
     private pending: Buffer,
+    private readonly realTime: boolean,
   ) {}
 
   /** Opens the source and reads its WAV header (16-bit mono PCM). */
-  static async open(source: string): Promise<Microphone> {
+  static async open(source: string, options: { realTime?: boolean } = {}): Promise<Microphone> {
     const input: Readable = source === '-' ? process.stdin : fs.createReadStream(source);
     const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
     let pending = Buffer.alloc(0);
@@ -28,7 +30,9 @@ export class Microphone {
       if (next.done) throw new Error(`${source === '-' ? 'stdin' : source}: no WAV audio`);
       pending = Buffer.concat([pending, next.value]);
       const header = tryParseHeader(pending);
-      if (header !== undefined) return new Microphone(header.sampleRate, chunks, pending.subarray(header.dataOffset));
+      if (header !== undefined) {
+        return new Microphone(header.sampleRate, chunks, pending.subarray(header.dataOffset), options.realTime ?? true);
+      }
     }
   }
 
@@ -38,9 +42,8 @@ export class Microphone {
     let delivered = 0;
     for (;;) {
       while (this.pending.length >= frameBytes) {
-        const due = startMs + (delivered + 1) * FRAME_MS;
-        const wait = due - performance.now();
-        if (wait > 0) await sleep(wait);
+        const wait = startMs + (delivered + 1) * FRAME_MS - performance.now();
+        if (this.realTime && wait > 0) await sleep(wait);
         yield { samples: samplesOf(this.pending.subarray(0, frameBytes)), sampleRate: this.sampleRate };
         this.pending = this.pending.subarray(frameBytes);
         delivered++;

@@ -11,7 +11,9 @@ export interface Playback {
 /**
  * The agent's loudspeaker: a WAV file written in real time. Time runs from the moment the speaker
  * is opened, and silence fills the gaps between answers, so the file lines up with the
- * microphone's input second for second. A frame counts as played when it is written.
+ * microphone's input second for second. A frame counts as played when it is written. Without
+ * `realTime` frames are written as they come, one after the other (to process a recording, or to
+ * benchmark).
  */
 export class Speaker {
   private readonly fd: number;
@@ -22,6 +24,7 @@ export class Speaker {
   constructor(
     path: string,
     private readonly sampleRate: number,
+    private readonly options: { realTime?: boolean } = {},
   ) {
     this.fd = fs.openSync(path, 'w');
     fs.writeSync(this.fd, wavHeader({ sampleRate }, 0));
@@ -56,6 +59,11 @@ export class Speaker {
 
   /** Writes one frame when the device is ready for it: right away after a pause, else at frame pace. */
   async write(frame: Int16Array): Promise<void> {
+    if (this.options.realTime === false) {
+      fs.writeSync(this.fd, Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength));
+      this.writtenFrames++;
+      return;
+    }
     const nowFrame = Math.floor((performance.now() - this.openedMs) / FRAME_MS);
     if (nowFrame > this.writtenFrames) this.writeSilence(nowFrame - this.writtenFrames);
     else {
@@ -69,7 +77,8 @@ export class Speaker {
   /** Pads the file with silence up to now and fixes the header's sizes. */
   close(): void {
     const nowFrame = Math.floor((performance.now() - this.openedMs) / FRAME_MS);
-    if (nowFrame > this.writtenFrames) this.writeSilence(nowFrame - this.writtenFrames);
+    if (this.options.realTime !== false && nowFrame > this.writtenFrames)
+      this.writeSilence(nowFrame - this.writtenFrames);
     const dataBytes = this.writtenFrames * this.frameSamples * 2;
     fs.writeSync(this.fd, wavHeader({ sampleRate: this.sampleRate }, dataBytes), 0, WAV_HEADER_BYTES, 0);
     fs.closeSync(this.fd);

@@ -42,7 +42,8 @@ export interface BenchmarkRunView {
  */
 export async function runBenchmarks(options: BenchmarkCommandOptions & CommandContext): Promise<BenchmarkRunView> {
   const { loadConfig } = await import('@transcriber/node/config');
-  const config = { ...loadConfig({ cwd: options.cwd }).config, dataDir: options.dataDir };
+  const loaded = loadConfig({ cwd: options.cwd });
+  const config = { ...loaded.config, dataDir: options.dataDir };
   const { BenchmarkSuite, currentEnvironment, findBenchFiles, runBenchFiles } = await import('@transcriber/benchmarks');
   const files = findBenchFiles(config.benchmarkFiles, options.cwd);
   const { environment, key } = currentEnvironment();
@@ -64,6 +65,15 @@ export async function runBenchmarks(options: BenchmarkCommandOptions & CommandCo
     defaultTimeoutMs: config.benchmarkTimeout * 1000,
     minEffect: options.minEffect / 100,
   });
+  // The app's modules that the bench files load are instrumented as the preload would (the
+  // config file's `instrument` map), so a pipeline benchmark sees the app's own operations.
+  const configProblems: BenchRunProblem[] = [];
+  const instrumentMap =
+    loaded.sections.instrument === undefined
+      ? undefined
+      : (await import('@transcriber/node')).applyInstrumentMap(loaded.sections.instrument, options.cwd, (message) =>
+          configProblems.push({ file: loaded.configFile ?? 'transcriber.config.json', kind: 'options', message }),
+        );
   let telemetry: { shutdown(): Promise<void> } | undefined;
   // Pipeline benchmarks report each component's share from the spans of the run: they need an SDK
   // writing spans to the data dir, started only when such a benchmark is about to run.
@@ -92,8 +102,9 @@ export async function runBenchmarks(options: BenchmarkCommandOptions & CommandCo
       },
     });
     view.results = report.results.map(({ file, result }) => toRow(relative(options.cwd, file), result));
-    view.problems = report.problems.map((p) => ({ ...p, file: relative(options.cwd, p.file) }));
+    view.problems = [...configProblems, ...report.problems].map((p) => ({ ...p, file: relative(options.cwd, p.file) }));
   } finally {
+    instrumentMap?.unhook();
     bar?.clear();
     await telemetry?.shutdown();
     await suite.shutdown();
