@@ -86,11 +86,11 @@ export const METRIC_TURN_INTERRUPTIONS = 'transcriber.turn.interruptions';
 // set as span attributes on both. GenAI names from the OTel GenAI semantic conventions.
 export const ATTR_GEN_AI_USAGE_INPUT_TOKENS = 'gen_ai.usage.input_tokens';
 export const ATTR_GEN_AI_USAGE_OUTPUT_TOKENS = 'gen_ai.usage.output_tokens';
-/** Seconds of audio given to speech-to-text (histogram per operation too). */
+/** Seconds of audio given to speech-to-text (a histogram per turn too). */
 export const ATTR_STT_AUDIO_DURATION = 'transcriber.stt.audio.duration';
-/** Characters given to text-to-speech (histogram per operation too). */
+/** Characters given to text-to-speech (a histogram per turn too). */
 export const ATTR_TTS_CHARACTERS = 'transcriber.tts.characters';
-/** Seconds of audio text-to-speech produced (histogram per operation too). */
+/** Seconds of audio text-to-speech produced (a histogram per turn too). */
 export const ATTR_TTS_AUDIO_DURATION = 'transcriber.tts.audio.duration';
 
 // Derived when an operation ends from its marks and usage, and carried to its turn (the turn keeps

@@ -23,7 +23,7 @@ import { getVoiceInstruments } from './voiceInstruments';
  *   streaming its answer, the mark is only a point of the turn);
  * - `first_audio_byte` → TTS time to first byte;
  * - STT audio duration → real-time factor (operation time ÷ audio time);
- * - every usage sum → a span attribute (and its histogram where it has one).
+ * - every usage sum → a span attribute (the turn records the usage histograms, per turn).
  * Times are performance.now() milliseconds.
  */
 export function recordOperationFigures(
@@ -38,10 +38,7 @@ export function recordOperationFigures(
   const instruments = getVoiceInstruments();
   const turn = turnIn(ctx);
   if (usage !== undefined) {
-    for (const [name, amount] of usage) {
-      span.setAttribute(name, amount);
-      instruments.usage.get(name)?.record(amount, attributes);
-    }
+    for (const [name, amount] of usage) span.setAttribute(name, amount);
   }
   const firstToken = attributes[ATTR_COMPONENT] === ComponentType.LLM ? marks?.get(MARK_FIRST_TOKEN) : undefined;
   if (firstToken !== undefined) {

@@ -27,7 +27,7 @@ const KEEP_FIRST: ReadonlySet<string> = new Set([MARK_FIRST_AUDIO_BYTE, MARK_FIR
  * histograms: voice-to-voice latency (user speech end → first audio played), each stage between
  * consecutive marks (endpointing, transcription, agent, tts, playout; they add up to voice-to-voice),
  * interruptions, the usage of its operations (tokens, STT audio seconds, TTS characters and audio
- * seconds), the first LLM time to first chunk and TTS time to first byte, and the STT real-time
+ * seconds; the last three also as histograms, per turn), the first LLM time to first chunk and TTS time to first byte, and the STT real-time
  * factor and LLM tokens per second over its operations.
  */
 export class TurnHandle extends OperationHandle implements TurnSink {
@@ -104,14 +104,15 @@ export class TurnHandle extends OperationHandle implements TurnSink {
   private recordFigures(): void {
     const instruments = getVoiceInstruments();
     const attributes = this.key.attributes;
+    const perStage = stageAttributesOf(attributes);
     const span = this.span;
-    for (const stage of TURN_STAGES) {
+    for (const [i, stage] of TURN_STAGES.entries()) {
       const from = this.points.get(stage.from);
       const to = this.points.get(stage.to);
       if (from === undefined || to === undefined || to < from) continue;
       const seconds = (to - from) / 1000;
       span.setAttribute(stage.attribute, seconds);
-      instruments.stageDuration.record(seconds, { ...attributes, [ATTR_TURN_STAGE]: stage.stage });
+      instruments.stageDuration.record(seconds, perStage[i]);
     }
     const speechEnd = this.points.get(TURN_BOUNDARY_MARKS[0]);
     const played = this.points.get(TURN_BOUNDARY_MARKS[TURN_BOUNDARY_MARKS.length - 1]);
@@ -122,12 +123,27 @@ export class TurnHandle extends OperationHandle implements TurnSink {
     }
     span.setAttribute(METRIC_TURN_INTERRUPTIONS, this.interruptions);
     if (this.interruptions > 0) instruments.interruptions.add(this.interruptions, attributes);
-    for (const [name, amount] of this.usageSums) span.setAttribute(name, amount);
+    for (const [name, amount] of this.usageSums) {
+      span.setAttribute(name, amount);
+      instruments.usage.get(name)?.record(amount, attributes);
+    }
     for (const [name, value] of this.firsts) span.setAttribute(name, value);
     for (const [name, { numerator, denominator }] of this.rates) {
       if (denominator > 0) span.setAttribute(name, numerator / denominator);
     }
   }
+}
+
+// The stage histogram's attributes of each turn operation (in practice one: pipeline/turn), built once.
+const stageAttributes = new WeakMap<Attributes, readonly Attributes[]>();
+
+function stageAttributesOf(attributes: Attributes): readonly Attributes[] {
+  let perStage = stageAttributes.get(attributes);
+  if (perStage === undefined) {
+    perStage = TURN_STAGES.map((stage) => Object.freeze({ ...attributes, [ATTR_TURN_STAGE]: stage.stage }));
+    stageAttributes.set(attributes, perStage);
+  }
+  return perStage;
 }
 
 /**

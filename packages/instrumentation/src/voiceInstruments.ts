@@ -27,7 +27,7 @@ export interface VoiceInstruments {
   readonly outputTokensPerSecond: Histogram;
   readonly timeToFirstByte: Histogram;
   readonly realTimeFactor: Histogram;
-  /** Per-operation usage histograms, by usage name (names without one are only span attributes). */
+  /** Usage per turn, by usage name (names without one are only span attributes). */
   readonly usage: ReadonlyMap<string, Histogram>;
 }
 
@@ -77,7 +77,7 @@ export const getVoiceInstruments: () => VoiceInstruments = providerBound((meter)
     [
       ATTR_STT_AUDIO_DURATION,
       meter.createHistogram(ATTR_STT_AUDIO_DURATION, {
-        description: 'Seconds of audio given to speech-to-text per operation',
+        description: 'Seconds of audio given to speech-to-text in a turn',
         unit: 's',
         advice: { explicitBucketBoundaries: AUDIO_SECONDS_BUCKETS },
       }),
@@ -85,7 +85,7 @@ export const getVoiceInstruments: () => VoiceInstruments = providerBound((meter)
     [
       ATTR_TTS_CHARACTERS,
       meter.createHistogram(ATTR_TTS_CHARACTERS, {
-        description: 'Characters given to text-to-speech per operation',
+        description: 'Characters given to text-to-speech in a turn',
         unit: '{character}',
         advice: { explicitBucketBoundaries: CHARACTER_BUCKETS },
       }),
@@ -93,7 +93,7 @@ export const getVoiceInstruments: () => VoiceInstruments = providerBound((meter)
     [
       ATTR_TTS_AUDIO_DURATION,
       meter.createHistogram(ATTR_TTS_AUDIO_DURATION, {
-        description: 'Seconds of audio text-to-speech produced per operation',
+        description: 'Seconds of audio text-to-speech produced in a turn',
         unit: 's',
         advice: { explicitBucketBoundaries: AUDIO_SECONDS_BUCKETS },
       }),

@@ -137,6 +137,9 @@ describe('a voice turn (pipeline/turn) and the operations nested in it', () => {
     const voice = histogramPoint(all, METRIC_TURN_VOICE_TO_VOICE, TURN);
     expect(voice.count).toBe(1);
     expect(voice.sum).toBeCloseTo(voiceToVoice, 9);
+    expect(histogramPoint(all, ATTR_TTS_CHARACTERS, TURN)).toMatchObject({ count: 1, sum: 42 });
+    expect(histogramPoint(all, ATTR_TTS_AUDIO_DURATION, TURN)).toMatchObject({ count: 1, sum: 2.5 });
+    expect(histogramPoint(all, ATTR_STT_AUDIO_DURATION, TURN)).toMatchObject({ count: 1, sum: 1.5 });
     for (const stage of TURN_STAGES) {
       const point = histogramPoint(all, METRIC_TURN_STAGE_DURATION, { ...TURN, [ATTR_TURN_STAGE]: stage.stage });
       expect(point.count).toBe(1);
@@ -181,7 +184,9 @@ describe('a voice turn (pipeline/turn) and the operations nested in it', () => {
     expect(histogramPoint(all, METRIC_LLM_OUTPUT_TOKENS_PER_SECOND, llmAttributes).count).toBe(1);
     const sttAttributes = { [ATTR_COMPONENT]: 'stt', [ATTR_OPERATION]: 'transcribe' };
     expect(histogramPoint(all, METRIC_STT_REAL_TIME_FACTOR, sttAttributes).sum).toBeCloseTo(rtf, 9);
-    expect(histogramPoint(all, ATTR_STT_AUDIO_DURATION, sttAttributes).sum).toBe(0.5);
+    // Usage is a span attribute of the operation; its histograms are per turn, and there is no turn here.
+    expect(attr(otel.span('stt.transcribe'), ATTR_STT_AUDIO_DURATION)).toBe(0.5);
+    expect(all.find((m) => m.descriptor.name === ATTR_STT_AUDIO_DURATION)?.dataPoints ?? []).toEqual([]);
     // No turn here: no turn figures were recorded.
     expect(all.find((m) => m.descriptor.name === METRIC_TURN_VOICE_TO_VOICE)?.dataPoints ?? []).toEqual([]);
   });
