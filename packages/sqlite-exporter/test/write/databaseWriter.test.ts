@@ -181,7 +181,7 @@ describe('DatabaseWriter', () => {
     for (let i = 0; i < 30; i++) writer.submit(numbers(i * 100, 100));
     await writer.whenIdle();
     // SQLite's own checkpoint is pushed far out (a safety net for a worker that cannot keep up)...
-    expect(connection!.pragma('wal_autocheckpoint', { simple: true })).toBe(4096);
+    expect(connection!.pragma('wal_autocheckpoint', { simple: true })).toBe(16_384);
     // ...and yet the pages reach the database file: the worker checkpointed them.
     const pages = connection!.pragma('page_count', { simple: true }) as number;
     await waitFor('the background checkpoint', () => fs.statSync(file).size >= pages * 4096);
