@@ -86,7 +86,7 @@ export class ResourceSampler {
     const totalMemory = os.totalmem();
     const delay = this.loopDelay;
     const hasDelay = delay.count > 0;
-    this.latest = {
+    const latest: ResourceSample = {
       timeMs: Date.now(),
       cpuUtilization: (cpu.user + cpu.system) / wallUs,
       rssBytes: memory.rss,
@@ -100,11 +100,15 @@ export class ResourceSampler {
       systemMemoryUsedBytes: totalMemory - os.freemem(),
       systemMemoryTotalBytes: totalMemory,
     };
-    delay.reset();
+    this.latest = latest;
+    // With the gauges registered, the delay histogram spans a whole export interval (it is reset
+    // when the gauges are read), so a stall between two samples is not lost; without them each
+    // sample covers its own interval.
+    if (this.meter === undefined) delay.reset();
     this.lastCpu = process.cpuUsage();
     this.lastWallMs = nowMs;
     this.lastSystem = system;
-    return this.latest;
+    return latest;
   }
 
   private registerGauges(): void {
@@ -117,9 +121,9 @@ export class ResourceSampler {
       gauge(METRIC_PROCESS_HEAP_USED, 'By', 'V8 heap used'),
       gauge(METRIC_PROCESS_HEAP_TOTAL, 'By', 'V8 heap reserved'),
       gauge(METRIC_PROCESS_EXTERNAL, 'By', 'Memory of C++ objects bound to JS, Buffers included'),
-      gauge(METRIC_EVENT_LOOP_DELAY_P50, 's', 'Event-loop delay, median over the last interval'),
-      gauge(METRIC_EVENT_LOOP_DELAY_P99, 's', 'Event-loop delay, 99th percentile over the last interval'),
-      gauge(METRIC_EVENT_LOOP_DELAY_MAX, 's', 'Event-loop delay, maximum over the last interval'),
+      gauge(METRIC_EVENT_LOOP_DELAY_P50, 's', 'Event-loop delay, median since the last collection'),
+      gauge(METRIC_EVENT_LOOP_DELAY_P99, 's', 'Event-loop delay, 99th percentile since the last collection'),
+      gauge(METRIC_EVENT_LOOP_DELAY_MAX, 's', 'Event-loop delay, maximum since the last collection'),
       gauge(METRIC_SYSTEM_CPU_UTILIZATION, '1', 'Machine CPU utilisation (0-1)'),
       gauge(METRIC_SYSTEM_MEMORY_USAGE, 'By', 'Machine memory in use'),
       gauge(METRIC_SYSTEM_MEMORY_LIMIT, 'By', 'Machine memory installed'),
@@ -129,7 +133,8 @@ export class ResourceSampler {
   }
 
   private observe(result: BatchObservableResult): void {
-    const s = this.current();
+    const s = this.sample(); // the delay figures cover everything since the last collection
+    this.loopDelay.reset();
     const values = [
       s.cpuUtilization,
       s.rssBytes,

@@ -95,6 +95,10 @@ export function startTelemetry(config: PerformanceConfig, options: TelemetryOpti
   const recentOperations = new RecentOperations(config.maxMetricsHistory);
   const shutdowns: (() => Promise<void>)[] = [];
   const flushes: (() => Promise<void>)[] = [];
+  // Providers we registered are unregistered at shutdown, so a later start in the same process
+  // registers live ones instead of joining the dead ones (the context manager and propagator stay:
+  // they hold no state and are reused).
+  const unregisters: (() => void)[] = [];
 
   if (!joined.traces) {
     const exporters = [...(sqlite.traces ? [new SqliteSpanExporter(storage)] : []), ...(options.spanExporters ?? [])];
@@ -110,6 +114,7 @@ export function startTelemetry(config: PerformanceConfig, options: TelemetryOpti
     registerTracerProvider(provider, joined);
     flushes.push(() => provider.forceFlush());
     shutdowns.push(() => provider.shutdown());
+    unregisters.push(() => trace.disable());
   } else {
     diag.info(
       'transcriber: joining the tracer provider the app registered; add SqliteSpanExporter to it to keep spans in SQLite',
@@ -132,6 +137,7 @@ export function startTelemetry(config: PerformanceConfig, options: TelemetryOpti
     metrics.setGlobalMeterProvider(provider);
     flushes.push(() => provider.forceFlush());
     shutdowns.push(() => provider.shutdown());
+    unregisters.push(() => metrics.disable());
   }
 
   if (!joined.logs) {
@@ -140,6 +146,7 @@ export function startTelemetry(config: PerformanceConfig, options: TelemetryOpti
     logs.setGlobalLoggerProvider(provider);
     flushes.push(() => provider.forceFlush());
     shutdowns.push(() => provider.shutdown());
+    unregisters.push(() => logs.disable());
   }
 
   let stopped: Promise<void> | undefined;
@@ -155,6 +162,7 @@ export function startTelemetry(config: PerformanceConfig, options: TelemetryOpti
       stopped ??= (async () => {
         await settleAll(flushes);
         await settleAll(shutdowns);
+        for (const unregister of unregisters) unregister();
         delete holder[ACTIVE_KEY];
       })();
       return stopped;

@@ -72,6 +72,25 @@ describe('PerformanceIntegration', () => {
     }
   });
 
+  it('starts afresh after cleanup: a second integration in the process records into its own data dir', async () => {
+    const first = tempDir();
+    const second = tempDir();
+    for (const dataDir of [first, second]) {
+      const perf = new PerformanceIntegration({ dataDir });
+      await perf.initialize();
+      perf.timeOperation(ComponentType.VAD, 'detect', () => true);
+      await perf.cleanup();
+    }
+    for (const dataDir of [first, second]) {
+      const db = openForQuery(dataDir, 'performance_metrics');
+      try {
+        expect(db.prepare("SELECT count(*) FROM spans WHERE component = 'vad'").pluck().get()).toBe(1);
+      } finally {
+        db.close();
+      }
+    }
+  });
+
   it('joins a tracer provider the app registered instead of replacing it', async () => {
     const appExporter = new InMemorySpanExporter();
     const appProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(appExporter)] });

@@ -1,3 +1,6 @@
+import { metrics } from '@opentelemetry/api';
+import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { METRIC_EVENT_LOOP_DELAY_MAX } from '@transcriber/instrumentation';
 import { ResourceSampler } from '@transcriber/node';
 import * as os from 'node:os';
 
@@ -45,6 +48,42 @@ describe('ResourceSampler', () => {
       expect(s.eventLoopDelayP50Ms).toBeLessThanOrEqual(s.eventLoopDelayMaxMs);
     } finally {
       sampler.stop();
+    }
+  });
+});
+
+describe('ResourceSampler gauges', () => {
+  afterEach(() => metrics.disable());
+
+  it('report the worst event-loop delay of the whole collection interval, not just of the last sample', async () => {
+    const reader = new (class extends MetricReader {
+      protected async onForceFlush(): Promise<void> {}
+      protected async onShutdown(): Promise<void> {}
+    })();
+    const provider = new MeterProvider({ readers: [reader] });
+    metrics.setGlobalMeterProvider(provider);
+    const sampler = new ResourceSampler();
+    sampler.start(60);
+    try {
+      await new Promise((r) => setTimeout(r, 50));
+      const end = Date.now() + 120;
+      while (Date.now() < end); // a stall early in the interval …
+      await new Promise((r) => setTimeout(r, 30));
+      sampler.sample(); // … followed by quiet samples before the export
+      await new Promise((r) => setTimeout(r, 30));
+      sampler.sample();
+      const { resourceMetrics } = await reader.collect();
+      const points = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics);
+      const max = points.find((m) => m.descriptor.name === METRIC_EVENT_LOOP_DELAY_MAX)!.dataPoints[0].value as number;
+      expect(max).toBeGreaterThan(0.08); // seconds
+      const { resourceMetrics: next } = await reader.collect();
+      const nextMax = next.scopeMetrics
+        .flatMap((s) => s.metrics)
+        .find((m) => m.descriptor.name === METRIC_EVENT_LOOP_DELAY_MAX)!.dataPoints[0].value as number;
+      expect(nextMax).toBeLessThan(max); // the next interval starts afresh
+    } finally {
+      sampler.stop();
+      await provider.shutdown();
     }
   });
 });
