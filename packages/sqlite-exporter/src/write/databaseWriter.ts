@@ -196,7 +196,8 @@ export class DatabaseWriter<S> {
     const deadline = performance.now() + budgetMs;
     while (this.queue.length > 0) {
       if (!this.ensureOpen()) return;
-      if (budgetMs !== Infinity && this.waitForCheckpoint()) return;
+      // (Not on a fault's retry: nothing would schedule another one after the checkpoint.)
+      if (budgetMs !== Infinity && this.fault === undefined && this.waitForCheckpoint()) return;
       let applied: number;
       try {
         // The commit comes after the last unit: leave it the time the previous one took.

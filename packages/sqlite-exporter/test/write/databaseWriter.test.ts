@@ -146,7 +146,8 @@ describe('DatabaseWriter', () => {
 
   it('writes the units of one turn in one transaction: a failure rolls the turn back, the retry writes each once', async () => {
     const rolledBack = jest.fn();
-    const writer = track(writerAt(file, { rolledBack }));
+    // A long slice, so that all five units fit in one turn even on a loaded machine.
+    const writer = track(writerAt(file, { rolledBack, sliceMs: 1_000 }));
     writer.submit(numbers(0, 1));
     await writer.whenIdle(); // opened
     const applied: number[] = [];
