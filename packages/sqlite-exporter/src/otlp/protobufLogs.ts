@@ -1,9 +1,10 @@
-import type { Attributes, HrTime } from '@opentelemetry/api';
+import type { HrTime } from '@opentelemetry/api';
 import type { AnyValue, LogAttributes, SeverityNumber } from '@opentelemetry/api-logs';
 import type { InstrumentationScope } from '@opentelemetry/core';
-import { emptyResource, resourceFromAttributes } from '@opentelemetry/resources';
+import { emptyResource } from '@opentelemetry/resources';
 import { finishLogRecord } from './logRecordFields';
-import { readAnyValue, readKeyValue, readResourceAttributes, readScope } from './protobufCommon';
+import { readAnyValue, readKeyValue } from './protobufCommon';
+import { readResourceEnvelope } from './protobufEnvelope';
 import {
   ProtobufReader,
   tagOf,
@@ -17,11 +18,6 @@ import { nanosToHrTime } from './unixNanos';
 
 // Field numbers of opentelemetry-proto collector/logs/v1 and logs/v1.
 const REQUEST_RESOURCE_LOGS = tagOf(1, WIRE_LENGTH_DELIMITED);
-const RESOURCE_LOGS_RESOURCE = tagOf(1, WIRE_LENGTH_DELIMITED);
-const RESOURCE_LOGS_SCOPE_LOGS = tagOf(2, WIRE_LENGTH_DELIMITED);
-const RESOURCE_LOGS_LEGACY = tagOf(1000, WIRE_LENGTH_DELIMITED);
-const SCOPE_LOGS_SCOPE = tagOf(1, WIRE_LENGTH_DELIMITED);
-const SCOPE_LOGS_RECORDS = tagOf(2, WIRE_LENGTH_DELIMITED);
 
 const LOG_TIME = tagOf(1, WIRE_FIXED64);
 const LOG_SEVERITY_NUMBER = tagOf(2, WIRE_VARINT);
@@ -37,11 +33,10 @@ const LOG_EVENT_NAME = tagOf(12, WIRE_LENGTH_DELIMITED);
 
 const fields = (...numbers: number[]) => numbers.reduce((mask, n) => mask | (1 << n), 0);
 const REQUEST_FIELDS = fields(1);
-const RESOURCE_LOGS_FIELDS = fields(1, 2);
-const SCOPE_LOGS_FIELDS = fields(1, 2);
 const LOG_FIELDS = fields(1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12);
 
 const NO_SCOPE: InstrumentationScope = { name: '' };
+const LOG_ENVELOPE = { resource: 'ResourceLogs', scope: 'ScopeLogs', legacyField: 'instrumentation_library_logs' };
 const NO_RESOURCE = emptyResource();
 
 /**
@@ -54,41 +49,11 @@ export function decodeLogsRequestProtobuf(body: Buffer, now: HrTime): ReceivedLo
   const records: ReceivedLogRecord[] = [];
   while (r.more) {
     const tag = r.uint32();
-    if (tag === REQUEST_RESOURCE_LOGS) readResourceLogs(r, records, now);
+    if (tag === REQUEST_RESOURCE_LOGS)
+      readResourceEnvelope(r, records, LOG_ENVELOPE, (item) => readLogRecord(item, now));
     else r.skip(tag, REQUEST_FIELDS, 'ExportLogsServiceRequest');
   }
   return records;
-}
-
-function readResourceLogs(r: ProtobufReader, records: ReceivedLogRecord[], now: HrTime): void {
-  const outer = r.enter();
-  const first = records.length;
-  let attributes: Record<string, unknown> | undefined;
-  while (r.more) {
-    const tag = r.uint32();
-    if (tag === RESOURCE_LOGS_SCOPE_LOGS) readScopeLogs(r, records, now);
-    else if (tag === RESOURCE_LOGS_RESOURCE) attributes = readResourceAttributes(r);
-    else if (tag === RESOURCE_LOGS_LEGACY)
-      r.fail('instrumentation_library_logs (OTLP before 0.15) is not supported; update the sender');
-    else r.skip(tag, RESOURCE_LOGS_FIELDS, 'ResourceLogs');
-  }
-  r.leave(outer);
-  const resource = attributes === undefined ? emptyResource() : resourceFromAttributes(attributes as Attributes);
-  for (let i = first; i < records.length; i++) records[i].resource = resource;
-}
-
-function readScopeLogs(r: ProtobufReader, records: ReceivedLogRecord[], now: HrTime): void {
-  const outer = r.enter();
-  const first = records.length;
-  let scope = NO_SCOPE;
-  while (r.more) {
-    const tag = r.uint32();
-    if (tag === SCOPE_LOGS_RECORDS) records.push(readLogRecord(r, now));
-    else if (tag === SCOPE_LOGS_SCOPE) scope = readScope(r);
-    else r.skip(tag, SCOPE_LOGS_FIELDS, 'ScopeLogs');
-  }
-  r.leave(outer);
-  for (let i = first; i < records.length; i++) records[i].instrumentationScope = scope;
 }
 
 function readLogRecord(r: ProtobufReader, now: HrTime): ReceivedLogRecord {

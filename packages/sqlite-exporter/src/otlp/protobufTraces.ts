@@ -1,7 +1,8 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
-import { emptyResource, resourceFromAttributes } from '@opentelemetry/resources';
-import { readKeyValue, readResourceAttributes, readScope } from './protobufCommon';
+import { emptyResource } from '@opentelemetry/resources';
+import { readKeyValue } from './protobufCommon';
+import { readResourceEnvelope } from './protobufEnvelope';
 import {
   ProtobufReader,
   tagOf,
@@ -18,13 +19,7 @@ import { nanosToHrTime } from './unixNanos';
 // Field numbers of opentelemetry-proto collector/trace/v1 and trace/v1.
 const REQUEST_RESOURCE_SPANS = tagOf(1, WIRE_LENGTH_DELIMITED);
 
-const RESOURCE_SPANS_RESOURCE = tagOf(1, WIRE_LENGTH_DELIMITED);
-const RESOURCE_SPANS_SCOPE_SPANS = tagOf(2, WIRE_LENGTH_DELIMITED);
 /** `instrumentation_library_spans`, replaced by scope_spans in OTLP 0.15 (2022). */
-const RESOURCE_SPANS_LEGACY = tagOf(1000, WIRE_LENGTH_DELIMITED);
-
-const SCOPE_SPANS_SCOPE = tagOf(1, WIRE_LENGTH_DELIMITED);
-const SCOPE_SPANS_SPANS = tagOf(2, WIRE_LENGTH_DELIMITED);
 
 const SPAN_TRACE_ID = tagOf(1, WIRE_LENGTH_DELIMITED);
 const SPAN_SPAN_ID = tagOf(2, WIRE_LENGTH_DELIMITED);
@@ -59,14 +54,13 @@ const STATUS_CODE = tagOf(3, WIRE_VARINT);
 /** Bit N set for each field N read (see ProtobufReader.skip). */
 const fields = (...numbers: number[]) => numbers.reduce((mask, n) => mask | (1 << n), 0);
 const REQUEST_FIELDS = fields(1);
-const RESOURCE_SPANS_FIELDS = fields(1, 2);
-const SCOPE_SPANS_FIELDS = fields(1, 2);
 const SPAN_FIELDS = fields(1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
 const EVENT_FIELDS = fields(1, 2, 3, 4);
 const LINK_FIELDS = fields(1, 2, 4, 5, 6);
 const STATUS_FIELDS = fields(2, 3);
 
 const NO_SCOPE: InstrumentationScope = { name: '' };
+const SPAN_ENVELOPE = { resource: 'ResourceSpans', scope: 'ScopeSpans', legacyField: 'instrumentation_library_spans' };
 // Placeholder until the enclosing ResourceSpans ends.
 const NO_RESOURCE = emptyResource();
 
@@ -80,47 +74,14 @@ export function decodeTraceRequestProtobuf(body: Buffer, rejections: Rejections)
   const spans: ReceivedSpan[] = [];
   while (r.more) {
     const tag = r.uint32();
-    if (tag === REQUEST_RESOURCE_SPANS) readResourceSpans(r, spans, rejections);
-    else r.skip(tag, REQUEST_FIELDS, 'ExportTraceServiceRequest');
+    if (tag === REQUEST_RESOURCE_SPANS) {
+      readResourceEnvelope(r, spans, SPAN_ENVELOPE, (item) => {
+        const span = readSpan(item);
+        return isStorableSpan(span, rejections) ? span : undefined;
+      });
+    } else r.skip(tag, REQUEST_FIELDS, 'ExportTraceServiceRequest');
   }
   return spans;
-}
-
-function readResourceSpans(r: ProtobufReader, spans: ReceivedSpan[], rejections: Rejections): void {
-  const outer = r.enter();
-  const first = spans.length;
-  let attributes: Record<string, unknown> | undefined;
-  while (r.more) {
-    const tag = r.uint32();
-    if (tag === RESOURCE_SPANS_SCOPE_SPANS) readScopeSpans(r, spans, rejections);
-    else if (tag === RESOURCE_SPANS_RESOURCE) attributes = readResourceAttributes(r);
-    else if (tag === RESOURCE_SPANS_LEGACY)
-      r.fail('instrumentation_library_spans (OTLP before 0.15) is not supported; update the sender');
-    else r.skip(tag, RESOURCE_SPANS_FIELDS, 'ResourceSpans');
-  }
-  r.leave(outer);
-  // One Resource object for all of its spans: the writer interns it once per object.
-  const resource = attributes === undefined ? emptyResource() : resourceFromAttributes(attributes as Attributes);
-  for (let i = first; i < spans.length; i++) spans[i].resource = resource;
-}
-
-function readScopeSpans(r: ProtobufReader, spans: ReceivedSpan[], rejections: Rejections): void {
-  const outer = r.enter();
-  const first = spans.length;
-  let scope = NO_SCOPE;
-  while (r.more) {
-    const tag = r.uint32();
-    if (tag === SCOPE_SPANS_SPANS) {
-      const span = readSpan(r);
-      if (isStorableSpan(span, rejections)) spans.push(span);
-    } else if (tag === SCOPE_SPANS_SCOPE) {
-      scope = readScope(r);
-    } else {
-      r.skip(tag, SCOPE_SPANS_FIELDS, 'ScopeSpans');
-    }
-  }
-  r.leave(outer);
-  for (let i = first; i < spans.length; i++) spans[i].instrumentationScope = scope;
 }
 
 function readSpan(r: ProtobufReader): ReceivedSpan {
