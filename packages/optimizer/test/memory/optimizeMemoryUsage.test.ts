@@ -1,5 +1,6 @@
 import { ModelCache, ResourceOptimizer, type PurgeableCache } from '@transcriber/optimizer';
 import { openForQuery, optimizationLog } from '@transcriber/sqlite-exporter';
+import { collectGarbage } from '../../src/memory/collectGarbage';
 import { makeTempDir, removeTempDirs } from '../helpers/tempDir';
 
 afterAll(removeTempDirs);
@@ -19,6 +20,10 @@ describe('ResourceOptimizer.optimizeMemoryUsage', () => {
     const dataDir = makeTempDir();
     const optimizer = new ResourceOptimizer(dataDir);
     const cache = new ModelCache<Buffer>({ name: 'whisper-models', maxBytes: 256 * MB });
+    // Garbage left by earlier tests in this Jest worker would be freed too and counted: start clean,
+    // so what is freed is the cache (plus the little this test allocates).
+    await collectGarbage();
+    await collectGarbage();
     await loadModels(cache, 8);
     const unregister = optimizer.registerCache(cache);
     expect(cache.stats().bytes).toBe(64 * MB);
