@@ -128,7 +128,9 @@ export class OperationHandle implements Disposable {
       }
       instruments.duration.record(seconds, attributes);
       instruments.operations.add(1, attributes);
-      this.span.end();
+      // The span ends at the instant the figures were computed from, not after recording them:
+      // its duration, the histogram point and the derived rates then agree exactly.
+      this.span.end(endMs);
     } catch (err) {
       diag.error('transcriber: recording an operation failed', err);
     }
