@@ -145,8 +145,12 @@ describe('the example voice agent, answering with its local intent matcher', () 
       expect(
         Math.abs(eventMs(turn, 'first_audio_played') - eventMs(turn, 'user_speech_end') - voiceToVoiceMs(turn)),
       ).toBeLessThan(0.01);
-      // Endpointing waits out the hangover (the first silent frame is part of it).
-      expect(stageMs(turn, 'endpointing')).toBeGreaterThanOrEqual(HANGOVER_MS - 20 - 1);
+      // Endpointing waits out the hangover (the first silent frame is part of it). The microphone
+      // delivers frames on an absolute 20 ms schedule, like a real one whose frames queue while the
+      // process is busy: a speech-end frame delivered late (timer jitter on a loaded machine) is
+      // followed by frames on time, so the measured wait is short by that lateness, at most a frame.
+      expect(stageMs(turn, 'endpointing')).toBeGreaterThanOrEqual(HANGOVER_MS - 20 - 20);
+      expect(stageMs(turn, 'endpointing')).toBeLessThan(HANGOVER_MS + 500);
       expect(stageMs(turn, 'transcription')).toBeGreaterThan(0);
       expect(turn.attributes['transcriber.stt.real_time_factor']).toBeGreaterThan(0);
       expect(turn.attributes['transcriber.stt.audio.duration']).toBeGreaterThan(0.5);
