@@ -16,5 +16,11 @@ export function forceGc(): void {
 
 function exposeGc(): () => void {
   setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
+  try {
+    return runInNewContext('gc') as () => void;
+  } finally {
+    // Cleared at once: left set, every context created later (the app's vm contexts, a test
+    // runner's) would get a non-deletable `gc` global.
+    setFlagsFromString('--no-expose-gc');
+  }
 }
