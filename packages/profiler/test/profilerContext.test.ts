@@ -155,7 +155,9 @@ describe('memory profiling and leak detection', () => {
   it('does not flag an operation that allocates as much but keeps nothing', () => {
     const results = profileRuns('build', () => buildTranscriptsAndDrop(256), 6);
     for (const r of results.slice(4)) expect(r.memory!.leak).toMatchObject({ status: 'clean', suspected: false });
-    expect(Math.abs(results[5].memory!.heapGrowthBytes)).toBeLessThan(32 * 1024);
+    // Per run, the heap after GC also moves with whatever else the Jest worker does; across the
+    // runs (the median the leak rule reads) the clean operation keeps nothing.
+    expect(Math.abs(results[5].memory!.leak.medianGrowthBytes)).toBeLessThan(32 * 1024);
   });
 
   it('profiles memory of one operation at a time; an overlapping one says why it has none', async () => {
