@@ -40,7 +40,7 @@ export function parseWavHeader(header: Buffer): PcmFormat & { dataOffset: number
   throw new Error('WAV header incomplete (no data chunk in the first bytes)');
 }
 
-/** A 44-byte header for 16-bit mono PCM; `dataBytes` may be a placeholder for a stream. */
+/** A 44-byte header for 16-bit mono PCM. A stream whose length is not known yet writes it with 0 bytes first and writes it again, with the real size, when the stream ends. */
 export function wavHeader(format: PcmFormat, dataBytes: number): Buffer {
   const header = Buffer.alloc(WAV_HEADER_BYTES);
   header.write('RIFF', 0, 'ascii');

@@ -61,7 +61,7 @@ const STATUS_FIELDS = fields(2, 3);
 
 const NO_SCOPE: InstrumentationScope = { name: '' };
 const SPAN_ENVELOPE = { resource: 'ResourceSpans', scope: 'ScopeSpans', legacyField: 'instrumentation_library_spans' };
-// Placeholder until the enclosing ResourceSpans ends.
+// The resource a span holds while it is read; the envelope reader sets the real one when its ResourceSpans ends.
 const NO_RESOURCE = emptyResource();
 
 /**
