@@ -109,10 +109,11 @@ describe('transcriber performance --live', () => {
     const workload = startWorkload(dataDir);
     children.push(workload);
     await waitFor(workload, (o) => o.includes('turn 2'));
-    // `script` gives the CLI a real pseudo-terminal; Ctrl-C typed into it becomes SIGINT.
-    const command = [process.execPath, BIN, '--data-dir', dataDir, 'performance', '--live', '--interval', '0.25']
-      .map((a) => `'${a}'`)
-      .join(' ');
+    // `script` gives the CLI a real pseudo-terminal; Ctrl-C typed into it becomes SIGINT. `exec`
+    // makes the CLI the only process there: a shell left waiting for it also gets the SIGINT, and
+    // dash (CI's /bin/sh) then exits 130 whatever the CLI did.
+    const argv = [process.execPath, BIN, '--data-dir', dataDir, 'performance', '--live', '--interval', '0.25'];
+    const command = 'exec ' + argv.map((a) => `'${a}'`).join(' ');
     const terminal = spawn('script', ['-qfec', command, '/dev/null'], { env: cleanEnv({ TERM: 'xterm' }) });
     children.push(terminal);
     const exited = exitOf(terminal);
