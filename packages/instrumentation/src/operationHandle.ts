@@ -2,12 +2,15 @@ import {
   context,
   diag,
   INVALID_SPAN_CONTEXT,
+  SpanKind,
   SpanStatusCode,
   trace,
   type Attributes,
   type Context,
+  type HrTime,
   type Span,
 } from '@opentelemetry/api';
+import { epochCorrectionMs, epochHrTime } from './epochClock';
 import { errorTypeOf } from './errorType';
 import { getOperationInstruments } from './instruments';
 import { ATTR_ERROR_TYPE } from './names';
@@ -27,6 +30,8 @@ export class OperationHandle implements Disposable {
   readonly context: Context;
   protected readonly key: OperationKey;
   private readonly startMs: number;
+  // performance.now() → epoch for this span's times: one correction for all our spans (see epochClock).
+  private readonly epochCorrectionMs: number;
   protected ended = false;
   // First time of each mark and sums of usage, allocated by the first mark/addUsage only: an
   // operation that reports neither costs two undefined fields.
@@ -35,10 +40,11 @@ export class OperationHandle implements Disposable {
 
   constructor(key: OperationKey, parent: Context) {
     this.key = key;
-    this.span = startSpan(key, parent);
+    this.startMs = performance.now();
+    this.epochCorrectionMs = epochCorrectionMs(this.startMs);
+    this.span = startSpan(key, parent, this.epochTime(this.startMs));
     // A turn (see TurnHandle) puts itself in its context, for the operations nested in it.
     this.context = trace.setSpan(key.turn ? parent.setValue(TURN_CONTEXT_KEY, this) : parent, this.span);
-    this.startMs = performance.now();
   }
 
   get component(): string {
@@ -64,7 +70,7 @@ export class OperationHandle implements Disposable {
     if (this.ended) return;
     try {
       const timeMs = performance.now();
-      this.span.addEvent(name, attributes, timeMs);
+      this.span.addEvent(name, attributes, this.epochTime(timeMs));
       if (this.marks === undefined) this.marks = new Map();
       if (!this.marks.has(name)) this.marks.set(name, timeMs);
       turnIn(this.context)?.noteMark(name, timeMs, attributes);
@@ -124,16 +130,21 @@ export class OperationHandle implements Disposable {
         this.span.setAttribute(ATTR_ERROR_TYPE, type);
         this.span.setStatus({ code: SpanStatusCode.ERROR, message: type });
         // The type only: messages and stacks may carry user content (see docs/configuration.md).
-        this.span.addEvent('exception', { 'exception.type': type });
+        this.span.addEvent('exception', { 'exception.type': type }, this.epochTime(endMs));
       }
       instruments.duration.record(seconds, attributes);
       instruments.operations.add(1, attributes);
       // The span ends at the instant the figures were computed from, not after recording them:
       // its duration, the histogram point and the derived rates then agree exactly.
-      this.span.end(endMs);
+      this.span.end(this.epochTime(endMs));
     } catch (err) {
       diag.error('transcriber: recording an operation failed', err);
     }
+  }
+
+  /** A `performance.now()` reading as this span's epoch time. */
+  protected epochTime(nowMs: number): HrTime {
+    return epochHrTime(nowMs, this.epochCorrectionMs);
   }
 
   /** `using op = timeOperation(...)` ends the operation at the end of the block. */
@@ -142,9 +153,10 @@ export class OperationHandle implements Disposable {
   }
 }
 
-function startSpan(key: OperationKey, parent: Context): Span {
+function startSpan(key: OperationKey, parent: Context, startTime: HrTime): Span {
   try {
-    return getOperationInstruments().tracer.startSpan(key.spanName, key.spanOptions, parent);
+    const options = { kind: SpanKind.INTERNAL, attributes: key.attributes, startTime };
+    return getOperationInstruments().tracer.startSpan(key.spanName, options, parent);
   } catch (err) {
     // The app must run on even if the tracing SDK is broken: carry on with a no-op span.
     diag.error('transcriber: starting a span failed', err);

@@ -1,5 +1,4 @@
-import type { Attributes, SpanOptions } from '@opentelemetry/api';
-import { SpanKind } from '@opentelemetry/api';
+import type { Attributes } from '@opentelemetry/api';
 import { ComponentType } from './componentType';
 import { ATTR_COMPONENT, ATTR_OPERATION, TURN_OPERATION } from './names';
 
@@ -9,7 +8,6 @@ export interface OperationKey {
   readonly operation: string;
   readonly spanName: string;
   readonly attributes: Attributes;
-  readonly spanOptions: SpanOptions;
   /** Whether the operation is a voice turn (`pipeline` / `turn`). */
   readonly turn: boolean;
 }
@@ -30,7 +28,6 @@ export function operationKeyFor(component: string, operation: string): Operation
     operation,
     spanName: `${component}.${operation}`,
     attributes,
-    spanOptions: { kind: SpanKind.INTERNAL, attributes },
     turn: component === ComponentType.PIPELINE && operation === TURN_OPERATION,
   };
   if (cached < MAX_CACHED) {

@@ -60,7 +60,7 @@ export class TurnHandle extends OperationHandle implements TurnSink {
       } else if (name === MARK_INTERRUPTION) {
         this.interruptions++;
       }
-      this.span.addEvent(name, attributes, timeMs);
+      this.span.addEvent(name, attributes, this.epochTime(timeMs));
     } catch (err) {
       diag.error('transcriber: turn mark failed', err);
     }

@@ -1,16 +1,14 @@
-import { SpanKind } from '@opentelemetry/api';
 import { ATTR_COMPONENT, ATTR_OPERATION } from '@transcriber/instrumentation';
 import { operationKeyFor } from '../src/operationKey';
 
 describe('operationKeyFor', () => {
-  it('builds the span name, attributes and span options of an operation', () => {
+  it('builds the span name and attributes of an operation', () => {
     const key = operationKeyFor('stt', 'transcribe');
     expect(key.component).toBe('stt');
     expect(key.operation).toBe('transcribe');
     expect(key.spanName).toBe('stt.transcribe');
     expect(key.attributes).toEqual({ [ATTR_COMPONENT]: 'stt', [ATTR_OPERATION]: 'transcribe' });
     expect(Object.isFrozen(key.attributes)).toBe(true);
-    expect(key.spanOptions).toEqual({ kind: SpanKind.INTERNAL, attributes: key.attributes });
   });
 
   it('builds a key once and hands the same one out again', () => {

@@ -321,3 +321,32 @@ describe('a voice turn (pipeline/turn) and the operations nested in it', () => {
     expect(attr(otel.span('pipeline.turn'), ATTR_TTS_CHARACTERS)).toBe(7);
   });
 });
+
+describe('one timeline for a turn and its operations', () => {
+  it("stores a nested mark at the same instant on the operation's span and on the turn's, and children inside parents", () => {
+    // Spans timed by the SDK alone each anchor their clock on Date.now() (1 ms steps): over many
+    // turns, some child's mark would land a fraction of a millisecond away from the turn's copy.
+    for (let i = 0; i < 100; i++) {
+      timeOperation('pipeline', 'turn', () => {
+        timeOperation('llm', 'complete', (llm) => {
+          busyWait(0.05);
+          llm.mark(MARK_FIRST_TOKEN);
+        });
+      });
+    }
+    const turns = otel.spans().filter((s) => s.name === 'pipeline.turn');
+    const calls = otel.spans().filter((s) => s.name === 'llm.complete');
+    expect(turns).toHaveLength(100);
+    for (const [i, turn] of turns.entries()) {
+      const call = calls[i];
+      expect(call.parentSpanContext?.spanId).toBe(turn.spanContext().spanId);
+      expect(turn.events.find((e) => e.name === MARK_FIRST_TOKEN)!.time).toEqual(call.events[0].time);
+      expect(nanos(call.startTime)).toBeGreaterThanOrEqual(nanos(turn.startTime));
+      expect(nanos(call.endTime)).toBeLessThanOrEqual(nanos(turn.endTime));
+    }
+  });
+});
+
+function nanos([seconds, nanoseconds]: [number, number]): bigint {
+  return BigInt(seconds) * 1_000_000_000n + BigInt(nanoseconds);
+}
