@@ -2,6 +2,7 @@ export { SqliteSpanExporter } from './export/sqliteSpanExporter';
 export type { SqliteExporterOptions } from './export/sqliteSpanExporter';
 export { SqliteMetricExporter } from './export/sqliteMetricExporter';
 export { SqliteLogRecordExporter } from './export/sqliteLogRecordExporter';
+export { TimeOrderedIdGenerator } from './ids/timeOrderedIdGenerator';
 export { SqliteStorage } from './write/sqliteStorage';
 export type { SqliteStorageOptions, EventDatabaseName } from './write/sqliteStorage';
 export { DatabaseWriter } from './write/databaseWriter';

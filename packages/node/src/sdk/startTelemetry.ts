@@ -16,7 +16,12 @@ import {
   type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import { SqliteLogRecordExporter, SqliteMetricExporter, SqliteSpanExporter } from '@transcriber/sqlite-exporter/export';
+import {
+  SqliteLogRecordExporter,
+  SqliteMetricExporter,
+  SqliteSpanExporter,
+  TimeOrderedIdGenerator,
+} from '@transcriber/sqlite-exporter/export';
 import type { PerformanceConfig } from '../config/performanceConfig';
 import { RecentOperations } from '../monitor/recentOperations';
 import { installDiagLogger } from './diagLogger';
@@ -104,6 +109,8 @@ export function startTelemetry(config: PerformanceConfig, options: TelemetryOpti
     const exporters = [...(sqlite.traces ? [new SqliteSpanExporter(storage)] : []), ...(options.spanExporters ?? [])];
     const provider = new BasicTracerProvider({
       resource,
+      // Trace ids that grow with time keep inserts into the trace-id index sequential.
+      idGenerator: new TimeOrderedIdGenerator(),
       spanProcessors: [
         recentOperations,
         ...(options.spanProcessors ?? []),
@@ -117,7 +124,7 @@ export function startTelemetry(config: PerformanceConfig, options: TelemetryOpti
     unregisters.push(() => trace.disable());
   } else {
     diag.info(
-      'transcriber: joining the tracer provider the app registered; add SqliteSpanExporter to it to keep spans in SQLite',
+      'transcriber: joining the tracer provider the app registered; add SqliteSpanExporter to it to keep spans in SQLite (and TimeOrderedIdGenerator as its idGenerator: cheaper inserts)',
     );
   }
 

@@ -1,0 +1,77 @@
+import { context, metrics, propagation, trace } from '@opentelemetry/api';
+import { logs } from '@opentelemetry/api-logs';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { DEFAULT_CONFIG, startTelemetry } from '@transcriber/node';
+import { openForQuery } from '@transcriber/sqlite-exporter';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'transcriber-telemetry-'));
+  dirs.push(dir);
+  return dir;
+}
+
+afterEach(() => {
+  trace.disable();
+  metrics.disable();
+  logs.disable();
+  context.disable();
+  propagation.disable();
+});
+afterAll(() => {
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** Root spans a few milliseconds apart, so their trace ids carry different times. */
+async function makeRootSpans(count: number): Promise<void> {
+  const tracer = trace.getTracer('telemetry-test');
+  for (let i = 0; i < count; i++) {
+    tracer.startSpan(`root ${i}`).end();
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+const timeOf = (traceId: string) => parseInt(traceId.slice(0, 12), 16);
+
+describe('startTelemetry trace ids', () => {
+  it('gives the tracer provider it creates time-ordered trace ids, as stored in SQLite', async () => {
+    const dataDir = tempDir();
+    const before = Date.now();
+    const telemetry = startTelemetry({ ...DEFAULT_CONFIG, dataDir }, { sqlite: { metrics: false, logs: false } });
+    await makeRootSpans(10);
+    const after = Date.now();
+    await telemetry.shutdown();
+
+    const db = openForQuery(dataDir, 'performance_metrics');
+    const traceIds = db.prepare('SELECT trace_id FROM spans ORDER BY start_us, id').pluck().all() as string[];
+    db.close();
+    expect(traceIds).toHaveLength(10);
+    expect([...traceIds].sort()).toEqual(traceIds);
+    for (const id of traceIds) {
+      expect(id).toMatch(/^[0-9a-f]{32}$/);
+      expect(timeOf(id)).toBeGreaterThanOrEqual(before);
+      expect(timeOf(id)).toBeLessThanOrEqual(after);
+    }
+  });
+
+  it("leaves the ids of a tracer provider the app registered (joined, not replaced) to the app's generator", async () => {
+    const seen = new InMemorySpanExporter();
+    const appProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(seen)] });
+    trace.setGlobalTracerProvider(appProvider);
+    const before = Date.now();
+    const telemetry = startTelemetry({ ...DEFAULT_CONFIG, dataDir: tempDir() }, { sqlite: false });
+    await makeRootSpans(10);
+    const after = Date.now();
+    await telemetry.shutdown();
+    // Read before the app's provider shuts down: shutting down empties the in-memory exporter.
+    const traceIds = seen.getFinishedSpans().map((s) => s.spanContext().traceId);
+    await appProvider.shutdown();
+    expect(telemetry.joined.traces).toBe(true);
+    expect(traceIds).toHaveLength(10);
+    // Random ids: the chance that one of them starts with a time of this test is about 2^-40.
+    expect(traceIds.filter((id) => timeOf(id) >= before && timeOf(id) <= after)).toEqual([]);
+  });
+});
