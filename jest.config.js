@@ -13,6 +13,8 @@ module.exports = {
   },
   modulePathIgnorePatterns: ['<rootDir>/packages/[^/]+/dist/'],
   testTimeout: 60000,
+  // The preload's bundle rebuilt from the sources first: a test never runs a stale one.
+  globalSetup: '<rootDir>/test/bundlePreload.globalSetup.js',
   // Tests start real processes and servers; two workers match the two cores.
   maxWorkers: 2,
 };

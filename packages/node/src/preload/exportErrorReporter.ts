@@ -1,5 +1,6 @@
 import { diag, type Exception } from '@opentelemetry/api';
-import { setGlobalErrorHandler } from '@opentelemetry/core';
+import { setGlobalErrorHandler, type ErrorHandler } from '@opentelemetry/core';
+import { hookRequire } from '../instrumentations/requireHook';
 
 // Distinct kinds remembered; past this a new kind is still shown but no longer remembered.
 const MAX_KINDS = 32;
@@ -11,7 +12,7 @@ const MAX_KINDS = 32;
  */
 export function reportExportErrorsOnce(): void {
   const seen = new Set<string>();
-  setGlobalErrorHandler((reported: Exception) => {
+  const handler: ErrorHandler = (reported: Exception) => {
     // Some providers' flushes reject with the list of their processors' errors.
     const error = ((Array.isArray(reported) ? reported[0] : reported) ?? 'unknown error') as Exception;
     const kind = kindOf(error);
@@ -20,6 +21,14 @@ export function reportExportErrorsOnce(): void {
     diag.warn(
       `transcriber: telemetry export failed: ${messageOf(error)} — the app and the other exporters carry on; further failures like this one are not shown`,
     );
+  };
+  setGlobalErrorHandler(handler);
+  // Each copy of @opentelemetry/core has a handler of its own: the one bundled with the preload
+  // (set above), and those the packages loaded when used bring along (the logs SDK, the OTLP and
+  // Prometheus exporters: the root copy or their own).
+  hookRequire(['@opentelemetry/core'], (core) => {
+    (core as { setGlobalErrorHandler?: (h: ErrorHandler) => void }).setGlobalErrorHandler?.(handler);
+    return undefined;
   });
 }
 

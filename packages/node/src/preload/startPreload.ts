@@ -101,15 +101,18 @@ function startAutoOptimization(config: PerformanceConfig): void {
 
 /**
  * `transcriber profile --pid` talks to this process through the profiler's control channel (a Unix
- * socket only this user can reach). The profiler (~50 ms to load) is loaded just after start-up,
- * off the app's start path, on a timer that never keeps the process alive; the CLI waits for the
- * socket. With `enableProfiling`, the same profiler also samples operations (the decorator's hook).
+ * socket only this user can reach), opened just after start-up, off the app's start path, on a
+ * timer that never keeps the process alive; the CLI waits for the socket. The profiler itself
+ * (~230 modules, 100–200 ms) loads at the first request, or at once with `enableProfiling`, where
+ * the same profiler also samples operations (the decorator's hook).
  */
 function startProfilerControlChannel(config: PerformanceConfig, exit: { readonly exiting: boolean }): void {
   const timer = setTimeout(() => {
     if (exit.exiting) return; // an app ending at once has nothing to profile
     try {
-      const { startProfilerControlServer } = require('@transcriber/profiler') as typeof import('@transcriber/profiler');
+      // The channel's own file, not the profiler's index (which loads all of the profiler).
+      const { startProfilerControlServer } =
+        require('@transcriber/profiler/dist/control/controlServer') as typeof import('@transcriber/profiler');
       const server = startProfilerControlServer({
         dataDir: config.dataDir,
         profilerOptions: { sampleRate: config.profilingSampleRate, enableMemory: config.enableMemoryProfiling },

@@ -2,7 +2,7 @@ import { diag } from '@opentelemetry/api';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { ProfilerManager } from '../profilerManager';
+import type { ProfilerManager } from '../profilerManager';
 import type { ProfilerOptions } from '../profilerOptions';
 import { controlSocketPath, defaultSocketDir, ensurePrivateDir } from './controlSocket';
 import { invalidRequest, MAX_REQUEST_BYTES, type ControlRequest, type ControlResponse } from './controlProtocol';
@@ -34,13 +34,23 @@ export interface ProfilerControlServer {
 /**
  * Lets `transcriber profile --pid <this pid>` profile this process: a Unix socket only this user
  * can reach (owner-only directory, socket mode 0600), answering one JSON request per connection.
- * It never keeps the process alive and is removed when the process exits.
+ * It never keeps the process alive and is removed when the process exits. The profiler itself
+ * (~230 modules with what it writes through) is loaded at the first request or the first read of
+ * `profiler`: every preloaded process listens, few are ever profiled.
  */
 export function startProfilerControlServer(options: ProfilerControlServerOptions): ProfilerControlServer {
   const socketDir = options.socketDir ?? defaultSocketDir();
   const socketPath = controlSocketPath(process.pid, socketDir);
-  const profiler = options.profiler ?? new ProfilerManager(options.dataDir, options.profilerOptions);
-  const server = net.createServer((socket) => serve(socket, profiler, options.optimizeMemory));
+  let profiler = options.profiler;
+  const getProfiler = (): ProfilerManager => {
+    if (profiler === undefined) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when first needed
+      const { ProfilerManager } = require('../profilerManager') as typeof import('../profilerManager');
+      profiler = new ProfilerManager(options.dataDir, options.profilerOptions);
+    }
+    return profiler;
+  };
+  const server = net.createServer((socket) => serve(socket, getProfiler, options.optimizeMemory));
   server.unref();
   const removeSocket = () => {
     try {
@@ -75,7 +85,9 @@ export function startProfilerControlServer(options: ProfilerControlServerOptions
   let closed: Promise<void> | undefined;
   return {
     socketPath,
-    profiler,
+    get profiler() {
+      return getProfiler();
+    },
     ready,
     close() {
       closed ??= ready.then(async (listening) => {
@@ -89,7 +101,7 @@ export function startProfilerControlServer(options: ProfilerControlServerOptions
   };
 }
 
-function serve(socket: net.Socket, profiler: ProfilerManager, optimizeMemory?: () => Promise<unknown>): void {
+function serve(socket: net.Socket, profiler: () => ProfilerManager, optimizeMemory?: () => Promise<unknown>): void {
   socket.unref();
   let buffered = '';
   const answer = (response: ControlResponse) => {
@@ -125,7 +137,7 @@ function serve(socket: net.Socket, profiler: ProfilerManager, optimizeMemory?: (
 
 async function handle(
   request: ControlRequest,
-  profiler: ProfilerManager,
+  getProfiler: () => ProfilerManager,
   optimizeMemory: (() => Promise<unknown>) | undefined,
 ): Promise<ControlResponse> {
   if (request.command === 'ping') return { ok: true, pid: process.pid };
@@ -133,6 +145,7 @@ async function handle(
     if (optimizeMemory === undefined) return { ok: false, error: 'this process has no memory optimizer' };
     return { ok: true, pid: process.pid, optimization: await optimizeMemory() };
   }
+  const profiler = getProfiler();
   const result = await profiler.profileProcess({
     durationMs: request.durationMs,
     ...(request.component !== undefined ? { component: request.component } : {}),

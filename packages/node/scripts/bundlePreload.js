@@ -1,0 +1,85 @@
+'use strict';
+// Bundles what the preload loads before the app's first line into one file, dist/preload.bundle.js
+// (docs/performance.md, "Preload"): one module to read and compile instead of ~220, and, built
+// from the ES module sources, only the parts of the OTel packages it uses (tree shaking).
+// Run by `npm run build` after tsc, and by the tests' global setup so they never run a stale one.
+const path = require('node:path');
+const fs = require('node:fs');
+
+const PACKAGE_DIR = path.resolve(__dirname, '..');
+const OUT_FILE = path.join(PACKAGE_DIR, 'dist', 'preload.bundle.js');
+
+// Bundled: the SDK packages the preload starts and our SQLite exporters. Every other package stays
+// an ordinary `require` of node_modules: the API packages and @transcriber/instrumentation (their
+// module-level state must be the app's own copy's), better-sqlite3 (native), and all that is loaded
+// only when used (OTLP, Prometheus, the logs SDK, the openai instrumentation, profiler, optimizer).
+const BUNDLED = new Set([
+  '@opentelemetry/context-async-hooks',
+  '@opentelemetry/core',
+  '@opentelemetry/resources',
+  '@opentelemetry/sdk-metrics',
+  '@opentelemetry/sdk-trace',
+  '@opentelemetry/sdk-trace-base',
+  '@opentelemetry/semantic-conventions',
+  '@transcriber/sqlite-exporter',
+]);
+
+// Our own packages come from their TypeScript sources, as the tests map them.
+const SOURCE_ENTRIES = {
+  '@transcriber/sqlite-exporter/export': path.resolve(PACKAGE_DIR, '../sqlite-exporter/src/export.ts'),
+};
+
+const packageName = (specifier) => specifier.split('/', specifier.startsWith('@') ? 2 : 1).join('/');
+
+const externalsPlugin = {
+  name: 'preload-externals',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => {
+      // require.resolve() stays a lookup at run time (e.g. the SQLite writer finds its thread's file).
+      if (args.path.startsWith('node:') || args.kind === 'require-resolve') return { path: args.path, external: true };
+      if (SOURCE_ENTRIES[args.path] !== undefined) return { path: SOURCE_ENTRIES[args.path] };
+      const name = packageName(args.path);
+      if (!BUNDLED.has(name)) return { path: args.path, external: true };
+      if (name.startsWith('@transcriber/')) throw new Error(`${args.path}: no source entry for it in bundlePreload.js`);
+      return undefined;
+    });
+  },
+};
+
+/** Builds dist/preload.bundle.js; returns its size in bytes. */
+async function bundlePreload() {
+  const esbuild = require('esbuild');
+  const result = await esbuild.build({
+    entryPoints: [path.join(PACKAGE_DIR, 'src', 'preload', 'startPreload.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // The ES module builds of the OTel packages, so what the preload does not use is left out.
+    mainFields: ['module', 'main'],
+    plugins: [externalsPlugin],
+    tsconfig: path.join(PACKAGE_DIR, 'tsconfig.json'),
+    write: false,
+    outfile: OUT_FILE,
+    logLevel: 'warning',
+  });
+  const code = result.outputFiles[0].contents;
+  // Written aside and renamed: a process starting meanwhile reads the old bundle or the new one.
+  const temporary = `${OUT_FILE}.${process.pid}.tmp`;
+  fs.mkdirSync(path.dirname(OUT_FILE), { recursive: true });
+  fs.writeFileSync(temporary, code);
+  fs.renameSync(temporary, OUT_FILE);
+  return code.length;
+}
+
+module.exports = { bundlePreload, OUT_FILE };
+
+if (require.main === module) {
+  bundlePreload().then(
+    (bytes) => console.log(`${path.relative(process.cwd(), OUT_FILE)}: ${(bytes / 1024).toFixed(0)} KiB`),
+    (err) => {
+      console.error(err);
+      process.exitCode = 1;
+    },
+  );
+}
