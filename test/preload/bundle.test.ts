@@ -62,6 +62,7 @@ it.each([
   expect([...new Set(preloaded.map(packageOf))].sort()).toEqual([...UNBUNDLED, ...esmLoader].sort());
   expect(preloaded.filter((file) => file.startsWith(NODE_DIST)).sort()).toEqual([
     path.join(NODE_DIST, 'preload.bundle.js'),
+    path.join(NODE_DIST, 'preload', 'preloadBundle.js'),
     path.join(NODE_DIST, 'register.js'),
   ]);
   // The SDK and the SQLite exporter are in the bundle, not node_modules: ~90 modules, not ~290.
@@ -72,4 +73,17 @@ it.each([
       .filter((s) => s.component === 'tool')
       .map((s) => s.operation),
   ).toEqual(['step']);
+});
+
+it('V8 takes the code cache the build made for the bundle', async () => {
+  const project = tempProject();
+  const loader = path.join(NODE_DIST, 'preload', 'preloadBundle.js');
+  const result = await runNode(
+    ['-e', `console.log(require(${JSON.stringify(loader)}).loadPreloadBundle().codeCache)`],
+    {
+      cwd: project.dir,
+      env: cleanEnv({ TRANSCRIBER_PERF_DATA_DIR: project.dataDir }),
+    },
+  );
+  expect(result).toMatchObject({ code: 0, stdout: 'used\n', stderr: '' });
 });

@@ -3,8 +3,11 @@
 // (docs/performance.md, "Preload"): one module to read and compile instead of ~220, and, built
 // from the ES module sources, only the parts of the OTel packages it uses (tree shaking).
 // Run by `npm run build` after tsc, and by the tests' global setup so they never run a stale one.
-const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
 
 const PACKAGE_DIR = path.resolve(__dirname, '..');
 const OUT_FILE = path.join(PACKAGE_DIR, 'dist', 'preload.bundle.js');
@@ -46,7 +49,12 @@ const externalsPlugin = {
   },
 };
 
-/** Builds dist/preload.bundle.js; returns its size in bytes. */
+/**
+ * Builds dist/preload.bundle.js and the V8 code cache of what it runs at start-up (see
+ * src/preload/preloadBundle.ts), the cache made by running the bundle once in a child process with
+ * a throwaway data dir — which also fails the build if the bundled preload cannot start.
+ * Returns the bundle's size in bytes.
+ */
 async function bundlePreload() {
   const esbuild = require('esbuild');
   const result = await esbuild.build({
@@ -63,13 +71,50 @@ async function bundlePreload() {
     outfile: OUT_FILE,
     logLevel: 'warning',
   });
-  const code = result.outputFiles[0].contents;
-  // Written aside and renamed: a process starting meanwhile reads the old bundle or the new one.
+  const code = result.outputFiles[0].text;
+  const cacheName = `preload.bundle.${crypto.createHash('sha256').update(code).digest('hex').slice(0, 16)}.cache`;
+  const outDir = path.dirname(OUT_FILE);
+  fs.mkdirSync(outDir, { recursive: true });
+  // Written aside and renamed: a process starting meanwhile reads the old bundle or the new one,
+  // and the new one's cache is in place before it is.
   const temporary = `${OUT_FILE}.${process.pid}.tmp`;
-  fs.mkdirSync(path.dirname(OUT_FILE), { recursive: true });
-  fs.writeFileSync(temporary, code);
-  fs.renameSync(temporary, OUT_FILE);
+  fs.writeFileSync(temporary, `// code cache: ${cacheName}\n${code}`);
+  try {
+    writeCodeCache(temporary, path.join(outDir, cacheName));
+    fs.renameSync(temporary, OUT_FILE);
+  } finally {
+    fs.rmSync(temporary, { force: true });
+  }
+  for (const name of fs.readdirSync(outDir)) {
+    if (/^preload\.bundle\.[0-9a-f]+\.cache$/.test(name) && name !== cacheName)
+      fs.rmSync(path.join(outDir, name), { force: true });
+  }
   return code.length;
+}
+
+function writeCodeCache(bundleFile, cacheFile) {
+  const loader = path.join(PACKAGE_DIR, 'dist', 'preload', 'preloadBundle.js');
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'transcriber-bundle-'));
+  const env = { ...process.env, TRANSCRIBER_PERF_DATA_DIR: path.join(dataDir, 'data') };
+  for (const key of Object.keys(env)) if (key.startsWith('OTEL_') || key === 'NODE_OPTIONS') delete env[key];
+  const temporary = `${cacheFile}.${process.pid}.tmp`;
+  try {
+    const run = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `require(${JSON.stringify(loader)}).writePreloadCodeCache(${[bundleFile, OUT_FILE, temporary].map((f) => JSON.stringify(f)).join(', ')})`,
+      ],
+      { cwd: dataDir, env, encoding: 'utf8' },
+    );
+    if (run.status !== 0 || run.stderr !== '') {
+      throw new Error(`the bundled preload did not start (status ${run.status}): ${run.stderr}`);
+    }
+    fs.renameSync(temporary, cacheFile);
+  } finally {
+    fs.rmSync(temporary, { force: true });
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 
 module.exports = { bundlePreload, OUT_FILE };

@@ -17,7 +17,9 @@ if (isMainThread && holder[STARTED] !== true) {
   try {
     // startPreload and what it loads in one file (scripts/bundlePreload.js, run by `npm run build`):
     // ~90 modules to resolve and compile before the app's first line instead of ~290.
-    (require('./preload.bundle.js') as typeof import('./preload/startPreload')).startPreload();
+    (require('./preload/preloadBundle') as typeof import('./preload/preloadBundle'))
+      .loadPreloadBundle()
+      .preload.startPreload();
   } catch (err) {
     try {
       (require('./sdk/diagLogger') as typeof import('./sdk/diagLogger')).installDiagLogger();
