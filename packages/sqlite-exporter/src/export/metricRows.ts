@@ -16,45 +16,42 @@ import {
   METRIC_SYSTEM_MEMORY_USAGE,
   RESOURCE_GAUGES,
 } from '@transcriber/instrumentation';
-import type { WriteWork } from '../write/databaseWriter';
 import { attributesJson } from '../write/json';
-import type { PerformanceStatements } from '../write/performanceStatements';
+import type { MetricBatch } from '../write/performanceBatch';
+import { resourceJson } from '../write/resourceIds';
 import { hrTimeToMicros } from '../write/time';
 
 const COLUMN_ATTRIBUTES = [ATTR_COMPONENT, ATTR_OPERATION];
 const RESOURCE_GAUGE_NAMES = new Set(RESOURCE_GAUGES);
 
 /**
- * Writes one collection of metrics: the monitor's resource gauges become one `resource_snapshots`
+ * One collection of metrics as rows: the monitor's resource gauges become one `resource_snapshots`
  * row per resource (process); every other data point becomes a `metric_points` row.
  */
-export function metricWork(resourceMetrics: ResourceMetrics): WriteWork<PerformanceStatements> {
+export function metricBatch(resourceMetrics: ResourceMetrics): MetricBatch {
   let rows = 0;
-  for (const scope of resourceMetrics.scopeMetrics)
-    for (const metric of scope.metrics) rows += metric.dataPoints.length;
+  const points: unknown[] = [];
+  const gauges = new Map<string, { value: number; timeUs: number }>();
+  for (const scope of resourceMetrics.scopeMetrics) {
+    for (const metric of scope.metrics) {
+      rows += metric.dataPoints.length;
+      if (RESOURCE_GAUGE_NAMES.has(metric.descriptor.name)) collectGauge(metric, gauges);
+      else pushPoints(points, metric, scope.scope.name);
+    }
+  }
   return {
+    kind: 'metrics',
     rows,
-    apply(statements) {
-      const resourceId = statements.resources.idOf(resourceMetrics.resource);
-      const gauges = new Map<string, { value: number; timeUs: number }>();
-      for (const scope of resourceMetrics.scopeMetrics) {
-        for (const metric of scope.metrics) {
-          if (RESOURCE_GAUGE_NAMES.has(metric.descriptor.name)) {
-            collectGauge(metric, gauges);
-          } else {
-            insertPoints(statements, metric, scope.scope.name, resourceId);
-          }
-        }
-      }
-      if (gauges.size > 0) insertSnapshot(statements, gauges, resourceMetrics, resourceId);
-    },
+    resource: resourceJson(resourceMetrics.resource),
+    points,
+    snapshot: gauges.size > 0 ? snapshotRow(gauges, resourceMetrics) : null,
   };
 }
 
-function insertPoints(statements: PerformanceStatements, metric: MetricData, scope: string, resourceId: number): void {
+function pushPoints(points: unknown[], metric: MetricData, scope: string): void {
   const { name, unit } = metric.descriptor;
   for (const point of metric.dataPoints) {
-    const base = [
+    points.push(
       name,
       unit || null,
       kindOf(metric.dataPointType),
@@ -62,8 +59,7 @@ function insertPoints(statements: PerformanceStatements, metric: MetricData, sco
       stringAttribute(point.attributes, ATTR_OPERATION),
       hrTimeToMicros(point.startTime),
       hrTimeToMicros(point.endTime),
-    ];
-    const rest = [attributesJson(point.attributes, COLUMN_ATTRIBUTES), scope, resourceId];
+    );
     const value = point.value as unknown;
     if (metric.dataPointType === DataPointType.HISTOGRAM) {
       const h = value as {
@@ -73,8 +69,7 @@ function insertPoints(statements: PerformanceStatements, metric: MetricData, sco
         max?: number;
         buckets: { boundaries: number[]; counts: number[] };
       };
-      statements.insertMetricPoint.run(
-        ...base,
+      points.push(
         null,
         h.count,
         h.sum ?? null,
@@ -82,7 +77,6 @@ function insertPoints(statements: PerformanceStatements, metric: MetricData, sco
         h.max ?? null,
         JSON.stringify(h.buckets.boundaries),
         JSON.stringify(h.buckets.counts),
-        ...rest,
       );
     } else if (metric.dataPointType === DataPointType.EXPONENTIAL_HISTOGRAM) {
       const h = value as {
@@ -95,8 +89,7 @@ function insertPoints(statements: PerformanceStatements, metric: MetricData, sco
         positive: unknown;
         negative: unknown;
       };
-      statements.insertMetricPoint.run(
-        ...base,
+      points.push(
         null,
         h.count,
         h.sum ?? null,
@@ -104,11 +97,11 @@ function insertPoints(statements: PerformanceStatements, metric: MetricData, sco
         h.max ?? null,
         JSON.stringify({ scale: h.scale, zeroCount: h.zeroCount }),
         JSON.stringify({ positive: h.positive, negative: h.negative }),
-        ...rest,
       );
     } else {
-      statements.insertMetricPoint.run(...base, value as number, null, null, null, null, null, null, ...rest);
+      points.push(value as number, null, null, null, null, null, null);
     }
+    points.push(attributesJson(point.attributes, COLUMN_ATTRIBUTES), scope);
   }
 }
 
@@ -119,12 +112,11 @@ function collectGauge(metric: MetricData, into: Map<string, { value: number; tim
   }
 }
 
-function insertSnapshot(
-  statements: PerformanceStatements,
+/** The `resource_snapshots` row of the gauges, without its resource id. */
+function snapshotRow(
   gauges: Map<string, { value: number; timeUs: number }>,
   resourceMetrics: ResourceMetrics,
-  resourceId: number,
-): void {
+): unknown[] {
   const v = (name: string) => gauges.get(name)?.value ?? null;
   const ms = (name: string) => {
     const seconds = v(name);
@@ -136,7 +128,7 @@ function insertSnapshot(
   };
   const timeUs = Math.max(...[...gauges.values()].map((g) => g.timeUs));
   const pid = resourceMetrics.resource.attributes['process.pid'];
-  statements.insertResourceSnapshot.run(
+  return [
     timeUs,
     typeof pid === 'number' ? pid : null,
     v(METRIC_PROCESS_CPU_UTILIZATION),
@@ -150,8 +142,7 @@ function insertSnapshot(
     v(METRIC_SYSTEM_CPU_UTILIZATION),
     int(METRIC_SYSTEM_MEMORY_USAGE),
     int(METRIC_SYSTEM_MEMORY_LIMIT),
-    resourceId,
-  );
+  ];
 }
 
 function kindOf(type: DataPointType): string {

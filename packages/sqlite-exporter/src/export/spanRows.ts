@@ -1,38 +1,40 @@
-import { SpanStatusCode } from '@opentelemetry/api';
+import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { ATTR_COMPONENT, ATTR_ERROR_TYPE, ATTR_OPERATION } from '@transcriber/instrumentation';
-import { SpanRollupBatch } from '../rollup/spanRollupRows';
-import type { WriteWork } from '../write/databaseWriter';
 import { attributesJson } from '../write/json';
-import type { PerformanceStatements } from '../write/performanceStatements';
+import type { SpanBatch } from '../write/performanceBatch';
+import { resourceJson } from '../write/resourceIds';
 import { hrDurationToMillis, hrTimeToMicros } from '../write/time';
 
 // Stored in their own columns, so not repeated in the attributes JSON.
 const COLUMN_ATTRIBUTES = [ATTR_COMPONENT, ATTR_OPERATION];
 
-/** Writes a slice of spans as rows of `spans`, and adds them to the per-minute `span_rollup`. */
-export function spanWork(spans: readonly ReadableSpan[]): WriteWork<PerformanceStatements> {
-  return {
-    rows: spans.length,
-    apply(statements) {
-      const rollup = new SpanRollupBatch();
-      for (const span of spans) insertSpan(statements, span, rollup);
-      rollup.writeTo(statements.upsertSpanRollup);
-    },
-  };
+/** Spans as rows of `spans` (the rollup is derived from them where they are written). */
+export function spanBatch(spans: readonly ReadableSpan[]): SpanBatch {
+  const resources: string[] = [];
+  let lastResource: Resource | undefined;
+  let lastIndex = -1;
+  const values: unknown[] = [];
+  for (const span of spans) {
+    // Consecutive spans nearly always share their resource object: look it up only on a change.
+    if (span.resource !== lastResource) {
+      lastResource = span.resource;
+      const json = resourceJson(span.resource);
+      lastIndex = resources.indexOf(json);
+      if (lastIndex === -1) lastIndex = resources.push(json) - 1;
+    }
+    pushSpan(values, span, lastIndex);
+  }
+  return { kind: 'spans', rows: spans.length, resources, values };
 }
 
-function insertSpan(statements: PerformanceStatements, span: ReadableSpan, rollup: SpanRollupBatch): void {
+function pushSpan(values: unknown[], span: ReadableSpan, resourceIndex: number): void {
   const context = span.spanContext();
   const attributes = span.attributes;
   const component = attributes[ATTR_COMPONENT];
   const operation = attributes[ATTR_OPERATION];
   const errorType = attributes[ATTR_ERROR_TYPE];
-  const startUs = hrTimeToMicros(span.startTime);
-  const durationMs = hrDurationToMillis(span.duration);
-  if (typeof component === 'string')
-    rollup.add(component, startUs, durationMs, span.status.code === SpanStatusCode.ERROR);
-  statements.insertSpan.run(
+  values.push(
     context.traceId,
     context.spanId,
     span.parentSpanContext?.spanId ?? null,
@@ -40,9 +42,9 @@ function insertSpan(statements: PerformanceStatements, span: ReadableSpan, rollu
     span.kind,
     typeof component === 'string' ? component : null,
     typeof operation === 'string' ? operation : null,
-    startUs,
+    hrTimeToMicros(span.startTime),
     hrTimeToMicros(span.endTime),
-    durationMs,
+    hrDurationToMillis(span.duration),
     span.status.code,
     span.status.message ?? null,
     typeof errorType === 'string' ? errorType : null,
@@ -58,6 +60,6 @@ function insertSpan(statements: PerformanceStatements, span: ReadableSpan, rollu
           span.links.map((l) => ({ trace_id: l.context.traceId, span_id: l.context.spanId, attributes: l.attributes })),
         ),
     span.instrumentationScope.name,
-    statements.resources.idOf(span.resource),
+    resourceIndex,
   );
 }

@@ -1,7 +1,7 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { AggregationTemporality, type PushMetricExporter, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { SqliteStorage } from '../write/sqliteStorage';
-import { metricWork } from './metricRows';
+import { metricBatch } from './metricRows';
 import type { SqliteExporterOptions } from './sqliteSpanExporter';
 
 /**
@@ -22,7 +22,7 @@ export class SqliteMetricExporter implements PushMetricExporter {
       resultCallback({ code: ExportResultCode.FAILED, error: new Error('exporter is shut down') });
       return;
     }
-    this.storage.performanceWriter().submit(metricWork(metrics));
+    this.storage.performanceWriter().submit(metricBatch(metrics));
     resultCallback({ code: ExportResultCode.SUCCESS });
   }
 

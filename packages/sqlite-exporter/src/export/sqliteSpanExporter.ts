@@ -1,7 +1,7 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { SqliteStorage, type SqliteStorageOptions } from '../write/sqliteStorage';
-import { spanWork } from './spanRows';
+import { spanBatch } from './spanRows';
 import { WRITE_CHUNK_ROWS } from './writeChunk';
 
 export interface SqliteExporterOptions extends SqliteStorageOptions {
@@ -29,7 +29,7 @@ export class SqliteSpanExporter implements SpanExporter {
     }
     const writer = this.storage.performanceWriter();
     for (let i = 0; i < spans.length; i += WRITE_CHUNK_ROWS) {
-      writer.submit(spanWork(spans.slice(i, i + WRITE_CHUNK_ROWS)));
+      writer.submit(spanBatch(spans.slice(i, i + WRITE_CHUNK_ROWS)));
     }
     resultCallback({ code: ExportResultCode.SUCCESS });
   }

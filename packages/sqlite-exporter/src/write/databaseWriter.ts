@@ -31,6 +31,10 @@ export interface DatabaseWriterOptions<S> {
    * written continuously; default false.
    */
   checkpointInWorker?: boolean;
+  /** Called as each unit of work leaves the queue: written, or dropped (overflow, shutdown). */
+  settled?(work: WriteWork<S>, written: boolean): void;
+  /** Called when the writer enters a fault or recovers from it (undefined). */
+  faultChanged?(fault: StorageFault | undefined): void;
 }
 
 const MAX_RETRY_DELAY_MS = 30_000;
@@ -93,6 +97,8 @@ export class DatabaseWriter<S> {
       rolledBack: () => {},
       afterOpen: () => {},
       checkpointInWorker: false,
+      settled: () => {},
+      faultChanged: () => {},
       ...options,
       maxPendingRows: 0,
     };
@@ -129,6 +135,7 @@ export class DatabaseWriter<S> {
     if (this.closed) {
       this.droppedRows += work.rows;
       diag.warn(`transcriber: ${this.options.file}: write after shutdown dropped (${work.rows} rows)`);
+      this.options.settled(work, false);
       return;
     }
     this.queue.push(work);
@@ -170,6 +177,7 @@ export class DatabaseWriter<S> {
     if (this.queuedRows > 0) {
       diag.warn(`transcriber: ${this.options.file}: ${this.queuedRows} rows could not be written before shutdown`);
       this.droppedRows += this.queuedRows;
+      for (const work of this.queue) this.options.settled(work, false);
       this.queue.length = 0;
       this.queuedRows = 0;
     }
@@ -211,6 +219,7 @@ export class DatabaseWriter<S> {
       for (const work of this.queue.splice(0, applied)) {
         this.queuedRows -= work.rows;
         this.written += work.rows;
+        this.options.settled(work, true);
       }
       this.onSuccess();
       this.afterCommit();
@@ -320,6 +329,7 @@ export class DatabaseWriter<S> {
     if (fault !== this.fault) {
       diag.warn(`transcriber: ${describeFault(fault, this.options.file, err)}`);
       this.fault = fault;
+      this.options.faultChanged(fault);
     }
     if (fault === 'corrupt') {
       this.setCorruptFileAside();
@@ -339,6 +349,7 @@ export class DatabaseWriter<S> {
     diag.info(`transcriber: ${this.options.file} is writable again; pending telemetry written`);
     this.fault = undefined;
     this.retryDelayMs = FIRST_RETRY_DELAY_MS;
+    this.options.faultChanged(undefined);
   }
 
   private scheduleRetry(): void {
@@ -372,6 +383,7 @@ export class DatabaseWriter<S> {
       const oldest = this.queue.shift()!;
       this.queuedRows -= oldest.rows;
       dropped += oldest.rows;
+      this.options.settled(oldest, false);
     }
     if (dropped > 0) {
       if (this.droppedRows === 0) {

@@ -1,12 +1,27 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Resource } from '@opentelemetry/resources';
 
+const jsonOfResource = new WeakMap<Resource, string>();
+
 /**
- * Interns OTel resources (service name, pid, host …) into the `resources` table of a database and
- * remembers their ids, so each span or point row stores one integer instead of the whole resource.
+ * A resource's attributes as the JSON the `resources` table keys on, made once per resource
+ * object (an SDK hands the same object with every span and metric collection).
+ */
+export function resourceJson(resource: Resource): string {
+  let json = jsonOfResource.get(resource);
+  if (json === undefined) {
+    json = JSON.stringify(resource.attributes);
+    jsonOfResource.set(resource, json);
+  }
+  return json;
+}
+
+/**
+ * Interns OTel resources (service name, pid, host …), given as their attributes' JSON, into the
+ * `resources` table of a database and remembers their ids, so each span or point row stores one
+ * integer instead of the whole resource.
  */
 export class ResourceIds {
-  private byObject = new WeakMap<Resource, number>();
   private readonly byJson = new Map<string, number>();
   private readonly insert: Statement;
   private readonly select: Statement;
@@ -18,23 +33,17 @@ export class ResourceIds {
 
   /** Forgets every id: the transaction that created some of them was rolled back. */
   forget(): void {
-    this.byObject = new WeakMap();
     this.byJson.clear();
   }
 
-  idOf(resource: Resource): number {
-    const known = this.byObject.get(resource);
-    if (known !== undefined) return known;
-    const attributes = resource.attributes;
-    const json = JSON.stringify(attributes);
+  idOf(json: string): number {
     let id = this.byJson.get(json);
     if (id === undefined) {
-      const service = attributes['service.name'];
+      const service = (JSON.parse(json) as Record<string, unknown>)['service.name'];
       this.insert.run(typeof service === 'string' ? service : null, json);
       id = this.select.get(json) as number;
       this.byJson.set(json, id);
     }
-    this.byObject.set(resource, id);
     return id;
   }
 }

@@ -3,10 +3,9 @@ import * as path from 'node:path';
 import { databasePath, type DatabaseName } from '../database/databaseFiles';
 import { pruneDatabase, type RetentionPolicy } from '../retention';
 import { EVENT_DATABASE_SCHEMAS } from '../schema/schemas';
-import { PERFORMANCE_METRICS_MIGRATIONS } from '../schema/performanceMetricsSchema';
 import { DatabaseWriter } from './databaseWriter';
 import { prepareEventStatements, type EventStatements } from './eventStatements';
-import { preparePerformanceStatements, type PerformanceStatements } from './performanceStatements';
+import { PerformanceWriter } from './performanceWriter';
 import type { StorageFault } from './storageFault';
 
 export type EventDatabaseName = Exclude<DatabaseName, 'performance_metrics'>;
@@ -16,9 +15,18 @@ export interface SqliteStorageOptions {
   retention?: RetentionPolicy;
   /** Rows kept in memory per database while it cannot be written. Default 100,000. */
   maxPendingRows?: number;
-  /** Called with each connection a writer opens, before use (per-connection pragmas; tests simulate a full disk). */
+  /**
+   * Called with each connection a writer opens, before use (per-connection pragmas; tests simulate
+   * a full disk). With it, `performance_metrics.db` is written on the app's thread, not a worker.
+   */
   afterOpen?(db: Database, name: DatabaseName): void;
 }
+
+/** What the storage needs of each of its writers. */
+type Writer = Pick<
+  DatabaseWriter<unknown>,
+  'file' | 'rowsPending' | 'currentFault' | 'whenIdle' | 'drainSync' | 'close'
+>;
 
 const PRUNE_EVERY_MS = 3_600_000;
 const DEFAULT_RETENTION: RetentionPolicy = { maxAgeDays: 30 };
@@ -33,10 +41,11 @@ let exitHookInstalled = false;
 export class SqliteStorage {
   readonly dataDir: string;
   private readonly options: SqliteStorageOptions;
-  private performance: DatabaseWriter<PerformanceStatements> | undefined;
+  private performance: PerformanceWriter | undefined;
   private readonly events = new Map<EventDatabaseName, DatabaseWriter<EventStatements>>();
   private users = 0;
   private pruneTimer: NodeJS.Timeout | undefined;
+  private readonly pruners: ((policy: RetentionPolicy) => void)[] = [];
 
   /** The storage of `dataDir`, shared within the process. Call `release()` when done with it. */
   static acquire(dataDir: string, options: SqliteStorageOptions = {}): SqliteStorage {
@@ -56,37 +65,40 @@ export class SqliteStorage {
     this.options = options;
   }
 
-  performanceWriter(): DatabaseWriter<PerformanceStatements> {
+  performanceWriter(): PerformanceWriter {
     if (this.performance === undefined) {
-      this.performance = new DatabaseWriter({
+      const afterOpen = this.options.afterOpen;
+      this.performance = new PerformanceWriter({
         file: databasePath(this.dataDir, 'performance_metrics'),
-        migrations: PERFORMANCE_METRICS_MIGRATIONS,
-        prepare: preparePerformanceStatements,
-        rolledBack: (statements) => statements.resources.forget(),
         maxPendingRows: this.options.maxPendingRows,
-        afterOpen: (db) => this.options.afterOpen?.(db, 'performance_metrics'),
-        // Spans and metrics are written continuously: keep checkpoints off the app's event loop.
-        checkpointInWorker: true,
+        afterOpen: afterOpen === undefined ? undefined : (db) => afterOpen(db, 'performance_metrics'),
       });
-      this.schedulePruning(this.performance);
+      const writer = this.performance;
+      this.addPruning((policy) => writer.submit({ kind: 'prune', rows: 0, policy }));
     }
     return this.performance;
   }
 
   eventWriter(name: EventDatabaseName): DatabaseWriter<EventStatements> {
-    let writer = this.events.get(name);
-    if (writer === undefined) {
-      const schema = EVENT_DATABASE_SCHEMAS[name];
-      writer = new DatabaseWriter({
-        file: databasePath(this.dataDir, name),
-        migrations: schema.migrations,
-        prepare: (db) => prepareEventStatements(db, schema),
-        maxPendingRows: this.options.maxPendingRows,
-        afterOpen: (db) => this.options.afterOpen?.(db, name),
-      });
-      this.events.set(name, writer);
-      this.schedulePruning(writer);
-    }
+    const existing = this.events.get(name);
+    if (existing !== undefined) return existing;
+    const schema = EVENT_DATABASE_SCHEMAS[name];
+    const writer = new DatabaseWriter({
+      file: databasePath(this.dataDir, name),
+      migrations: schema.migrations,
+      prepare: (db) => prepareEventStatements(db, schema),
+      maxPendingRows: this.options.maxPendingRows,
+      afterOpen: (db) => this.options.afterOpen?.(db, name),
+    });
+    this.events.set(name, writer);
+    this.addPruning((policy) =>
+      writer.submit({
+        rows: 0,
+        // A failure (e.g. another process's lock) is a storage fault like any other: reported
+        // once by the writer, and the prune is retried with the rows queued behind it.
+        apply: (_statements, db) => void pruneDatabase(db, name, policy),
+      }),
+    );
     return writer;
   }
 
@@ -123,33 +135,24 @@ export class SqliteStorage {
     storages.delete(this.dataDir);
   }
 
-  private writers(): DatabaseWriter<unknown>[] {
-    const all: DatabaseWriter<unknown>[] = [...this.events.values()] as DatabaseWriter<unknown>[];
-    if (this.performance !== undefined) all.push(this.performance as DatabaseWriter<unknown>);
+  private writers(): Writer[] {
+    const all: Writer[] = [...this.events.values()];
+    if (this.performance !== undefined) all.push(this.performance);
     return all;
   }
 
   /** Prunes a new writer's database before its first rows, and every writer's hourly. */
-  private schedulePruning(writer: DatabaseWriter<unknown>): void {
+  private addPruning(submitPrune: (policy: RetentionPolicy) => void): void {
     const policy = this.options.retention ?? DEFAULT_RETENTION;
     if (policy.maxAgeDays === undefined && policy.maxRowsPerTable === undefined) return;
-    this.submitPruneTo(writer, policy);
+    this.pruners.push(submitPrune);
+    submitPrune(policy);
     if (this.pruneTimer === undefined) {
       this.pruneTimer = setInterval(() => {
-        for (const writer of this.writers()) this.submitPruneTo(writer, policy);
+        for (const prune of this.pruners) prune(policy);
       }, PRUNE_EVERY_MS);
       this.pruneTimer.unref();
     }
-  }
-
-  private submitPruneTo(writer: DatabaseWriter<unknown>, policy: RetentionPolicy): void {
-    const name = path.basename(writer.file, '.db') as DatabaseName;
-    writer.submit({
-      rows: 0,
-      // A failure (e.g. another process's lock) is a storage fault like any other: reported
-      // once by the writer, and the prune is retried with the rows queued behind it.
-      apply: (_statements, db) => pruneDatabase(db, name, policy),
-    });
   }
 }
 

@@ -1,0 +1,39 @@
+import type { RetentionPolicy } from '../retention';
+
+/** Values per span row in `SpanBatch.values`: the `spans` columns, the last one a resource index. */
+export const SPAN_ROW_VALUES = 18;
+/** Values per point row in `MetricBatch.points`: the `metric_points` columns but the resource. */
+export const METRIC_POINT_VALUES = 16;
+
+/**
+ * Rows for `performance_metrics.db` as plain data: made on the app's thread from the SDK's spans
+ * and metrics (the only work left there), written on the writer's thread. Flat arrays of
+ * primitives, because copying them to a worker thread is what they cost on the app's thread.
+ */
+export type PerformanceBatch = SpanBatch | MetricBatch | PruneBatch;
+
+export interface SpanBatch {
+  readonly kind: 'spans';
+  readonly rows: number;
+  /** The resources of the batch's spans, as their attributes' JSON; rows refer to them by index. */
+  readonly resources: string[];
+  /** `rows` × SPAN_ROW_VALUES values in `insertSpan` order; the last of each row indexes `resources`. */
+  readonly values: unknown[];
+}
+
+export interface MetricBatch {
+  readonly kind: 'metrics';
+  readonly rows: number;
+  /** The collection's resource, as its attributes' JSON. */
+  readonly resource: string;
+  /** Data points: METRIC_POINT_VALUES values each in `insertMetricPoint` order, without the resource. */
+  readonly points: unknown[];
+  /** The monitor's resource gauges as one `resource_snapshots` row (without the resource), if any. */
+  readonly snapshot: unknown[] | null;
+}
+
+export interface PruneBatch {
+  readonly kind: 'prune';
+  readonly rows: 0;
+  readonly policy: RetentionPolicy;
+}

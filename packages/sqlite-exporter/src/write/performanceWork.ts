@@ -1,0 +1,63 @@
+import { pruneDatabase } from '../retention';
+import { SpanRollupBatch } from '../rollup/spanRollupRows';
+import type { WriteWork } from './databaseWriter';
+import {
+  METRIC_POINT_VALUES,
+  SPAN_ROW_VALUES,
+  type MetricBatch,
+  type PerformanceBatch,
+  type SpanBatch,
+} from './performanceBatch';
+import type { PerformanceStatements } from './performanceStatements';
+
+// Positions in a span row (see the insertSpan statement).
+const COMPONENT = 5;
+const START_US = 7;
+const DURATION_MS = 9;
+const STATUS_CODE = 10;
+const RESOURCE = SPAN_ROW_VALUES - 1;
+const STATUS_ERROR = 2;
+
+/** A batch as the writer's unit of work: its rows inserted in the writer's transaction. */
+export function performanceWork(batch: PerformanceBatch): WriteWork<PerformanceStatements> {
+  switch (batch.kind) {
+    case 'spans':
+      return { rows: batch.rows, apply: (statements) => insertSpans(statements, batch) };
+    case 'metrics':
+      return { rows: batch.rows, apply: (statements) => insertMetrics(statements, batch) };
+    case 'prune':
+      // A failure (e.g. another process's lock) is a storage fault like any other: reported once
+      // by the writer, and the prune is retried with the rows queued behind it.
+      return { rows: 0, apply: (_statements, db) => void pruneDatabase(db, 'performance_metrics', batch.policy) };
+  }
+}
+
+/** Inserts the spans and adds them to the per-minute `span_rollup`, in the caller's transaction. */
+function insertSpans(statements: PerformanceStatements, batch: SpanBatch): void {
+  const ids = batch.resources.map((json) => statements.resources.idOf(json));
+  const values = batch.values;
+  const row = new Array<unknown>(SPAN_ROW_VALUES);
+  const rollup = new SpanRollupBatch();
+  for (let at = 0; at < values.length; at += SPAN_ROW_VALUES) {
+    for (let i = 0; i < SPAN_ROW_VALUES; i++) row[i] = values[at + i];
+    row[RESOURCE] = ids[row[RESOURCE] as number];
+    statements.insertSpan.run(row);
+    const component = row[COMPONENT];
+    if (typeof component === 'string') {
+      rollup.add(component, row[START_US] as number, row[DURATION_MS] as number, row[STATUS_CODE] === STATUS_ERROR);
+    }
+  }
+  rollup.writeTo(statements.upsertSpanRollup);
+}
+
+function insertMetrics(statements: PerformanceStatements, batch: MetricBatch): void {
+  const resourceId = statements.resources.idOf(batch.resource);
+  const points = batch.points;
+  const row = new Array<unknown>(METRIC_POINT_VALUES + 1);
+  row[METRIC_POINT_VALUES] = resourceId;
+  for (let at = 0; at < points.length; at += METRIC_POINT_VALUES) {
+    for (let i = 0; i < METRIC_POINT_VALUES; i++) row[i] = points[at + i];
+    statements.insertMetricPoint.run(row);
+  }
+  if (batch.snapshot !== null) statements.insertResourceSnapshot.run([...batch.snapshot, resourceId]);
+}

@@ -1,0 +1,90 @@
+/**
+ * The writer thread of `performance_metrics.db` (started by PerformanceWriter): a DatabaseWriter
+ * that takes its rows from the app's thread as messages. Everything SQLite does — inserts,
+ * commits, automatic WAL checkpoints with their disk syncs — happens here, off the app's event
+ * loop; slices are longer than on the app's thread (fewer commits), since only this thread waits.
+ */
+import { diag, type DiagLogger } from '@opentelemetry/api';
+import { parentPort, workerData } from 'node:worker_threads';
+import { PERFORMANCE_METRICS_MIGRATIONS } from '../schema/performanceMetricsSchema';
+import { DatabaseWriter, type WriteWork } from './databaseWriter';
+import { performanceWork } from './performanceWork';
+import { preparePerformanceStatements, type PerformanceStatements } from './performanceStatements';
+import {
+  FAULT,
+  FAULTS,
+  ROWS_DROPPED,
+  ROWS_WRITTEN,
+  SETTLED_SEQ,
+  STATE_SLOTS,
+  type WriterReply,
+  type WriterRequest,
+  type WriterThreadData,
+} from './writerThreadState';
+
+const SLICE_MS = 20;
+
+const data = workerData as WriterThreadData;
+const port = parentPort!;
+const state = new BigInt64Array(data.state, 0, STATE_SLOTS);
+const signal = new Int32Array(data.signal, 0, 1);
+const seqOf = new WeakMap<WriteWork<PerformanceStatements>, number>();
+
+const reply = (message: WriterReply) => data.replies.postMessage(message);
+const forward =
+  (level: 'error' | 'warn' | 'info' | 'debug') =>
+  (message: string, ...args: unknown[]) =>
+    reply({ type: 'diag', level, message: [message, ...args.map(String)].join(' ') });
+const logger: DiagLogger = {
+  error: forward('error'),
+  warn: forward('warn'),
+  info: forward('info'),
+  debug: forward('debug'),
+  verbose: () => {},
+};
+diag.setLogger(logger);
+
+const writer = new DatabaseWriter<PerformanceStatements>({
+  file: data.file,
+  migrations: PERFORMANCE_METRICS_MIGRATIONS,
+  prepare: preparePerformanceStatements,
+  rolledBack: (statements) => statements.resources.forget(),
+  maxPendingRows: data.maxPendingRows,
+  sliceMs: SLICE_MS,
+  settled(work, written) {
+    Atomics.add(state, written ? ROWS_WRITTEN : ROWS_DROPPED, BigInt(work.rows));
+    Atomics.store(state, SETTLED_SEQ, BigInt(seqOf.get(work)!));
+  },
+  faultChanged(fault) {
+    Atomics.store(state, FAULT, BigInt(fault === undefined ? 0 : FAULTS.indexOf(fault) + 1));
+  },
+});
+
+function done(id: number): void {
+  Atomics.store(signal, 0, id);
+  Atomics.notify(signal, 0);
+}
+
+port.on('message', (request: WriterRequest) => {
+  switch (request.type) {
+    case 'batch': {
+      const work = performanceWork(request.batch);
+      seqOf.set(work, request.seq);
+      writer.submit(work);
+      break;
+    }
+    case 'flush':
+      void writer.whenIdle().then(() => reply({ type: 'flushed', id: request.id }));
+      break;
+    case 'drain':
+      writer.drainSync();
+      done(request.id);
+      break;
+    case 'close':
+      writer.close();
+      done(request.id);
+      data.replies.close();
+      port.close();
+      break;
+  }
+});

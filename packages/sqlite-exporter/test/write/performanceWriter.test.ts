@@ -1,0 +1,198 @@
+import type { Database } from 'better-sqlite3';
+import { databasePath, PerformanceWriter, type SpanBatch } from '@transcriber/sqlite-exporter';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { captureDiag, type CapturedDiag } from '../helpers/diag';
+import { queryRows } from '../helpers/sqlite';
+import { makeTempDir, removeTempDirs } from '../helpers/tempDir';
+import { waitFor } from '../helpers/wait';
+
+afterAll(removeTempDirs);
+
+const RESOURCE = JSON.stringify({ 'service.name': 'voice-agent', 'process.pid': 42 });
+
+/** `count` spans as the exporter makes them (see spanRows.ts), numbered from `from`. */
+function spans(from: number, count: number): SpanBatch {
+  const values: unknown[] = [];
+  for (let i = from; i < from + count; i++) {
+    const startUs = 1_800_000_000_000_000 + i * 1000;
+    values.push(
+      i.toString(16).padStart(32, '0'),
+      i.toString(16).padStart(16, '0'),
+      null,
+      'stt.transcribe',
+      0,
+      'stt',
+      'transcribe',
+      startUs,
+      startUs + 500,
+      0.5,
+      i % 10 === 0 ? 2 : 0,
+      null,
+      null,
+      JSON.stringify({ n: i }),
+      null,
+      null,
+      'test',
+      0,
+    );
+  }
+  return { kind: 'spans', rows: count, resources: [RESOURCE], values };
+}
+
+describe('PerformanceWriter', () => {
+  let logged: CapturedDiag;
+  let dataDir: string;
+  let file: string;
+  const writers: PerformanceWriter[] = [];
+
+  const writer = (options: { afterOpen?: (db: Database) => void; maxPendingRows?: number } = {}) => {
+    const w = new PerformanceWriter({ file, ...options });
+    writers.push(w);
+    return w;
+  };
+  const stored = () =>
+    queryRows<{ n: number }>(
+      dataDir,
+      'performance_metrics',
+      "SELECT json_extract(attributes, '$.n') AS n FROM spans ORDER BY id",
+    ).map((r) => r.n);
+
+  beforeEach(() => {
+    logged = captureDiag();
+    dataDir = makeTempDir();
+    file = databasePath(dataDir, 'performance_metrics');
+  });
+
+  afterEach(() => {
+    for (const w of writers.splice(0)) w.close();
+    logged.restore();
+  });
+
+  it('writes spans, their rollup, metric points and a resource snapshot from a worker thread', async () => {
+    const w = writer();
+    expect(w.writesInWorker).toBe(true);
+    w.submit(spans(0, 300));
+    w.submit(spans(300, 200));
+    w.submit({
+      kind: 'metrics',
+      rows: 2,
+      resource: RESOURCE,
+      points: [
+        'transcriber.operations',
+        null,
+        'sum',
+        'stt',
+        'transcribe',
+        1,
+        2,
+        7,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        'test',
+      ],
+      snapshot: [3, 42, 0.5, 1000, 500, 800, 100, 1, 2, 3, 0.25, 4000, 8000],
+    });
+    expect(w.rowsPending).toBe(502);
+    await w.whenIdle();
+    expect(w.rowsPending).toBe(0);
+    expect(w.rowsWritten).toBe(502);
+    expect(stored()).toEqual([...Array(500).keys()]);
+    const [rollup] = queryRows<{ count: number; errors: number }>(
+      dataDir,
+      'performance_metrics',
+      'SELECT sum(count) AS count, sum(errors) AS errors FROM span_rollup',
+    );
+    expect(rollup).toEqual({ count: 500, errors: 50 });
+    // One resource row, shared by every span, point and snapshot.
+    const resources = queryRows<{ id: number; service_name: string }>(
+      dataDir,
+      'performance_metrics',
+      'SELECT id, service_name FROM resources',
+    );
+    expect(resources).toEqual([{ id: expect.any(Number), service_name: 'voice-agent' }]);
+    const id = resources[0].id;
+    expect(queryRows(dataDir, 'performance_metrics', 'SELECT DISTINCT resource_id AS r FROM spans')).toEqual([
+      { r: id },
+    ]);
+    expect(
+      queryRows(dataDir, 'performance_metrics', 'SELECT name, value, resource_id AS r FROM metric_points'),
+    ).toEqual([{ name: 'transcriber.operations', value: 7, r: id }]);
+    expect(
+      queryRows(dataDir, 'performance_metrics', 'SELECT pid, rss_bytes, resource_id AS r FROM resource_snapshots'),
+    ).toEqual([{ pid: 42, rss_bytes: 1000, r: id }]);
+  });
+
+  it('drainSync blocks until the thread has written everything submitted', () => {
+    const w = writer();
+    for (let i = 0; i < 20; i++) w.submit(spans(i * 100, 100));
+    w.drainSync();
+    expect(w.rowsPending).toBe(0);
+    expect(stored()).toHaveLength(2000);
+  });
+
+  it("reports a fault from the thread: warned once on the app's thread, rows kept and counted as pending", async () => {
+    fs.writeFileSync(path.join(dataDir, 'blocker'), '');
+    file = path.join(dataDir, 'blocker', 'performance_metrics.db');
+    const w = writer();
+    w.submit(spans(0, 10));
+    await waitFor('the fault', () => w.currentFault !== undefined);
+    expect(w.currentFault).toBe('unwritable');
+    expect(w.rowsPending).toBe(10);
+    await waitFor('the warning', () => logged.warnings.length > 0);
+    expect(logged.warnings).toEqual([expect.stringMatching(/blocker.*performance_metrics\.db/)]);
+    // A flush does not wait for a fault to clear.
+    await w.whenIdle();
+    // Unwritable at shutdown: the loss is reported, within close().
+    w.close();
+    expect(logged.warnings).toEqual([
+      expect.any(String),
+      expect.stringMatching(/10 rows could not be written before shutdown/),
+    ]);
+    expect(w.rowsDropped).toBe(10);
+    expect(w.rowsPending).toBe(0);
+  });
+
+  it('when the thread dies, writes what it had not written on the app thread, each row once', async () => {
+    const w = writer();
+    w.submit(spans(0, 500));
+    await w.whenIdle();
+    // The thread is ended from outside, as a crash would end it, with batches still on their way.
+    const thread = (w as unknown as { worker: { terminate(): Promise<number> } }).worker;
+    for (let i = 5; i < 50; i++) w.submit(spans(i * 100, 100));
+    await thread.terminate();
+    await waitFor('the takeover', () => !w.writesInWorker);
+    w.submit(spans(5000, 100));
+    await w.whenIdle();
+    expect(stored()).toEqual([...Array(5100).keys()]);
+    expect(w.rowsWritten).toBe(5100);
+    expect(w.rowsPending).toBe(0);
+    expect(logged.warnings).toEqual([expect.stringMatching(/writer thread stopped; writing on the app's thread/)]);
+  });
+
+  it("writes on the app's thread when given afterOpen (a function cannot cross threads)", async () => {
+    const opened: Database[] = [];
+    const w = writer({ afterOpen: (db) => opened.push(db) });
+    expect(w.writesInWorker).toBe(false);
+    w.submit(spans(0, 10));
+    await w.whenIdle();
+    expect(opened).toHaveLength(1);
+    expect(stored()).toHaveLength(10);
+  });
+
+  it('drops the oldest rows past maxPendingRows while the file is unwritable, and counts them', async () => {
+    fs.writeFileSync(path.join(dataDir, 'blocker'), '');
+    file = path.join(dataDir, 'blocker', 'performance_metrics.db');
+    const w = writer({ maxPendingRows: 250 });
+    for (let i = 0; i < 5; i++) w.submit(spans(i * 100, 100));
+    await waitFor('the overflow', () => w.rowsDropped > 0);
+    await w.whenIdle();
+    expect(w.rowsDropped).toBe(300);
+    expect(w.rowsPending).toBe(200);
+  });
+});
