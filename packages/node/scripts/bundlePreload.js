@@ -1,8 +1,9 @@
 'use strict';
 // Bundles what the preload loads before the app's first line into one file, dist/preload.bundle.js
-// (docs/performance.md, "Preload"): one module to read and compile instead of ~220, and, built
-// from the ES module sources, only the parts of the OTel packages it uses (tree shaking).
-// Run by `npm run build` after tsc, and by the tests' global setup so they never run a stale one.
+// (docs/performance.md, "Preload"): one module to resolve and compile instead of ~200, and, built
+// from the ES module sources, only the parts of the OTel packages it uses (tree shaking); then
+// the V8 code cache of what it runs at start-up. Run by `npm run build` after tsc (the cache is made
+// with dist/preload/preloadBundle.js), and by the tests' global setup so they never run a stale one.
 const { spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -16,6 +17,8 @@ const OUT_FILE = path.join(PACKAGE_DIR, 'dist', 'preload.bundle.js');
 // an ordinary `require` of node_modules: the API packages and @transcriber/instrumentation (their
 // module-level state must be the app's own copy's), better-sqlite3 (native), and all that is loaded
 // only when used (OTLP, Prometheus, the logs SDK, the openai instrumentation, profiler, optimizer).
+// They are resolved from packages/node/dist at run time: better-sqlite3, a dependency of
+// sqlite-exporter, through the workspace's hoisted node_modules.
 const BUNDLED = new Set([
   '@opentelemetry/context-async-hooks',
   '@opentelemetry/core',
@@ -94,6 +97,7 @@ async function bundlePreload() {
 
 function writeCodeCache(bundleFile, cacheFile) {
   const loader = path.join(PACKAGE_DIR, 'dist', 'preload', 'preloadBundle.js');
+  if (!fs.existsSync(loader)) throw new Error(`${loader} is missing: build the packages first (npm run build)`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'transcriber-bundle-'));
   const env = { ...process.env, TRANSCRIBER_PERF_DATA_DIR: path.join(dataDir, 'data') };
   for (const key of Object.keys(env)) if (key.startsWith('OTEL_') || key === 'NODE_OPTIONS') delete env[key];
