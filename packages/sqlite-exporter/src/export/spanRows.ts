@@ -15,6 +15,7 @@ export function spanBatch(spans: readonly ReadableSpan[]): SpanBatch {
   let lastResource: Resource | undefined;
   let lastIndex = -1;
   const values: unknown[] = [];
+  const strings = new StringTable();
   for (const span of spans) {
     // Consecutive spans nearly always share their resource object: look it up only on a change.
     if (span.resource !== lastResource) {
@@ -23,12 +24,28 @@ export function spanBatch(spans: readonly ReadableSpan[]): SpanBatch {
       lastIndex = resources.indexOf(json);
       if (lastIndex === -1) lastIndex = resources.push(json) - 1;
     }
-    pushSpan(values, span, lastIndex);
+    pushSpan(values, span, lastIndex, strings);
   }
-  return { kind: 'spans', rows: spans.length, resources, values };
+  return { kind: 'spans', rows: spans.length, resources, strings: strings.strings, values };
 }
 
-function pushSpan(values: unknown[], span: ReadableSpan, resourceIndex: number): void {
+/** The strings of a batch, each kept once (see SpanBatch.strings). */
+class StringTable {
+  readonly strings: string[] = [];
+  private readonly indexes = new Map<string, number>();
+
+  indexOf(value: unknown): number {
+    if (typeof value !== 'string') return -1;
+    let index = this.indexes.get(value);
+    if (index === undefined) {
+      index = this.strings.push(value) - 1;
+      this.indexes.set(value, index);
+    }
+    return index;
+  }
+}
+
+function pushSpan(values: unknown[], span: ReadableSpan, resourceIndex: number, strings: StringTable): void {
   const context = span.spanContext();
   const attributes = span.attributes;
   const component = attributes[ATTR_COMPONENT];
@@ -38,10 +55,10 @@ function pushSpan(values: unknown[], span: ReadableSpan, resourceIndex: number):
     context.traceId,
     context.spanId,
     span.parentSpanContext?.spanId ?? null,
-    span.name,
+    strings.indexOf(span.name),
     span.kind,
-    typeof component === 'string' ? component : null,
-    typeof operation === 'string' ? operation : null,
+    strings.indexOf(component),
+    strings.indexOf(operation),
     hrTimeToMicros(span.startTime),
     hrTimeToMicros(span.endTime),
     hrDurationToMillis(span.duration),
@@ -59,7 +76,7 @@ function pushSpan(values: unknown[], span: ReadableSpan, resourceIndex: number):
       : JSON.stringify(
           span.links.map((l) => ({ trace_id: l.context.traceId, span_id: l.context.spanId, attributes: l.attributes })),
         ),
-    span.instrumentationScope.name,
+    strings.indexOf(span.instrumentationScope.name),
     resourceIndex,
   );
 }

@@ -17,15 +17,19 @@ interface Aggregate {
  * once: a batch of spans from a few components touches far fewer rollup rows than it has spans.
  */
 export class SpanRollupBatch {
-  private readonly aggregates = new Map<string, Aggregate>();
+  // Per component, aggregates keyed by one number (minute and bucket): no key string per span.
+  private readonly byComponent = new Map<string, Map<number, Aggregate>>();
 
   add(component: string, startUs: number, durationMs: number, failed: boolean): void {
     const minuteUs = minuteOf(startUs);
     const bucket = latencyBucketOf(durationMs);
-    const key = `${minuteUs}|${bucket}|${component}`;
-    const a = this.aggregates.get(key);
+    let aggregates = this.byComponent.get(component);
+    if (aggregates === undefined) this.byComponent.set(component, (aggregates = new Map()));
+    // Buckets stay within ±2^11 (2^±128 ms); minutes since the epoch times 2^12 stay far below 2^53.
+    const key = (minuteUs / 60_000_000) * 4096 + bucket + 2048;
+    const a = aggregates.get(key);
     if (a === undefined) {
-      this.aggregates.set(key, {
+      aggregates.set(key, {
         minuteUs,
         component,
         bucket,
@@ -45,8 +49,10 @@ export class SpanRollupBatch {
   }
 
   writeTo(upsert: Statement): void {
-    for (const a of this.aggregates.values()) {
-      upsert.run(a.minuteUs, a.component, a.bucket, a.count, a.errors, a.sumMs, a.minMs, a.maxMs);
+    for (const aggregates of this.byComponent.values()) {
+      for (const a of aggregates.values()) {
+        upsert.run(a.minuteUs, a.component, a.bucket, a.count, a.errors, a.sumMs, a.minMs, a.maxMs);
+      }
     }
   }
 }

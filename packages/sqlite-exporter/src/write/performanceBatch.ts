@@ -2,6 +2,8 @@ import type { RetentionPolicy } from '../retention';
 
 /** Values per span row in `SpanBatch.values`: the `spans` columns, the last one a resource index. */
 export const SPAN_ROW_VALUES = 18;
+/** Positions in a span row of the columns given as indexes into `SpanBatch.strings`. */
+export const SPAN_STRING_COLUMNS: readonly number[] = [3, 5, 6, 16];
 /** Values per point row in `MetricBatch.points`: the `metric_points` columns but the resource. */
 export const METRIC_POINT_VALUES = 16;
 
@@ -17,7 +19,15 @@ export interface SpanBatch {
   readonly rows: number;
   /** The resources of the batch's spans, as their attributes' JSON; rows refer to them by index. */
   readonly resources: string[];
-  /** `rows` × SPAN_ROW_VALUES values in `insertSpan` order; the last of each row indexes `resources`. */
+  /**
+   * Strings that repeat from span to span (name, component, operation, scope), each once: rows
+   * hold their index (-1 for none), so each is copied to the writer thread once per batch, not per span.
+   */
+  readonly strings: string[];
+  /**
+   * `rows` × SPAN_ROW_VALUES values in `insertSpan` order; the columns of SPAN_STRING_COLUMNS index
+   * `strings`, the last of each row indexes `resources`.
+   */
   readonly values: unknown[];
 }
 

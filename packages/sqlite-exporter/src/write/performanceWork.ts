@@ -4,6 +4,7 @@ import type { WriteWork } from './databaseWriter';
 import {
   METRIC_POINT_VALUES,
   SPAN_ROW_VALUES,
+  SPAN_STRING_COLUMNS,
   type MetricBatch,
   type PerformanceBatch,
   type SpanBatch,
@@ -35,11 +36,16 @@ export function performanceWork(batch: PerformanceBatch): WriteWork<PerformanceS
 /** Inserts the spans and adds them to the per-minute `span_rollup`, in the caller's transaction. */
 function insertSpans(statements: PerformanceStatements, batch: SpanBatch): void {
   const ids = batch.resources.map((json) => statements.resources.idOf(json));
+  const strings = batch.strings;
   const values = batch.values;
   const row = new Array<unknown>(SPAN_ROW_VALUES);
   const rollup = new SpanRollupBatch();
   for (let at = 0; at < values.length; at += SPAN_ROW_VALUES) {
     for (let i = 0; i < SPAN_ROW_VALUES; i++) row[i] = values[at + i];
+    for (const column of SPAN_STRING_COLUMNS) {
+      const index = row[column] as number;
+      row[column] = index === -1 ? null : strings[index];
+    }
     row[RESOURCE] = ids[row[RESOURCE] as number];
     statements.insertSpan.run(row);
     const component = row[COMPONENT];

@@ -20,10 +20,10 @@ function spans(from: number, count: number): SpanBatch {
       i.toString(16).padStart(32, '0'),
       i.toString(16).padStart(16, '0'),
       null,
-      'stt.transcribe',
+      0, // strings[0]: the name
       0,
-      'stt',
-      'transcribe',
+      1,
+      2,
       startUs,
       startUs + 500,
       0.5,
@@ -33,11 +33,17 @@ function spans(from: number, count: number): SpanBatch {
       JSON.stringify({ n: i }),
       null,
       null,
-      'test',
+      3,
       0,
     );
   }
-  return { kind: 'spans', rows: count, resources: [RESOURCE], values };
+  return {
+    kind: 'spans',
+    rows: count,
+    resources: [RESOURCE],
+    strings: ['stt.transcribe', 'stt', 'transcribe', 'test'],
+    values,
+  };
 }
 
 describe('PerformanceWriter', () => {
@@ -103,6 +109,9 @@ describe('PerformanceWriter', () => {
     expect(w.rowsPending).toBe(0);
     expect(w.rowsWritten).toBe(502);
     expect(stored()).toEqual([...Array(500).keys()]);
+    expect(
+      queryRows(dataDir, 'performance_metrics', 'SELECT DISTINCT name, component, operation, scope FROM spans'),
+    ).toEqual([{ name: 'stt.transcribe', component: 'stt', operation: 'transcribe', scope: 'test' }]);
     const [rollup] = queryRows<{ count: number; errors: number }>(
       dataDir,
       'performance_metrics',
