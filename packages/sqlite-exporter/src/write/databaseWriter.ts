@@ -72,6 +72,8 @@ export class DatabaseWriter<S> {
   /** Applies queued work from the head in one transaction until the deadline; returns how many. */
   private runInTransaction: ((deadline: number) => number) | undefined;
   private checkpointer: Checkpointer | undefined;
+  /** Whether a checkpointer may be (or is) used: asked for, and none failed to start or died. */
+  private checkpointerWanted: boolean;
   private lastCheckpointRequest = 0;
   private checkpointTimer: NodeJS.Timeout | undefined;
   private checkpointWaitTimer: NodeJS.Timeout | undefined;
@@ -104,6 +106,7 @@ export class DatabaseWriter<S> {
     };
     // Not in the spread: SqliteStorage passes its own option through, often as `undefined`.
     this.options.maxPendingRows = options.maxPendingRows ?? DEFAULT_MAX_PENDING_ROWS;
+    this.checkpointerWanted = this.options.checkpointInWorker;
   }
 
   get file(): string {
@@ -255,7 +258,7 @@ export class DatabaseWriter<S> {
 
   /** Asks for a checkpoint at most every CHECKPOINT_EVERY_MS, and once more after the last commit. */
   private afterCommit(): void {
-    if (this.checkpointer === undefined || this.checkpointTimer !== undefined) return;
+    if (!this.checkpointerWanted || this.checkpointTimer !== undefined) return;
     const wait = this.lastCheckpointRequest + CHECKPOINT_EVERY_MS - performance.now();
     if (wait <= 0) {
       this.requestCheckpoint();
@@ -269,6 +272,9 @@ export class DatabaseWriter<S> {
     if (this.checkpointTimer !== undefined) clearTimeout(this.checkpointTimer);
     this.checkpointTimer = undefined;
     this.lastCheckpointRequest = performance.now();
+    if (this.checkpointer === undefined && this.checkpointerWanted && this.db !== undefined) {
+      this.startCheckpointer(this.db);
+    }
     this.checkpointer?.request();
   }
 
@@ -292,7 +298,10 @@ export class DatabaseWriter<S> {
         this.bodyEnd = performance.now();
         return applied;
       });
-      if (this.options.checkpointInWorker) this.startCheckpointer(db);
+      // The checkpointer (a thread) starts with the first checkpoint, CHECKPOINT_EVERY_MS after
+      // opening: a process that writes a few rows and ends never pays for it (its exit drain and
+      // the connection's close checkpoint the little WAL there is).
+      this.lastCheckpointRequest = performance.now();
       return true;
     } catch (err) {
       // Opened but unusable (e.g. a damaged schema fails `prepare`): close it before any set-aside.
@@ -311,6 +320,7 @@ export class DatabaseWriter<S> {
           // The worker died: SQLite's own checkpoint takes over again.
           if (this.checkpointer !== checkpointer) return;
           this.checkpointer = undefined;
+          this.checkpointerWanted = false;
           this.db?.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_CHECKPOINT_PAGES}`);
           this.checkpointDone();
         },
@@ -321,6 +331,7 @@ export class DatabaseWriter<S> {
       this.checkpointer = checkpointer;
     } catch {
       // No worker thread available: keep SQLite's automatic checkpoint.
+      this.checkpointerWanted = false;
     }
   }
 

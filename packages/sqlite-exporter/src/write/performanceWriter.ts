@@ -34,6 +34,12 @@ export interface PerformanceWriterOptions {
 
 const DEFAULT_MAX_PENDING_ROWS = 100_000;
 /**
+ * Rows in one second past which the writing moves to the thread. Below it, writing on the app's
+ * thread costs under 1% of it in slices of a few ms; a thread would cost ~70 ms and ~10 MiB to
+ * start (too much for a short-lived process: the preload's start-up budget is 150 ms, 20 MiB).
+ */
+const THREAD_AFTER_ROWS_PER_SECOND = 1_000;
+/**
  * Longest the app's thread waits for the writer thread's synchronous drain (exit, shutdown): the
  * drain itself may wait up to 5 s for another process's lock.
  */
@@ -67,9 +73,16 @@ export class PerformanceWriter {
   private readonly sent: Sent[] = [];
   private seq = 0;
   private submittedRows = 0;
-  /** Rows settled by a writer thread that has since died (its shared counters are gone with it). */
-  private threadWritten = 0;
-  private threadDropped = 0;
+  /** Rows settled by writers no longer in use (the first local one, a thread that died). */
+  private retiredWritten = 0;
+  private retiredDropped = 0;
+  /** Whether a thread may still be started (no afterOpen, none started or failed yet). */
+  private threadAllowed: boolean;
+  private rateWindowStart = 0;
+  private rowsInRateWindow = 0;
+  /** While the writing moves to the thread: batches held until this thread's queue is written. */
+  private held: PerformanceBatch[] | undefined;
+  private moving: Promise<void> | undefined;
   private nextRequestId = 1;
   private readonly flushes = new Map<number, () => void>();
   private closed = false;
@@ -78,21 +91,24 @@ export class PerformanceWriter {
     this.file = options.file;
     this.maxPendingRows = options.maxPendingRows ?? DEFAULT_MAX_PENDING_ROWS;
     this.afterOpen = options.afterOpen;
-    if (this.afterOpen === undefined) this.startThread();
-    if (this.worker === undefined) this.local = this.localWriter();
+    this.threadAllowed = this.afterOpen === undefined;
+    this.local = this.localWriter();
   }
 
-  /** Whether the rows are written on a worker thread (false: on this one). */
+  /**
+   * Whether the rows are written on a worker thread (false: on this one). Writing starts on this
+   * thread and moves to a worker once more than THREAD_AFTER_ROWS_PER_SECOND rows come in a second.
+   */
   get writesInWorker(): boolean {
     return this.worker !== undefined;
   }
 
   get rowsWritten(): number {
-    return this.threadWritten + this.counter(ROWS_WRITTEN) + (this.local?.rowsWritten ?? 0);
+    return this.retiredWritten + this.counter(ROWS_WRITTEN) + (this.local?.rowsWritten ?? 0);
   }
 
   get rowsDropped(): number {
-    return this.threadDropped + this.counter(ROWS_DROPPED) + (this.local?.rowsDropped ?? 0);
+    return this.retiredDropped + this.counter(ROWS_DROPPED) + (this.local?.rowsDropped ?? 0);
   }
 
   /** Rows handed over and not yet written or dropped. */
@@ -108,23 +124,26 @@ export class PerformanceWriter {
 
   submit(batch: PerformanceBatch): void {
     this.submittedRows += batch.rows;
+    if (this.held !== undefined) {
+      this.held.push(batch);
+      return;
+    }
     if (this.local !== undefined) {
       this.local.submit(performanceWork(batch));
+      if (this.threadAllowed && this.sustained(batch.rows)) this.beginMove(this.local);
       return;
     }
     if (this.closed) {
-      this.threadDropped += batch.rows;
+      this.retiredDropped += batch.rows;
       diag.warn(`transcriber: ${this.file}: write after shutdown dropped (${batch.rows} rows)`);
       return;
     }
-    this.forgetSettled();
-    const seq = ++this.seq;
-    this.sent.push({ seq, batch });
-    this.post({ type: 'batch', seq, batch });
+    this.postBatch(batch);
   }
 
   /** Resolves when everything submitted is written, or is waiting on a fault's retry. */
   whenIdle(): Promise<void> {
+    if (this.moving !== undefined) return this.moving.then(() => this.whenIdle());
     if (this.local !== undefined) return this.local.whenIdle();
     if (this.closed) return Promise.resolve();
     const id = this.nextRequestId++;
@@ -138,12 +157,14 @@ export class PerformanceWriter {
 
   /** Writes everything submitted now, blocking this thread until done (shutdown, process exit). */
   drainSync(): void {
+    this.abandonMove();
     if (this.local !== undefined) this.local.drainSync();
     else this.waitFor('drain');
   }
 
   /** Final drain, then closes the database (and ends the thread). */
   close(): void {
+    this.abandonMove();
     if (this.local !== undefined) {
       this.local.close();
       return;
@@ -154,11 +175,60 @@ export class PerformanceWriter {
     const unwritten = this.rowsPending;
     if (unwritten > 0) {
       diag.warn(`transcriber: ${this.file}: ${unwritten} rows could not be written before shutdown`);
-      this.threadDropped += unwritten;
+      this.retiredDropped += unwritten;
     }
     this.sent.length = 0;
     this.resolveFlushes();
     this.replies?.close();
+  }
+
+  /** Counts rows per second; true once a second has had more than THREAD_AFTER_ROWS_PER_SECOND. */
+  private sustained(rows: number): boolean {
+    const now = performance.now();
+    if (now - this.rateWindowStart > 1000) {
+      this.rateWindowStart = now;
+      this.rowsInRateWindow = 0;
+    }
+    this.rowsInRateWindow += rows;
+    return this.rowsInRateWindow > THREAD_AFTER_ROWS_PER_SECOND;
+  }
+
+  /**
+   * Starts handing the writing over to a thread. This thread's queue is written first, in its
+   * usual slices (nothing synchronous inside `export()`), while new batches are held; then the
+   * thread starts and takes the held ones, so the two never write the file at once.
+   */
+  private beginMove(local: DatabaseWriter<PerformanceStatements>): void {
+    this.threadAllowed = false;
+    this.held = [];
+    this.moving = local.whenIdle().then(() => this.finishMove(local));
+  }
+
+  private finishMove(local: DatabaseWriter<PerformanceStatements>): void {
+    this.moving = undefined;
+    const held = this.held;
+    if (held === undefined) return; // abandoned by a drain or close
+    this.held = undefined;
+    // In a fault, the writer here keeps the rows and retries: stay, and try again on later load.
+    if (local.currentFault === undefined && local.rowsPending === 0) this.startThread();
+    if (this.worker === undefined) {
+      this.threadAllowed = local.currentFault !== undefined;
+      for (const batch of held) local.submit(performanceWork(batch));
+      return;
+    }
+    local.close();
+    this.retiredWritten += local.rowsWritten;
+    this.retiredDropped += local.rowsDropped;
+    this.local = undefined;
+    for (const batch of held) this.postBatch(batch);
+  }
+
+  /** A drain or close during a move: the held batches go to this thread's writer, which stays. */
+  private abandonMove(): void {
+    const held = this.held;
+    if (held === undefined) return;
+    this.held = undefined;
+    for (const batch of held) this.local!.submit(performanceWork(batch));
   }
 
   private startThread(): void {
@@ -204,6 +274,13 @@ export class PerformanceWriter {
       // On the app's thread: keep the WAL checkpoints' disk syncs off its event loop.
       checkpointInWorker: true,
     });
+  }
+
+  private postBatch(batch: PerformanceBatch): void {
+    this.forgetSettled();
+    const seq = ++this.seq;
+    this.sent.push({ seq, batch });
+    this.post({ type: 'batch', seq, batch });
   }
 
   private post(request: WriterRequest): void {
@@ -267,8 +344,8 @@ export class PerformanceWriter {
   private onThreadExit(worker: Worker): void {
     if (this.closed || this.worker !== worker) return;
     this.forgetSettled();
-    this.threadWritten += this.counter(ROWS_WRITTEN);
-    this.threadDropped += this.counter(ROWS_DROPPED);
+    this.retiredWritten += this.counter(ROWS_WRITTEN);
+    this.retiredDropped += this.counter(ROWS_DROPPED);
     this.readReplies();
     this.replies?.close();
     this.replies = undefined;

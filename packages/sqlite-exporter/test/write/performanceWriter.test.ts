@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { databasePath, PerformanceWriter, type SpanBatch } from '@transcriber/sqlite-exporter';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { captureDiag, type CapturedDiag } from '../helpers/diag';
 import { queryRows } from '../helpers/sqlite';
 import { makeTempDir, removeTempDirs } from '../helpers/tempDir';
@@ -75,11 +76,31 @@ describe('PerformanceWriter', () => {
     logged.restore();
   });
 
+  it('writes a trickle on the app thread, then moves to a worker once more than 1,000 rows come in a second', async () => {
+    const w = writer();
+    w.submit(spans(0, 300));
+    await w.whenIdle();
+    expect(w.writesInWorker).toBe(false);
+    expect(stored()).toHaveLength(300);
+    w.submit(spans(300, 800));
+    // Nothing is written inside submit(): the queue here is written in its slices, then the thread
+    // starts and takes what came meanwhile.
+    expect(stored()).toHaveLength(300);
+    w.submit(spans(1100, 100));
+    await w.whenIdle();
+    expect(w.writesInWorker).toBe(true);
+    expect(stored()).toEqual([...Array(1200).keys()]);
+    w.submit(spans(1200, 100));
+    await w.whenIdle();
+    expect(stored()).toHaveLength(1300);
+    expect(w.rowsWritten).toBe(1300);
+  });
+
   it('writes spans, their rollup, metric points and a resource snapshot from a worker thread', async () => {
     const w = writer();
+    w.submit(spans(0, 1001)); // past a second's 1,000 rows: the thread takes over
+    await w.whenIdle();
     expect(w.writesInWorker).toBe(true);
-    w.submit(spans(0, 300));
-    w.submit(spans(300, 200));
     w.submit({
       kind: 'metrics',
       rows: 2,
@@ -104,11 +125,12 @@ describe('PerformanceWriter', () => {
       ],
       snapshot: [3, 42, 0.5, 1000, 500, 800, 100, 1, 2, 3, 0.25, 4000, 8000],
     });
-    expect(w.rowsPending).toBe(502);
+    w.submit(spans(1001, 499));
+    expect(w.rowsPending).toBeGreaterThanOrEqual(501);
     await w.whenIdle();
     expect(w.rowsPending).toBe(0);
-    expect(w.rowsWritten).toBe(502);
-    expect(stored()).toEqual([...Array(500).keys()]);
+    expect(w.rowsWritten).toBe(1502);
+    expect(stored()).toEqual([...Array(1500).keys()]);
     expect(
       queryRows(dataDir, 'performance_metrics', 'SELECT DISTINCT name, component, operation, scope FROM spans'),
     ).toEqual([{ name: 'stt.transcribe', component: 'stt', operation: 'transcribe', scope: 'test' }]);
@@ -117,7 +139,7 @@ describe('PerformanceWriter', () => {
       'performance_metrics',
       'SELECT sum(count) AS count, sum(errors) AS errors FROM span_rollup',
     );
-    expect(rollup).toEqual({ count: 500, errors: 50 });
+    expect(rollup).toEqual({ count: 1500, errors: 150 });
     // One resource row, shared by every span, point and snapshot.
     const resources = queryRows<{ id: number; service_name: string }>(
       dataDir,
@@ -137,28 +159,64 @@ describe('PerformanceWriter', () => {
     ).toEqual([{ pid: 42, rss_bytes: 1000, r: id }]);
   });
 
-  it('drainSync blocks until the thread has written everything submitted', () => {
+  it('drainSync blocks until the thread has written everything submitted', async () => {
     const w = writer();
-    for (let i = 0; i < 20; i++) w.submit(spans(i * 100, 100));
+    w.submit(spans(0, 1001));
+    await w.whenIdle();
+    expect(w.writesInWorker).toBe(true);
+    w.submit(spans(1001, 999));
+    for (let i = 20; i < 40; i++) w.submit(spans(i * 100, 100));
     w.drainSync();
     expect(w.rowsPending).toBe(0);
-    expect(stored()).toHaveLength(2000);
+    expect(stored()).toHaveLength(4000);
   });
 
-  it("reports a fault from the thread: warned once on the app's thread, rows kept and counted as pending", async () => {
-    fs.writeFileSync(path.join(dataDir, 'blocker'), '');
-    file = path.join(dataDir, 'blocker', 'performance_metrics.db');
+  it('drainSync in the middle of the move writes everything on this thread, which keeps the writing', () => {
     const w = writer();
-    w.submit(spans(0, 10));
+    w.submit(spans(0, 1001));
+    w.submit(spans(1001, 99)); // held: the move waits for the queue here
+    w.drainSync();
+    expect(w.rowsPending).toBe(0);
+    expect(stored()).toEqual([...Array(1100).keys()]);
+    expect(w.writesInWorker).toBe(false);
+  });
+
+  it("reports a fault from the thread: warned once on the app's thread, rows kept, pending, then written", async () => {
+    const w = writer();
+    w.submit(spans(0, 1001));
+    await w.whenIdle();
+    expect(w.writesInWorker).toBe(true);
+    // Another connection holds the write lock past the writer's busy timeout.
+    const holder = new BetterSqlite3(file);
+    holder.exec('BEGIN IMMEDIATE');
+    w.submit(spans(1001, 10));
     await waitFor('the fault', () => w.currentFault !== undefined);
-    expect(w.currentFault).toBe('unwritable');
+    expect(w.currentFault).toBe('locked');
     expect(w.rowsPending).toBe(10);
     await waitFor('the warning', () => logged.warnings.length > 0);
-    expect(logged.warnings).toEqual([expect.stringMatching(/blocker.*performance_metrics\.db/)]);
+    expect(logged.warnings).toEqual([expect.stringMatching(/performance_metrics\.db .*lock/)]);
     // A flush does not wait for a fault to clear.
     await w.whenIdle();
-    // Unwritable at shutdown: the loss is reported, within close().
+    holder.exec('COMMIT');
+    holder.close();
+    await waitFor('the retry', () => w.rowsPending === 0, 15_000);
+    expect(w.currentFault).toBeUndefined();
+    expect(stored()).toEqual([...Array(1011).keys()]);
+    expect(logged.warnings).toHaveLength(1);
+  });
+
+  it('reports rows it could not write before shutdown, within close()', async () => {
+    const w = writer();
+    w.submit(spans(0, 1001));
+    await w.whenIdle();
+    const holder = new BetterSqlite3(file);
+    holder.exec('BEGIN IMMEDIATE');
+    w.submit(spans(1001, 10));
+    await waitFor('the fault', () => w.currentFault === 'locked');
+    // The final drain waits 5 s for the lock; the lock outlives it.
     w.close();
+    holder.exec('COMMIT');
+    holder.close();
     expect(logged.warnings).toEqual([
       expect.any(String),
       expect.stringMatching(/10 rows could not be written before shutdown/),
@@ -169,17 +227,19 @@ describe('PerformanceWriter', () => {
 
   it('when the thread dies, writes what it had not written on the app thread, each row once', async () => {
     const w = writer();
-    w.submit(spans(0, 500));
+    w.submit(spans(0, 1001));
+    w.submit(spans(1001, 3999));
     await w.whenIdle();
+    expect(w.writesInWorker).toBe(true);
     // The thread is ended from outside, as a crash would end it, with batches still on their way.
     const thread = (w as unknown as { worker: { terminate(): Promise<number> } }).worker;
-    for (let i = 5; i < 50; i++) w.submit(spans(i * 100, 100));
+    for (let i = 50; i < 95; i++) w.submit(spans(i * 100, 100));
     await thread.terminate();
     await waitFor('the takeover', () => !w.writesInWorker);
-    w.submit(spans(5000, 100));
+    w.submit(spans(9500, 100));
     await w.whenIdle();
-    expect(stored()).toEqual([...Array(5100).keys()]);
-    expect(w.rowsWritten).toBe(5100);
+    expect(stored()).toEqual([...Array(9600).keys()]);
+    expect(w.rowsWritten).toBe(9600);
     expect(w.rowsPending).toBe(0);
     expect(logged.warnings).toEqual([expect.stringMatching(/writer thread stopped; writing on the app's thread/)]);
   });
