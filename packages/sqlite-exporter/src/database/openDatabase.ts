@@ -4,6 +4,9 @@ import * as path from 'node:path';
 import { migrate } from './migrate';
 import type { Migration } from './migration';
 
+/** Page size of the databases this software creates, bytes. */
+export const PAGE_SIZE = 16_384;
+
 export interface OpenOptions {
   /** How long a statement waits for another process's lock before failing with SQLITE_BUSY. */
   busyTimeoutMs?: number;
@@ -11,7 +14,7 @@ export interface OpenOptions {
 
 /**
  * Opens (creating if needed) a database for writing: owner-only file and directory permissions,
- * WAL (readers never block the writer, several processes can share the file), NORMAL sync (WAL
+ * 16 KiB pages when new, WAL (readers never block the writer, several processes can share the file), NORMAL sync (WAL
  * stays consistent on power loss; only the last commits may be lost), schema migrated.
  */
 export function openDatabaseForWriting(
@@ -26,6 +29,9 @@ export function openDatabaseForWriting(
   try {
     // Opening waits long for locks (start-up only); writes later use a short timeout.
     db.pragma('busy_timeout = 5000');
+    // Takes effect only on a new, empty file (before WAL and the schema): appending spans with
+    // 16 KiB pages costs ~20% less CPU a row than with the default 4 KiB (docs/performance.md).
+    db.pragma(`page_size = ${PAGE_SIZE}`);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     migrate(db, migrations);

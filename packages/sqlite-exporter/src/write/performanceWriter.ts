@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { PERFORMANCE_METRICS_MIGRATIONS } from '../schema/performanceMetricsSchema';
+import { committedBatches } from './committedBatches';
 import { DatabaseWriter } from './databaseWriter';
 import type { PerformanceBatch } from './performanceBatch';
 import { performanceWork } from './performanceWork';
@@ -340,7 +341,10 @@ export class PerformanceWriter {
     if (n > 0) this.sent.splice(0, n);
   }
 
-  /** The thread ended without being closed: a writer on this thread writes what it had not. */
+  /**
+   * The thread ended without being closed: a writer on this thread writes what it had not (the
+   * batches it had not reported written, less those its last commit took before it stopped).
+   */
   private onThreadExit(worker: Worker): void {
     if (this.closed || this.worker !== worker) return;
     this.forgetSettled();
@@ -355,8 +359,14 @@ export class PerformanceWriter {
     diag.warn(`transcriber: ${this.file}: the writer thread stopped; writing on the app's thread`);
     const local = this.localWriter();
     this.local = local;
-    // The unsettled rows are counted again as the local writer's: take them out of the submitted count.
-    for (const { batch } of this.sent) {
+    const unsettled = this.sent.map((s) => s.batch);
+    const committed = committedBatches(this.file, unsettled);
+    for (const [i, batch] of unsettled.entries()) {
+      if (i < committed) {
+        this.retiredWritten += batch.rows;
+        continue;
+      }
+      // Counted again as the local writer's: take them out of the submitted count.
       this.submittedRows -= batch.rows;
       this.submit(batch);
     }

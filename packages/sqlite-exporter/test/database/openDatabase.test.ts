@@ -70,6 +70,25 @@ describe('openDatabaseForWriting', () => {
     plain.close();
   });
 
+  it("creates new files with 16 KiB pages and leaves an existing file's page size alone", () => {
+    const dir = makeTempDir();
+    const file = path.join(dir, 'performance_metrics.db');
+    openDatabaseForWriting(file, MIGRATIONS).close();
+    const created = new BetterSqlite3(file, { readonly: true });
+    expect(created.pragma('page_size', { simple: true })).toBe(16_384);
+    created.close();
+    // A file made by an earlier version, with SQLite's default pages, keeps them (and its rows).
+    const older = path.join(dir, 'older.db');
+    const plain = new BetterSqlite3(older);
+    plain.pragma('journal_mode = WAL');
+    plain.exec('CREATE TABLE kept (n INTEGER); INSERT INTO kept VALUES (7);');
+    plain.close();
+    const reopened = openDatabaseForWriting(older, []);
+    expect(reopened.pragma('page_size', { simple: true })).toBe(4096);
+    expect(reopened.prepare('SELECT n FROM kept').pluck().get()).toBe(7);
+    reopened.close();
+  });
+
   it('fails (and closes the handle) on a file that is not a database', () => {
     const file = path.join(makeTempDir(), 'performance_metrics.db');
     fs.writeFileSync(file, Buffer.alloc(4096, 0x5a));
