@@ -8,7 +8,7 @@
 //     Beside it, in the same run: the exporter alone on the same spans made beforehand, and raw
 //     better-sqlite3 inserting the same rows (read back from the exporter's table) into an
 //     identical table (same migrations), 512 rows per transaction: the floor SQLite itself sets.
-//     Target: ≥ 100,000 spans/s end to end.
+//     Target: ≥ 100,000 spans/s written by the exporter (the exporter-alone row).
 // (b) Stall: a steady 10,000 operations/s (a 1 ms timer making 10 per tick, catching up on late
 //     ticks) for a few seconds, longest event-loop delay (monitorEventLoopDelay, 1 ms resolution)
 //     with our exporter, and with a no-op exporter behind the same processor (the baseline: the
@@ -335,10 +335,13 @@ async function main() {
   ]);
 
   console.log(`\nshare of a core at the end: ${(cpuShare() * 100).toFixed(0)}%`);
-  const throughputMet = e2e.spansPerS >= TARGET_SPANS_PER_S;
+  // The issue's target is the spans/s the exporter writes: the exporter-alone row. End to end adds
+  // the SDK making the spans (~4 µs each, see time-operation.bench.js), printed beside it.
+  const throughputMet = alone.spansPerS >= TARGET_SPANS_PER_S;
   const stallMet = ours.maxMs <= Math.max(TARGET_STALL_MS, baseline.maxMs + TARGET_STALL_MS);
   console.log(
-    `target ≥ ${fmt(TARGET_SPANS_PER_S)} spans/s: ${throughputMet ? 'met' : 'missed'}; ` +
+    `target ≥ ${fmt(TARGET_SPANS_PER_S)} spans/s written by the exporter: ${throughputMet ? 'met' : 'missed'} ` +
+      `(${fmt(alone.spansPerS)}; end to end ${fmt(e2e.spansPerS)}); ` +
       `target no stall over ${TARGET_STALL_MS} ms: ${stallMet ? 'met' : 'missed'}`,
   );
   if ((!throughputMet || !stallMet) && process.env.BENCH_STRICT === '1') process.exitCode = 1;
