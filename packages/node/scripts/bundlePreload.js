@@ -17,8 +17,8 @@ const OUT_FILE = path.join(PACKAGE_DIR, 'dist', 'preload.bundle.js');
 // an ordinary `require` of node_modules: the API packages and @transcriber/instrumentation (their
 // module-level state must be the app's own copy's), better-sqlite3 (native), and all that is loaded
 // only when used (OTLP, Prometheus, the logs SDK, the openai instrumentation, profiler, optimizer).
-// They are resolved from packages/node/dist at run time: better-sqlite3, a dependency of
-// sqlite-exporter, through the workspace's hoisted node_modules.
+// They are resolved from packages/node/dist at run time, so each is a dependency of
+// @transcriber/node itself (better-sqlite3 too, though sqlite-exporter is what uses it).
 const BUNDLED = new Set([
   '@opentelemetry/context-async-hooks',
   '@opentelemetry/core',
