@@ -23,6 +23,11 @@ export interface DatabaseWriterOptions<S> {
   maxPendingRows?: number;
   /** Longest time one turn of the writer may block the event loop before yielding, ms. */
   sliceMs?: number;
+  /**
+   * How long work submitted to an idle writer waits for more before the writer starts, ms (0: the
+   * next turn). On a thread of its own, gathering more rows per transaction makes each cheaper.
+   */
+  gatherMs?: number;
   /** Called with each newly opened connection before statements are prepared (per-connection pragmas). */
   afterOpen?(db: Database): void;
   /**
@@ -96,6 +101,7 @@ export class DatabaseWriter<S> {
   constructor(options: DatabaseWriterOptions<S>) {
     this.options = {
       sliceMs: 4,
+      gatherMs: 0,
       rolledBack: () => {},
       afterOpen: () => {},
       checkpointInWorker: false,
@@ -144,7 +150,7 @@ export class DatabaseWriter<S> {
     this.queue.push(work);
     this.queuedRows += work.rows;
     this.enforceBound();
-    this.scheduleDrain();
+    this.scheduleDrain(this.options.gatherMs);
   }
 
   /** Resolves when everything queued is written, or is waiting on a fault's retry. */
@@ -188,14 +194,16 @@ export class DatabaseWriter<S> {
     this.notifyIdle();
   }
 
-  private scheduleDrain(): void {
+  private scheduleDrain(afterMs = 0): void {
     if (this.draining || this.retryTimer !== undefined) return;
     this.draining = true;
-    setImmediate(() => {
+    const run = () => {
       this.draining = false;
       this.drain(this.options.sliceMs);
       if (this.queue.length > 0 && this.fault === undefined && !this.awaitingCheckpoint) this.scheduleDrain();
-    });
+    };
+    if (afterMs > 0) setTimeout(run, afterMs).unref();
+    else setImmediate(run);
   }
 
   /**
