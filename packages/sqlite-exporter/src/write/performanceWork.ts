@@ -1,6 +1,7 @@
 import { pruneDatabase } from '../retention';
 import { SpanRollupBatch } from '../rollup/spanRollupRows';
-import type { WriteWork } from './databaseWriter';
+import { PERFORMANCE_METRICS_MIGRATIONS } from '../schema/performanceMetricsSchema';
+import { DatabaseWriter, type DatabaseWriterOptions, type WriteWork } from './databaseWriter';
 import {
   METRIC_POINT_VALUES,
   SPAN_ROW_VALUES,
@@ -9,7 +10,7 @@ import {
   type PerformanceBatch,
   type SpanBatch,
 } from './performanceBatch';
-import type { PerformanceStatements } from './performanceStatements';
+import { preparePerformanceStatements, type PerformanceStatements } from './performanceStatements';
 
 // Positions in a span row (see the insertSpan statement).
 const COMPONENT = 5;
@@ -18,6 +19,21 @@ const DURATION_MS = 9;
 const STATUS_CODE = 10;
 const RESOURCE = SPAN_ROW_VALUES - 1;
 const STATUS_ERROR = 2;
+
+/**
+ * The DatabaseWriter of `performance_metrics.db`, on whichever thread it runs: its schema,
+ * statements and rollback handling, with the caller's thread-specific options.
+ */
+export function performanceDatabaseWriter(
+  options: Omit<DatabaseWriterOptions<PerformanceStatements>, 'migrations' | 'prepare' | 'rolledBack'>,
+): DatabaseWriter<PerformanceStatements> {
+  return new DatabaseWriter({
+    ...options,
+    migrations: PERFORMANCE_METRICS_MIGRATIONS,
+    prepare: preparePerformanceStatements,
+    rolledBack: (statements) => statements.resources.forget(),
+  });
+}
 
 /** A batch as the writer's unit of work: its rows inserted in the writer's transaction. */
 export function performanceWork(batch: PerformanceBatch): WriteWork<PerformanceStatements> {

@@ -3,12 +3,11 @@ import type { Database } from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { PERFORMANCE_METRICS_MIGRATIONS } from '../schema/performanceMetricsSchema';
 import { committedBatches } from './committedBatches';
-import { DatabaseWriter } from './databaseWriter';
+import type { DatabaseWriter } from './databaseWriter';
 import type { PerformanceBatch } from './performanceBatch';
-import { performanceWork } from './performanceWork';
-import { preparePerformanceStatements, type PerformanceStatements } from './performanceStatements';
+import { performanceDatabaseWriter, performanceWork } from './performanceWork';
+import type { PerformanceStatements } from './performanceStatements';
 import type { StorageFault } from './storageFault';
 import {
   FAULT,
@@ -244,11 +243,7 @@ export class PerformanceWriter {
         signal,
         replies: channel.port2,
       };
-      const worker = new Worker(threadFile(), {
-        workerData: data,
-        transferList: [channel.port2],
-        resourceLimits: { maxYoungGenerationSizeMb: 64 },
-      });
+      const worker = new Worker(threadFile(), { workerData: data, transferList: [channel.port2] });
       worker.on('error', (err) => diag.error(`transcriber: ${this.file}: writer thread failed`, err));
       worker.on('exit', () => this.onThreadExit(worker));
       channel.port1.on('message', (reply: WriterReply) => this.onReply(reply));
@@ -265,11 +260,8 @@ export class PerformanceWriter {
   }
 
   private localWriter(): DatabaseWriter<PerformanceStatements> {
-    return new DatabaseWriter({
+    return performanceDatabaseWriter({
       file: this.file,
-      migrations: PERFORMANCE_METRICS_MIGRATIONS,
-      prepare: preparePerformanceStatements,
-      rolledBack: (statements) => statements.resources.forget(),
       maxPendingRows: this.maxPendingRows,
       ...(this.afterOpen === undefined ? {} : { afterOpen: this.afterOpen }),
       // On the app's thread: keep the WAL checkpoints' disk syncs off its event loop.

@@ -6,10 +6,9 @@
  */
 import { diag, type DiagLogger } from '@opentelemetry/api';
 import { parentPort, workerData } from 'node:worker_threads';
-import { PERFORMANCE_METRICS_MIGRATIONS } from '../schema/performanceMetricsSchema';
-import { DatabaseWriter, type WriteWork } from './databaseWriter';
-import { performanceWork } from './performanceWork';
-import { preparePerformanceStatements, type PerformanceStatements } from './performanceStatements';
+import type { WriteWork } from './databaseWriter';
+import { performanceDatabaseWriter, performanceWork } from './performanceWork';
+import type { PerformanceStatements } from './performanceStatements';
 import {
   FAULT,
   FAULTS,
@@ -50,11 +49,8 @@ const logger: DiagLogger = {
 };
 diag.setLogger(logger);
 
-const writer = new DatabaseWriter<PerformanceStatements>({
+const writer = performanceDatabaseWriter({
   file: data.file,
-  migrations: PERFORMANCE_METRICS_MIGRATIONS,
-  prepare: preparePerformanceStatements,
-  rolledBack: (statements) => statements.resources.forget(),
   maxPendingRows: data.maxPendingRows,
   sliceMs: SLICE_MS,
   gatherMs: GATHER_MS,
