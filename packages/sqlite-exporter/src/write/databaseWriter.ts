@@ -55,11 +55,11 @@ const CHECKPOINT_EVERY_MS = 250;
 const MAX_CHECKPOINT_WAIT_MS = 1_000;
 const SQLITE_DEFAULT_CHECKPOINT_PAGES = 1000;
 /**
- * SQLite's own checkpoint, kept as a safety net, at 64 MiB of WAL. The spans table's indexes on
- * random keys (trace id, duration) dirty 1–1.5 pages per span, so 10,000 spans/s make 40–60 MiB of
- * WAL a second: the background checkpoint (every 250 ms) stays far below this, bulk bursts may not.
+ * SQLite's own checkpoint, kept as a safety net, at 64 MiB of WAL (set in pages, so divided by the
+ * file's page size: 4 KiB in files made by earlier versions, 16 KiB now). The background
+ * checkpoint (every 250 ms) keeps the WAL far below this; bulk bursts may not.
  */
-const SAFETY_NET_CHECKPOINT_PAGES = 16_384;
+const SAFETY_NET_CHECKPOINT_BYTES = 64 * 2 ** 20;
 
 /**
  * The only thing that writes a database file. Work is queued and written a few milliseconds at a
@@ -335,7 +335,8 @@ export class DatabaseWriter<S> {
       );
       // SQLite's own checkpoint stays as a safety net: it only runs if the WAL passes 64 MiB,
       // which happens only while the worker cannot finish (continuous bulk writes, a long reader).
-      db.pragma(`wal_autocheckpoint = ${SAFETY_NET_CHECKPOINT_PAGES}`);
+      const pageSize = db.pragma('page_size', { simple: true }) as number;
+      db.pragma(`wal_autocheckpoint = ${Math.round(SAFETY_NET_CHECKPOINT_BYTES / pageSize)}`);
       this.checkpointer = checkpointer;
     } catch {
       // No worker thread available: keep SQLite's automatic checkpoint.

@@ -183,7 +183,12 @@ describe('DatabaseWriter', () => {
     await writer.whenIdle();
     // The worker starts with the first checkpoint, a quarter of a second after the file opened;
     // then SQLite's own checkpoint is pushed far out (a safety net for a worker that cannot keep up)...
-    await waitFor('the checkpointer', () => connection!.pragma('wal_autocheckpoint', { simple: true }) === 16_384);
+    // (64 MiB of WAL, in pages of the file's size).
+    const pageSize = connection!.pragma('page_size', { simple: true }) as number;
+    await waitFor(
+      'the checkpointer',
+      () => (connection!.pragma('wal_autocheckpoint', { simple: true }) as number) * pageSize === 64 * 2 ** 20,
+    );
     // ...and yet the pages reach the database file: the worker checkpointed them.
     const pages = connection!.pragma('page_count', { simple: true }) as number;
     await waitFor('the background checkpoint', () => fs.statSync(file).size >= pages * 4096);
