@@ -2,8 +2,24 @@ import type { RetentionPolicy } from '../retention';
 
 /** Values per span row in `SpanBatch.values`: the `spans` columns, the last one a resource index. */
 export const SPAN_ROW_VALUES = 18;
+/** Positions, in a span row, of the values the writer reads (the row is in `insertSpan` order). */
+export const SPAN_ROW = {
+  name: 3,
+  component: 5,
+  operation: 6,
+  startUs: 7,
+  durationMs: 9,
+  statusCode: 10,
+  scope: 16,
+  resource: SPAN_ROW_VALUES - 1,
+} as const;
 /** Positions in a span row of the columns given as indexes into `SpanBatch.strings`. */
-export const SPAN_STRING_COLUMNS: readonly number[] = [3, 5, 6, 16];
+export const SPAN_STRING_COLUMNS: readonly number[] = [
+  SPAN_ROW.name,
+  SPAN_ROW.component,
+  SPAN_ROW.operation,
+  SPAN_ROW.scope,
+];
 /** Values per point row in `MetricBatch.points`: the `metric_points` columns but the resource. */
 export const METRIC_POINT_VALUES = 16;
 

@@ -4,6 +4,7 @@ import { PERFORMANCE_METRICS_MIGRATIONS } from '../schema/performanceMetricsSche
 import { DatabaseWriter, type DatabaseWriterOptions, type WriteWork } from './databaseWriter';
 import {
   METRIC_POINT_VALUES,
+  SPAN_ROW,
   SPAN_ROW_VALUES,
   SPAN_STRING_COLUMNS,
   type MetricBatch,
@@ -12,12 +13,7 @@ import {
 } from './performanceBatch';
 import { preparePerformanceStatements, type PerformanceStatements } from './performanceStatements';
 
-// Positions in a span row (see the insertSpan statement).
-const COMPONENT = 5;
-const START_US = 7;
-const DURATION_MS = 9;
-const STATUS_CODE = 10;
-const RESOURCE = SPAN_ROW_VALUES - 1;
+/** `SpanStatusCode.ERROR`. */
 const STATUS_ERROR = 2;
 
 /**
@@ -62,11 +58,12 @@ function insertSpans(statements: PerformanceStatements, batch: SpanBatch): void 
       const index = row[column] as number;
       row[column] = index === -1 ? null : strings[index];
     }
-    row[RESOURCE] = ids[row[RESOURCE] as number];
+    row[SPAN_ROW.resource] = ids[row[SPAN_ROW.resource] as number];
     statements.insertSpan.run(row);
-    const component = row[COMPONENT];
+    const component = row[SPAN_ROW.component];
     if (typeof component === 'string') {
-      rollup.add(component, row[START_US] as number, row[DURATION_MS] as number, row[STATUS_CODE] === STATUS_ERROR);
+      const failed = row[SPAN_ROW.statusCode] === STATUS_ERROR;
+      rollup.add(component, row[SPAN_ROW.startUs] as number, row[SPAN_ROW.durationMs] as number, failed);
     }
   }
   rollup.writeTo(statements.upsertSpanRollup);
