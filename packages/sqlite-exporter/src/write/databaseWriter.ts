@@ -227,12 +227,14 @@ export class DatabaseWriter<S> {
         this.onFault(err);
         return;
       }
+      // Recovered before the work is reported written: whoever sees the rows written (another
+      // thread, through `settled`) must not see the fault that held them still standing.
+      this.onSuccess();
       for (const work of this.queue.splice(0, applied)) {
         this.queuedRows -= work.rows;
         this.written += work.rows;
         this.options.settled(work, true);
       }
-      this.onSuccess();
       this.afterCommit();
       if (performance.now() >= deadline) break;
     }
