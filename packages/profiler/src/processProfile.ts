@@ -20,8 +20,12 @@ export interface ProcessProfileOptions {
   signal?: AbortSignal;
 }
 
-// Heap readings over a memory profile: forced full GCs at this many evenly spaced points (plus the
-// start), so growth that persists over the window can be told from a one-off allocation.
+// Readings over a memory profile: forced full GCs at this many evenly spaced points (plus the
+// start), so growth that persists over the window can be told from a one-off allocation. Each
+// reading is what the app allocated since the window began and still holds (sampled), not the
+// heap's size: in a whole process, memory from before the window is released at any time (a cache
+// expiring, a finished request's garbage freed by a timer), and a few MiB of that in one interval
+// would hide a leak's growth from a heap-size series.
 const MEMORY_INTERVALS = 6;
 const COMPONENT_TOP_FUNCTIONS = 10;
 
@@ -62,10 +66,11 @@ export async function recordProcessProfile(
     session.post('Profiler.start');
     startUs = timeline.nowUs();
     if (heap !== undefined) {
-      let before = heap.beforeBytes;
+      let before = 0;
       for (let i = 0; i < MEMORY_INTERVALS && !endedEarly; i++) {
         endedEarly = await waitOrEnd(options.durationMs / MEMORY_INTERVALS, options.signal);
-        const after = heap.measure();
+        heap.measure();
+        const after = heap.heldSinceStartBytes();
         readings.push({ beforeBytes: before, afterBytes: after, retained: [] });
         before = after;
       }

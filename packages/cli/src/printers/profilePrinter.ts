@@ -83,12 +83,12 @@ function memorySection(report: ProfileReport, style: Style): string {
   if (leak.status === 'suspected') {
     lines.push(
       style.red(
-        `suspected leak: heap grows ${bytes(leak.slopeBytesPerRun)} per interval after GC, in ${leak.growingRuns} of ${leak.runs} intervals`,
+        `suspected leak: the app keeps ${bytes(leak.slopeBytesPerRun)} more per interval after GC, in ${leak.growingRuns} of ${leak.runs} intervals`,
       ),
     );
     for (const s of leak.suspects) lines.push(`  ${s.function}: holds ${bytes(s.bytesPerRun)} per interval`);
   } else if (leak.status === 'clean') {
-    lines.push(style.green('no leak suspected: the heap after GC did not keep growing'));
+    lines.push(style.green('no leak suspected: what the app allocated was not kept, interval after interval'));
   } else {
     lines.push(style.dim(`too few intervals (${leak.runs}) to judge leaks`));
   }

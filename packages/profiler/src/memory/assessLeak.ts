@@ -1,6 +1,10 @@
 import type { AllocationHotSpot } from './allocationHotSpots';
 
-/** Heap used after a forced full GC, before and after one profiled run (or one interval). */
+/**
+ * Memory held after a forced full GC, before and after one profiled run: the heap used (runs of
+ * one operation), or what the app allocated since the window began (intervals of a process
+ * profile, see processProfile.ts).
+ */
 export interface HeapReading {
   beforeBytes: number;
   afterBytes: number;
@@ -28,11 +32,11 @@ export interface LeakVerdict {
   status: 'suspected' | 'clean' | 'insufficient_runs';
   suspected: boolean;
   runs: number;
-  /** Median over runs of (heap after − heap before), both after a full GC. */
+  /** Median over runs of (held after − held before), both after a full GC. */
   medianGrowthBytes: number;
-  /** Least-squares slope of the after-GC heap over the runs: growth that stays. */
+  /** Least-squares slope of what is held after GC over the runs: growth that stays. */
   slopeBytesPerRun: number;
-  /** Runs whose after-GC heap grew. */
+  /** Runs after which more was held. */
   growingRuns: number;
   thresholdBytesPerRun: number;
   /** Functions holding the growth, largest first (only when a leak is suspected). */

@@ -1,6 +1,7 @@
 import { getHeapStatistics } from 'node:v8';
 import type { InspectorSession } from '../inspectorSession';
 import { forceGc } from './forceGc';
+import { appAllocatedBytes } from './allocationHotSpots';
 import type { SamplingHeapProfile } from './heapProfile';
 
 /** What a heap recording leaves: after-GC heap readings and the two views of the sampled heap. */
@@ -36,6 +37,16 @@ export class HeapRecording {
   /** Heap used after a forced full GC, bytes (sampling goes on). */
   measure(): number {
     return collectAndMeasure();
+  }
+
+  /**
+   * Bytes the app allocated since the recording started and still held at the last GC: the
+   * sampled allocations V8 still tracks (an estimate, to about the sampling interval), the
+   * profiler's own left out. Read right after `measure()`.
+   */
+  heldSinceStartBytes(): number {
+    const { profile } = this.session.post<{ profile: SamplingHeapProfile }>('HeapProfiler.getSamplingProfile');
+    return appAllocatedBytes(profile);
   }
 
   finish(): HeapCapture {

@@ -4,6 +4,7 @@ import { timeOperation } from '@transcriber/instrumentation';
 import { AttributionSpanProcessor, ProfilerManager } from '@transcriber/profiler';
 import {
   buildTranscriptsAndDrop,
+  buildTranscriptsAndKeep,
   cacheTranscriptsForever,
   decodeSpeechFrames,
   nextTurn,
@@ -120,6 +121,39 @@ describe('whole-process profile with attribution', () => {
     );
     expect(results.memory!.leak.status).toBe('suspected');
     expect(results.memory!.leak.suspects[0].function).toMatch(/^cacheTranscriptsForever /);
+  });
+
+  it('sees the leak while memory from before the window is being released', async () => {
+    // A cache filled before the profile expires during it, a chunk per turn: the heap shrinks over
+    // the first intervals by far more than the leak adds, yet the leak is what stays.
+    let expiring = Array.from({ length: 80 }, () => buildTranscriptsAndKeep(96));
+    const leakyTurn = async () => {
+      expiring = expiring.slice(1);
+      timeOperation('stt', 'cache', () => cacheTranscriptsForever(16));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+    const results = await whileProfiling(
+      () => profiler.profileProcess({ durationMs: 1200, enableMemory: true }),
+      leakyTurn,
+    );
+    expect(results.memory!.heapGrowthBytes).toBeLessThan(0);
+    expect(results.memory!.leak.status).toBe('suspected');
+    expect(results.memory!.leak.suspects[0].function).toMatch(/^cacheTranscriptsForever /);
+    expect(results.memory!.leak.suspects.map((s) => s.function).join()).not.toMatch(/buildTranscriptsAndKeep/);
+  });
+
+  it('leaves its own allocations out of what the app holds', async () => {
+    const results = await whileProfiling(
+      () => profiler.profileProcess({ durationMs: 600, enableMemory: true }),
+      async () => {
+        timeOperation('stt', 'cache', () => cacheTranscriptsForever(16));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      },
+    );
+    // The live profile the recording reads back before its last GC is still held at that GC.
+    const spots = [...results.memory!.retainedHotSpots, ...results.memory!.allocationHotSpots];
+    expect(spots.length).toBeGreaterThan(0);
+    expect(spots.filter((s) => /node:inspector|packages\/profiler\/src\//.test(s.function))).toEqual([]);
   });
 
   it('does not flag a process whose operations allocate as much but keep nothing', async () => {

@@ -66,19 +66,28 @@ export function synthesizeSpeech(units: number): number {
 
 const retainedForever: unknown[] = [];
 
-/** Leaks on purpose: every call keeps ~`kib` KiB of new objects reachable for good. */
-export function cacheTranscriptsForever(kib: number): number {
+/** ~`kib` KiB of new objects, as transcripts a voice agent builds. */
+export function buildTranscriptsAndKeep(kib: number): { id: number; text: string }[] {
   const batch: { id: number; text: string }[] = [];
   for (let i = 0; i < kib * 16; i++) batch.push({ id: i, text: `transcript ${i} ${Math.random()}` });
+  return batch;
+}
+
+/**
+ * Leaks on purpose: every call keeps ~`kib` KiB of new objects reachable for good. It allocates
+ * them itself, as a real leak's culprit would: the sampling heap profiler names the allocating
+ * function, which the tests expect as the suspect.
+ */
+export function cacheTranscriptsForever(kib: number): number {
+  const batch: { id: number; text: string }[] = [];
+  for (let i = 0; i < kib * 16; i++) batch.push({ id: i, text: `leaked ${i} ${Math.random()}` });
   retainedForever.push(batch);
   return batch.length;
 }
 
 /** Allocates as much but keeps nothing. */
 export function buildTranscriptsAndDrop(kib: number): number {
-  const batch: { id: number; text: string }[] = [];
-  for (let i = 0; i < kib * 16; i++) batch.push({ id: i, text: `transcript ${i} ${Math.random()}` });
-  return batch.length;
+  return buildTranscriptsAndKeep(kib).length;
 }
 
 export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
