@@ -13,8 +13,9 @@ interface Aggregate {
 }
 
 /**
- * Collects the spans of one write into (minute, component, bucket) aggregates, then upserts each
- * once: a batch of spans from a few components touches far fewer rollup rows than it has spans.
+ * Collects the spans of one transaction into (minute, component, bucket) aggregates, then upserts
+ * each once before the commit: the thousands of spans of a transaction from a few components touch
+ * a few dozen rollup rows.
  */
 export class SpanRollupBatch {
   // Per component, aggregates keyed by one number (minute and bucket): no key string per span.
@@ -48,11 +49,18 @@ export class SpanRollupBatch {
     if (durationMs > a.maxMs) a.maxMs = durationMs;
   }
 
+  /** Upserts the aggregates and starts over. */
   writeTo(upsert: Statement): void {
     for (const aggregates of this.byComponent.values()) {
       for (const a of aggregates.values()) {
         upsert.run(a.minuteUs, a.component, a.bucket, a.count, a.errors, a.sumMs, a.minMs, a.maxMs);
       }
     }
+    this.clear();
+  }
+
+  /** Forgets the aggregates (their transaction rolled back). */
+  clear(): void {
+    this.byComponent.clear();
   }
 }

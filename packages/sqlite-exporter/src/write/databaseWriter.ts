@@ -17,6 +17,8 @@ export interface DatabaseWriterOptions<S> {
   migrations: readonly Migration[];
   /** Prepares the statements once per opened database. */
   prepare(db: Database): S;
+  /** Called after a transaction's last unit of work, inside it (state the units built up is written). */
+  beforeCommit?(statements: S): void;
   /** Called after a transaction rolled back, to forget state cached from inside it. */
   rolledBack?(statements: S): void;
   /** Rows kept in memory while the database cannot be written; older work is dropped past it. */
@@ -40,6 +42,11 @@ export interface DatabaseWriterOptions<S> {
   settled?(work: WriteWork<S>, written: boolean): void;
   /** Called when the writer enters a fault or recovers from it (undefined). */
   faultChanged?(fault: StorageFault | undefined): void;
+  /**
+   * Called after each turn of writing (a slice, or a fault's retry), outside any transaction: a
+   * producer that hands work over only as the writer needs it submits more here.
+   */
+  turnEnded?(): void;
 }
 
 const MAX_RETRY_DELAY_MS = 30_000;
@@ -102,11 +109,13 @@ export class DatabaseWriter<S> {
     this.options = {
       sliceMs: 4,
       gatherMs: 0,
+      beforeCommit: () => {},
       rolledBack: () => {},
       afterOpen: () => {},
       checkpointInWorker: false,
       settled: () => {},
       faultChanged: () => {},
+      turnEnded: () => {},
       ...options,
       maxPendingRows: 0,
     };
@@ -199,11 +208,17 @@ export class DatabaseWriter<S> {
     this.draining = true;
     const run = () => {
       this.draining = false;
-      this.drain(this.options.sliceMs);
-      if (this.queue.length > 0 && this.fault === undefined && !this.awaitingCheckpoint) this.scheduleDrain();
+      this.turn();
     };
     if (afterMs > 0) setTimeout(run, afterMs).unref();
     else setImmediate(run);
+  }
+
+  /** One slice of writing, and the next one scheduled while work is left. */
+  private turn(): void {
+    this.drain(this.options.sliceMs);
+    if (this.queue.length > 0 && this.fault === undefined && !this.awaitingCheckpoint) this.scheduleDrain();
+    this.options.turnEnded();
   }
 
   /**
@@ -301,10 +316,12 @@ export class DatabaseWriter<S> {
       this.db = db;
       this.statements = statements;
       const queue = this.queue;
+      const beforeCommit = this.options.beforeCommit;
       this.runInTransaction = db.transaction((deadline: number) => {
         let applied = 0;
         do queue[applied++].apply(statements, db);
         while (applied < queue.length && performance.now() < deadline);
+        beforeCommit(statements);
         this.bodyEnd = performance.now();
         return applied;
       });
@@ -380,8 +397,7 @@ export class DatabaseWriter<S> {
     this.retryDelayMs = Math.min(Math.max(this.retryDelayMs * 2, FIRST_RETRY_DELAY_MS), MAX_RETRY_DELAY_MS);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
-      this.drain(this.options.sliceMs);
-      if (this.queue.length > 0 && this.fault === undefined && !this.awaitingCheckpoint) this.scheduleDrain();
+      this.turn();
     }, delay);
     // A retry must never keep the app alive; exit paths drain synchronously instead.
     this.retryTimer.unref();

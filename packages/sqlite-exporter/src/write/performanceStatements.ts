@@ -1,9 +1,14 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { SpanRollupBatch } from '../rollup/spanRollupRows';
 import { ResourceIds } from './resourceIds';
 
-/** Prepared statements of `performance_metrics.db`, made once per opened database. */
+/**
+ * Prepared statements of `performance_metrics.db`, made once per opened database, with the state
+ * a transaction builds up: resource ids, and the rollup of its spans (written before the commit).
+ */
 export interface PerformanceStatements {
   readonly resources: ResourceIds;
+  readonly rollup: SpanRollupBatch;
   readonly insertSpan: Statement;
   readonly insertMetricPoint: Statement;
   readonly insertResourceSnapshot: Statement;
@@ -14,6 +19,7 @@ export interface PerformanceStatements {
 export function preparePerformanceStatements(db: Database): PerformanceStatements {
   return {
     resources: new ResourceIds(db),
+    rollup: new SpanRollupBatch(),
     insertSpan: db.prepare(
       `INSERT INTO spans (trace_id, span_id, parent_span_id, name, kind, component, operation, start_us, end_us,
          duration_ms, status_code, status_message, error_type, attributes, events, links, scope, resource_id)

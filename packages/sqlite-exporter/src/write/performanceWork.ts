@@ -1,5 +1,4 @@
 import { pruneDatabase } from '../retention';
-import { SpanRollupBatch } from '../rollup/spanRollupRows';
 import { PERFORMANCE_METRICS_MIGRATIONS } from '../schema/performanceMetricsSchema';
 import { DatabaseWriter, type DatabaseWriterOptions, type WriteWork } from './databaseWriter';
 import {
@@ -27,7 +26,11 @@ export function performanceDatabaseWriter(
     ...options,
     migrations: PERFORMANCE_METRICS_MIGRATIONS,
     prepare: preparePerformanceStatements,
-    rolledBack: (statements) => statements.resources.forget(),
+    beforeCommit: writeRollup,
+    rolledBack: (statements) => {
+      statements.resources.forget();
+      statements.rollup.clear();
+    },
   });
 }
 
@@ -41,17 +44,24 @@ export function performanceWork(batch: PerformanceBatch): WriteWork<PerformanceS
     case 'prune':
       // A failure (e.g. another process's lock) is a storage fault like any other: reported once
       // by the writer, and the prune is retried with the rows queued behind it.
-      return { rows: 0, apply: (_statements, db) => void pruneDatabase(db, 'performance_metrics', batch.policy) };
+      // The rollup of spans already in the transaction goes first: the prune trims it with them.
+      return {
+        rows: 0,
+        apply: (statements, db) => {
+          writeRollup(statements);
+          pruneDatabase(db, 'performance_metrics', batch.policy);
+        },
+      };
   }
 }
 
-/** Inserts the spans and adds them to the per-minute `span_rollup`, in the caller's transaction. */
+/** Inserts the spans and adds them to the transaction's rollup (written by writeRollup). */
 function insertSpans(statements: PerformanceStatements, batch: SpanBatch): void {
   const ids = batch.resources.map((json) => statements.resources.idOf(json));
   const strings = batch.strings;
   const values = batch.values;
   const row = new Array<unknown>(SPAN_ROW_VALUES);
-  const rollup = new SpanRollupBatch();
+  const rollup = statements.rollup;
   for (let at = 0; at < values.length; at += SPAN_ROW_VALUES) {
     for (let i = 0; i < SPAN_ROW_VALUES; i++) row[i] = values[at + i];
     for (const column of SPAN_STRING_COLUMNS) {
@@ -66,7 +76,11 @@ function insertSpans(statements: PerformanceStatements, batch: SpanBatch): void 
       rollup.add(component, row[SPAN_ROW.startUs] as number, row[SPAN_ROW.durationMs] as number, failed);
     }
   }
-  rollup.writeTo(statements.upsertSpanRollup);
+}
+
+/** Adds the transaction's spans to the per-minute `span_rollup`, once per aggregate. */
+function writeRollup(statements: PerformanceStatements): void {
+  statements.rollup.writeTo(statements.upsertSpanRollup);
 }
 
 function insertMetrics(statements: PerformanceStatements, batch: MetricBatch): void {

@@ -13,9 +13,11 @@ import {
   FAULT,
   FAULTS,
   ROWS_DROPPED,
+  ROWS_POSTED,
   ROWS_WRITTEN,
   SETTLED_SEQ,
   STATE_SLOTS,
+  THREAD_IDLE,
   type WriterReply,
   type WriterRequest,
   type WriterThreadData,
@@ -65,6 +67,8 @@ export class PerformanceWriter {
   private readonly maxPendingRows: number;
   private readonly afterOpen: ((db: Database) => void) | undefined;
   private worker: Worker | undefined;
+  /** Where requests to the thread go (it reads them as it needs them; see WriterThreadData.requests). */
+  private requests: MessagePort | undefined;
   /** The thread's replies (flushes done, diagnostics): a port of its own, so they can be read synchronously. */
   private replies: MessagePort | undefined;
   private state: BigInt64Array | undefined;
@@ -180,6 +184,7 @@ export class PerformanceWriter {
     this.sent.length = 0;
     this.resolveFlushes();
     this.replies?.close();
+    this.requests?.close();
   }
 
   /** Counts rows per second; true once a second has had more than THREAD_AFTER_ROWS_PER_SECOND. */
@@ -236,14 +241,19 @@ export class PerformanceWriter {
       const state = new SharedArrayBuffer(STATE_SLOTS * BigInt64Array.BYTES_PER_ELEMENT);
       const signal = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
       const channel = new MessageChannel();
+      const requests = new MessageChannel();
       const data: WriterThreadData = {
         file: this.file,
         maxPendingRows: this.maxPendingRows,
         state,
         signal,
+        requests: requests.port2,
         replies: channel.port2,
       };
-      const worker = new Worker(threadFile(), { workerData: data, transferList: [channel.port2] });
+      const worker = new Worker(threadFile(), {
+        workerData: data,
+        transferList: [requests.port2, channel.port2],
+      });
       worker.on('error', (err) => diag.error(`transcriber: ${this.file}: writer thread failed`, err));
       worker.on('exit', () => this.onThreadExit(worker));
       channel.port1.on('message', (reply: WriterReply) => this.onReply(reply));
@@ -251,6 +261,7 @@ export class PerformanceWriter {
       channel.port1.unref();
       worker.unref();
       this.worker = worker;
+      this.requests = requests.port1;
       this.replies = channel.port1;
       this.state = new BigInt64Array(state);
       this.signal = new Int32Array(signal);
@@ -273,11 +284,14 @@ export class PerformanceWriter {
     this.forgetSettled();
     const seq = ++this.seq;
     this.sent.push({ seq, batch });
+    Atomics.add(this.state!, ROWS_POSTED, BigInt(batch.rows));
     this.post({ type: 'batch', seq, batch });
   }
 
   private post(request: WriterRequest): void {
-    this.worker!.postMessage(request);
+    this.requests!.postMessage(request);
+    // The doorbell, only when the thread waits for one: one small message, not one per batch.
+    if (Atomics.compareExchange(this.state!, THREAD_IDLE, 1n, 0n) === 1n) this.worker!.postMessage(null);
   }
 
   private onReply(reply: WriterReply): void {
@@ -345,6 +359,8 @@ export class PerformanceWriter {
     this.readReplies();
     this.replies?.close();
     this.replies = undefined;
+    this.requests?.close();
+    this.requests = undefined;
     this.worker = undefined;
     this.state = undefined;
     this.signal = undefined;

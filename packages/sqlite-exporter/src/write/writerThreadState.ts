@@ -7,13 +7,20 @@ import type { StorageFault } from './storageFault';
  * synchronously (`rowsPending` for back-pressure, the exit drain): counters in shared memory.
  * `BigInt64Array` slots, so the counters never wrap in a long-running process.
  */
-export const STATE_SLOTS = 4;
+export const STATE_SLOTS = 6;
 /** Sequence number of the last batch written or dropped (batches settle in order). */
 export const SETTLED_SEQ = 0;
 export const ROWS_WRITTEN = 1;
 export const ROWS_DROPPED = 2;
 /** 0 when writable, else 1 + the fault's index in FAULTS. */
 export const FAULT = 3;
+/** Rows the app's thread has posted to the thread (the thread's backlog is this less the settled). */
+export const ROWS_POSTED = 4;
+/**
+ * 1 while the thread has read every request and waits for a doorbell: the app's thread, having
+ * posted a request, swaps it to 0 and rings (posts anything on the worker's own port).
+ */
+export const THREAD_IDLE = 5;
 
 export const FAULTS: readonly StorageFault[] = ['unwritable', 'corrupt', 'locked', 'full', 'schema', 'other'];
 
@@ -40,6 +47,12 @@ export interface WriterThreadData {
   readonly state: SharedArrayBuffer;
   /** One Int32 slot: the id of the last drain/close done, waited on with Atomics. */
   readonly signal: SharedArrayBuffer;
+  /**
+   * The app's thread's requests, in order. Never started: the thread reads them with
+   * `receiveMessageOnPort` when its writer needs more rows, so a backlog waits there serialized
+   * rather than as objects on the thread's heap (see performanceWriterThread.ts).
+   */
+  readonly requests: MessagePort;
   /** Where the thread posts its replies. */
   readonly replies: MessagePort;
 }
