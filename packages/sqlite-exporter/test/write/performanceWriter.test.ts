@@ -254,6 +254,47 @@ describe('PerformanceWriter', () => {
     expect(stored()).toHaveLength(10);
   });
 
+  it('on the thread too: all rows are taken in while the file is locked, and the oldest past the bound dropped', async () => {
+    const w = writer({ maxPendingRows: 20_000 });
+    w.submit(spans(0, 1001));
+    await w.whenIdle();
+    expect(w.writesInWorker).toBe(true);
+    const holder = new BetterSqlite3(file);
+    holder.exec('BEGIN IMMEDIATE');
+    // More than the thread reads ahead of its writer while it can write (8,192 rows).
+    for (let i = 0; i < 300; i++) w.submit(spans(1001 + i * 100, 100));
+    await waitFor('the overflow', () => w.rowsDropped === 10_000, 15_000);
+    expect(w.currentFault).toBe('locked');
+    expect(w.rowsPending).toBe(20_000);
+    holder.exec('COMMIT');
+    holder.close();
+    await waitFor('the retry', () => w.rowsPending === 0, 15_000);
+    expect(stored()).toEqual([...[...Array(1001).keys()], ...Array.from({ length: 20_000 }, (_, i) => 11_001 + i)]);
+  });
+
+  it('keeps the rollup in step with a prune in the same transaction as spans', () => {
+    const w = writer();
+    // A span a second over 20 minutes, then a prune to the newest 300, then more spans: one
+    // transaction (drainSync writes all at once).
+    const secondApart = (batch: SpanBatch, from: number) => {
+      // Starts are column 7 of a span row.
+      for (let r = 0; r < batch.rows; r++) batch.values[r * 18 + 7] = 1_800_000_000_000_000 + (from + r) * 1_000_000;
+      return batch;
+    };
+    w.submit(secondApart(spans(0, 1200), 0));
+    w.submit({ kind: 'prune', rows: 0, policy: { maxRowsPerTable: 300 } });
+    w.submit(secondApart(spans(1200, 10), 1200));
+    w.drainSync();
+    const [range] = queryRows<{ oldest: number; firstMinute: number; spans: number }>(
+      dataDir,
+      'performance_metrics',
+      'SELECT (SELECT min(start_us) FROM spans) AS oldest, (SELECT min(minute_us) FROM span_rollup) AS firstMinute, (SELECT count(*) FROM spans) AS spans',
+    );
+    expect(range.spans).toBe(310);
+    // No minute left from before the oldest span kept: the pruned spans' aggregates went with them.
+    expect(range.firstMinute).toBe(range.oldest - (range.oldest % 60_000_000));
+  });
+
   it('drops the oldest rows past maxPendingRows while the file is unwritable, and counts them', async () => {
     fs.writeFileSync(path.join(dataDir, 'blocker'), '');
     file = path.join(dataDir, 'blocker', 'performance_metrics.db');
