@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { DatabaseName } from './database/databaseFiles';
+import { spanComponents, spanStartRange } from './query/spanComponents';
 import { minuteOf } from './rollup/latencyBuckets';
 import { retainedTables } from './schema/schemas';
 
@@ -29,11 +30,13 @@ export function pruneDatabase(
   const results: PruneResult[] = [];
   db.transaction(() => {
     for (const table of retainedTables(name)) {
-      const timeColumn = table === 'spans' ? 'start_us' : 'time_us';
       let deleted = 0;
       if (policy.maxAgeDays !== undefined) {
         const cutoffUs = Math.round((nowMs - policy.maxAgeDays * 86_400_000) * 1000);
-        deleted += db.prepare(`DELETE FROM ${table} WHERE ${timeColumn} < ?`).run(cutoffUs).changes;
+        deleted +=
+          table === 'spans'
+            ? deleteSpansBefore(db, cutoffUs)
+            : db.prepare(`DELETE FROM ${table} WHERE time_us < ?`).run(cutoffUs).changes;
       }
       if (policy.maxRowsPerTable !== undefined) {
         // Ids grow with insertion order, so the newest N rows are the N highest ids.
@@ -52,11 +55,22 @@ export function pruneDatabase(
 }
 
 /**
+ * Spans' start times are indexed per component only (spans_component_start): the old ones are
+ * deleted one component at a time, each an index range (spans without a component too).
+ */
+function deleteSpansBefore(db: Database, cutoffUs: number): number {
+  const older = db.prepare('DELETE FROM spans INDEXED BY spans_component_start WHERE component IS ? AND start_us < ?');
+  let deleted = 0;
+  for (const component of spanComponents(db, { withNull: true })) deleted += older.run(component, cutoffUs).changes;
+  return deleted;
+}
+
+/**
  * The per-minute rollup follows the spans: minutes before the one of the oldest span left are
  * deleted (all of them when no span is left), whichever rule pruned the spans.
  */
 function pruneSpanRollup(db: Database): void {
-  const oldestUs = db.prepare('SELECT min(start_us) FROM spans').pluck().get() as number | null;
+  const { oldestUs } = spanStartRange(db);
   if (oldestUs === null) db.prepare('DELETE FROM span_rollup').run();
   else db.prepare('DELETE FROM span_rollup WHERE minute_us < ?').run(minuteOf(oldestUs));
 }

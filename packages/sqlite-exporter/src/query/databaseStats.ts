@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { databasePath, type DatabaseName } from '../database/databaseFiles';
 import { migrationsFor } from '../schema/schemas';
 import { QueryError } from './queryError';
+import { spanStartRange } from './spanComponents';
 import { withQueryDatabase } from './withQueryDatabase';
 
 /** Rows and time range of one table (times in µs since the epoch; null for tables without time). */
@@ -54,6 +55,14 @@ export function databaseStats(dataDir: string, name: DatabaseName): DatabaseStat
             rows: db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number,
             oldestUs: null,
             newestUs: null,
+          };
+        }
+        if (table === 'spans') {
+          // Start times are indexed per component only: the range is found a component at a time.
+          return {
+            table,
+            rows: db.prepare('SELECT count(*) FROM spans').pluck().get() as number,
+            ...spanStartRange(db),
           };
         }
         const row = db

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { newestSpanIds, RECENT_ORDER } from './newestSpanIds';
 import { SLOWEST_ORDER, slowestSpanIds } from './slowestSpanIds';
 import type { OperationRecord, TimeWindow } from './types';
 
@@ -17,14 +18,12 @@ export const OPERATION_COLUMNS = `s.trace_id AS traceId, s.span_id AS spanId, s.
   s.name AS name, s.component AS component, s.operation AS operation, s.start_us AS startUs,
   s.duration_ms AS durationMs, s.status_code = 2 AS error, s.error_type AS errorType, r.service_name AS serviceName`;
 
-/** Newest first; among equal starts the later row first. */
-const RECENT_ORDER = 's.start_us DESC, s.id DESC';
-
 /**
  * Recorded operations in the window, newest or slowest first. The matching span ids are found
  * first and only those rows are read: failed operations through the partial index of failed
- * spans, the newest by walking start times back from the end of the window, the slowest from the
- * per-minute rollup (slowestSpanIds). All filter values are bound parameters.
+ * spans, the newest by walking each component's start times back from the end of the window
+ * (newestSpanIds), the slowest from the per-minute rollup (slowestSpanIds). All filter values are
+ * bound parameters.
  */
 export function recentOperations(db: Database, filter: OperationFilter): OperationRecord[] {
   const slowest = filter.order === 'slowest';
@@ -37,26 +36,24 @@ export function recentOperations(db: Database, filter: OperationFilter): Operati
     limit: filter.limit ?? 20,
     ids: null as string | null,
   };
-  let matching: string;
-  if (slowest && !filter.errorsOnly) {
-    params.ids = JSON.stringify(
-      slowestSpanIds(db, {
-        sinceUs: params.since,
-        untilUs: params.until,
-        component: filter.component,
-        minDurationMs: filter.minDurationMs,
-        limit: params.limit,
-      }),
-    );
-    matching = 'SELECT value FROM json_each(@ids)';
-  } else {
+  const window = {
+    sinceUs: params.since,
+    untilUs: params.until,
+    component: filter.component,
+    minDurationMs: filter.minDurationMs,
+    limit: params.limit,
+  };
+  let matching = 'SELECT value FROM json_each(@ids)';
+  if (filter.errorsOnly) {
     const conditions = ['s.component IS NOT NULL', 's.start_us >= @since', 's.start_us < @until'];
     if (filter.component !== undefined) conditions.push('s.component = @component');
     if (filter.minDurationMs !== undefined) conditions.push('s.duration_ms >= @minDuration');
     // Written out (not as a parameter) so SQLite may use the partial index of failed spans.
-    if (filter.errorsOnly) conditions.push('s.status_code = 2');
-    matching = `SELECT s.id FROM spans s INDEXED BY ${filter.errorsOnly ? 'spans_errors' : 'spans_start'}
+    conditions.push('s.status_code = 2');
+    matching = `SELECT s.id FROM spans s INDEXED BY spans_errors
                  WHERE ${conditions.join(' AND ')} ORDER BY ${order} LIMIT @limit`;
+  } else {
+    params.ids = JSON.stringify(slowest ? slowestSpanIds(db, window) : newestSpanIds(db, window));
   }
   const rows = db
     .prepare(

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { latencyBucketOf, minuteOf, percentileOfBuckets, type BucketCount } from '../rollup/latencyBuckets';
 import { percentileOfSorted } from './percentile';
+import { componentsToQuery } from './spanComponents';
 import type { ComponentSummary, TimeWindow } from './types';
 
 export interface SummaryFilter extends TimeWindow {
@@ -58,28 +59,31 @@ function rolledUpCount(db: Database, window: Window): number {
     .get(window) as number;
 }
 
-/** Every duration of the window, read through the covering index (component, start_us, duration_ms). */
+/**
+ * Every duration of the window, per component through the covering index (component, start_us,
+ * duration_ms).
+ */
 function exactly(db: Database, window: Window): ComponentSummary[] {
-  const stats = db
-    .prepare(
-      `SELECT component, count(*) AS count, sum(status_code = 2) AS errors, sum(duration_ms) AS sum,
-              min(duration_ms) AS min, max(duration_ms) AS max
-         FROM spans INDEXED BY spans_component_start
-        WHERE component IS NOT NULL AND (@component IS NULL OR component = @component)
-          AND start_us >= @since AND start_us < @until
-        GROUP BY component ORDER BY component`,
-    )
-    .all(window) as StatsRow[];
+  const stats = db.prepare(
+    `SELECT component, count(*) AS count, sum(status_code = 2) AS errors, sum(duration_ms) AS sum,
+            min(duration_ms) AS min, max(duration_ms) AS max
+       FROM spans INDEXED BY spans_component_start
+      WHERE component = ? AND start_us >= ? AND start_us < ?`,
+  );
   const durations = db
     .prepare(
       `SELECT duration_ms FROM spans INDEXED BY spans_component_start
         WHERE component = ? AND start_us >= ? AND start_us < ?`,
     )
     .pluck();
-  return stats.map((row) => {
-    const sorted = Float64Array.from(durations.all(row.component, window.since, window.until) as number[]).sort();
-    return summaryOf(row, 'exact', (q) => percentileOfSorted(sorted, q));
-  });
+  const summaries: ComponentSummary[] = [];
+  for (const component of componentsToQuery(db, window.component)) {
+    const row = stats.get(component, window.since, window.until) as StatsRow;
+    if (row.count === 0) continue;
+    const sorted = Float64Array.from(durations.all(component, window.since, window.until) as number[]).sort();
+    summaries.push(summaryOf(row, 'exact', (q) => percentileOfSorted(sorted, q)));
+  }
+  return summaries;
 }
 
 /**
@@ -111,29 +115,26 @@ function fromRollup(db: Database, window: Window, firstMinute: number, endMinute
     h.buckets.set(r.bucket, { bucket: r.bucket, count: r.count, minMs: r.min, maxMs: r.max });
   }
   const edge = db.prepare(
-    `SELECT component, duration_ms AS ms, status_code = 2 AS failed FROM spans INDEXED BY spans_start
-      WHERE start_us >= @from AND start_us < @to AND component IS NOT NULL
-        AND (@component IS NULL OR component = @component)`,
+    `SELECT duration_ms AS ms, status_code = 2 AS failed FROM spans INDEXED BY spans_component_start
+      WHERE component = ? AND start_us >= ? AND start_us < ?`,
   );
-  for (const [from, to] of [
+  const edges = [
     [window.since, firstMinute],
     [endMinute, window.until],
-  ]) {
-    if (to <= from) continue;
-    for (const span of edge.iterate({ from, to, component: window.component }) as Iterable<{
-      component: string;
-      ms: number;
-      failed: number;
-    }>) {
-      const h = histogramOf(span.component);
-      addStats(h.stats, 1, span.failed, span.ms, span.ms, span.ms);
-      const bucket = latencyBucketOf(span.ms);
-      const b = h.buckets.get(bucket);
-      if (b === undefined) h.buckets.set(bucket, { bucket, count: 1, minMs: span.ms, maxMs: span.ms });
-      else {
-        b.count += 1;
-        b.minMs = Math.min(b.minMs, span.ms);
-        b.maxMs = Math.max(b.maxMs, span.ms);
+  ].filter(([from, to]) => from < to);
+  for (const component of edges.length > 0 ? componentsToQuery(db, window.component) : []) {
+    for (const [from, to] of edges) {
+      for (const span of edge.iterate(component, from, to) as Iterable<{ ms: number; failed: number }>) {
+        const h = histogramOf(component);
+        addStats(h.stats, 1, span.failed, span.ms, span.ms, span.ms);
+        const bucket = latencyBucketOf(span.ms);
+        const b = h.buckets.get(bucket);
+        if (b === undefined) h.buckets.set(bucket, { bucket, count: 1, minMs: span.ms, maxMs: span.ms });
+        else {
+          b.count += 1;
+          b.minMs = Math.min(b.minMs, span.ms);
+          b.maxMs = Math.max(b.maxMs, span.ms);
+        }
       }
     }
   }

@@ -167,7 +167,7 @@ describe('slowest operations without an index on durations', () => {
     expect(expectSameAsReference(copy)).toBeGreaterThan(5_000);
   });
 
-  it('finds the same rows in spans written before the rollup and migrated (versions 1 → 3)', () => {
+  it('finds the same rows in spans written before the rollup and migrated (versions 1 → 4)', () => {
     const old = makeTempDir();
     const v1 = openDatabaseForWriting(
       databasePath(old, 'performance_metrics'),
@@ -181,14 +181,14 @@ describe('slowest operations without an index on durations', () => {
     expect(expectSameAsReference(old)).toBe(expectSameAsReference(dataDir));
   });
 
-  it('drops the index on durations in migration 3 and keeps the others', () => {
+  it('drops the index on durations in migration 3 (and on start times in 4) and keeps the others', () => {
     const db = openForQuery(dataDir, 'performance_metrics');
     const indexes = db
       .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'spans' AND sql IS NOT NULL")
       .pluck()
       .all();
-    expect(db.pragma('user_version', { simple: true })).toBe(3);
+    expect(db.pragma('user_version', { simple: true })).toBe(4);
     db.close();
-    expect([...indexes].sort()).toEqual(['spans_component_start', 'spans_errors', 'spans_start', 'spans_trace']);
+    expect([...indexes].sort()).toEqual(['spans_component_start', 'spans_errors', 'spans_trace']);
   });
 });
