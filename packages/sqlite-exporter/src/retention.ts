@@ -56,12 +56,17 @@ export function pruneDatabase(
 
 /**
  * Spans' start times are indexed per component only (spans_component_start): the old ones are
- * deleted one component at a time, each an index range (spans without a component too).
+ * deleted one component at a time, each an index range. Those without a component go first: that
+ * write takes the database's write lock (waiting out another process's) before the components are
+ * read. A read first would pin a snapshot that another process's commit makes stale, and the
+ * deletes would then fail at once (SQLITE_BUSY_SNAPSHOT, which no busy timeout waits out).
  */
 function deleteSpansBefore(db: Database, cutoffUs: number): number {
-  const older = db.prepare('DELETE FROM spans INDEXED BY spans_component_start WHERE component IS ? AND start_us < ?');
-  let deleted = 0;
-  for (const component of spanComponents(db, { withNull: true })) deleted += older.run(component, cutoffUs).changes;
+  let deleted = db
+    .prepare('DELETE FROM spans INDEXED BY spans_component_start WHERE component IS NULL AND start_us < ?')
+    .run(cutoffUs).changes;
+  const older = db.prepare('DELETE FROM spans INDEXED BY spans_component_start WHERE component = ? AND start_us < ?');
+  for (const component of spanComponents(db)) deleted += older.run(component, cutoffUs).changes;
   return deleted;
 }
 
