@@ -9,7 +9,7 @@ module.exports = {
   // `/config` …), comes from source: one copy of each module, so shared state is really shared.
   moduleNameMapper: {
     '^@transcriber/([a-z-]+)$': '<rootDir>/packages/$1/src',
-    '^@transcriber/([a-z-]+)/([a-z-]+)$': '<rootDir>/packages/$1/src/$2',
+    '^@transcriber/([a-z-]+)/([a-zA-Z-]+)$': '<rootDir>/packages/$1/src/$2',
   },
   modulePathIgnorePatterns: ['<rootDir>/packages/[^/]+/dist/'],
   testTimeout: 60000,

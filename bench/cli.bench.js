@@ -267,7 +267,8 @@ function main() {
     console.log(missed.length === 0 ? '\ntargets met' : `\ntarget missed: ${missed.join(', ')}`);
     if (missed.length > 0 && process.env.BENCH_STRICT === '1') process.exitCode = 1;
   } finally {
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (process.env.BENCH_KEEP_DATA) console.log(`data kept in ${dataDir}`);
+    else fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

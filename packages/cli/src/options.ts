@@ -56,8 +56,8 @@ export function componentOption(description: string, extra: readonly string[] = 
     description,
     parse: (raw) => raw,
     validate: async (value: string) => {
-      // Loaded only when --component is given: keeps start-up free of the OTel API.
-      const { COMPONENT_TYPES } = await import('@transcriber/instrumentation');
+      // The light entry, loaded only when --component is given: the main one loads the OTel API.
+      const { COMPONENT_TYPES } = await import('@transcriber/instrumentation/componentType');
       const valid = [...COMPONENT_TYPES, ...extra];
       if (!valid.includes(value)) {
         throw new UsageError(`unknown component ${JSON.stringify(value)}; valid components: ${valid.join(', ')}`);

@@ -26,8 +26,15 @@ export function bytes(value: number | null | undefined): string {
   return `${sign}${unit === 0 ? n.toFixed(0) : n.toFixed(1)} ${UNITS[unit]}`;
 }
 
+/**
+ * A number with its thousands grouped as en-US writes them ("1,234,567.5"), at most 3 decimals.
+ * Not `toLocaleString`: its first call loads ICU's number formatting, ~20 ms of a CLI run.
+ */
 export function count(value: number): string {
-  return value.toLocaleString('en-US');
+  if (!Number.isFinite(value)) return String(value);
+  const [whole, fraction] = String(Math.round(Math.abs(value) * 1000) / 1000).split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+$)/g, ',');
+  return `${value < 0 ? '-' : ''}${grouped}${fraction === undefined ? '' : `.${fraction}`}`;
 }
 
 /** Local wall-clock time of a microsecond timestamp, to the millisecond. */

@@ -1,5 +1,5 @@
 import type { BenchmarkRow, BenchmarkRunView } from '../commands/benchmark';
-import { ms, percent } from '../output/format';
+import { count, ms, percent } from '../output/format';
 import { formatTable } from '../output/table';
 import type { ExitStatus, Style } from '../program/commandSpec';
 
@@ -158,7 +158,7 @@ function noFilesHelp(view: BenchmarkRunView, style: Style): string {
 
 function rate(perSec: number): string {
   if (!Number.isFinite(perSec)) return '-';
-  return perSec >= 100 ? Math.round(perSec).toLocaleString('en-US') : perSec.toFixed(1);
+  return perSec >= 100 ? count(Math.round(perSec)) : perSec.toFixed(1);
 }
 
 /** 1 when something could not run (or nothing ran), else 3 for a regression under --fail-on-regression, else 0. */

@@ -2,7 +2,7 @@ import { diag, context as otelContext } from '@opentelemetry/api';
 import { logs, type AnyValueMap, type Logger, type LoggerProvider } from '@opentelemetry/api-logs';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider as SdkLoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { INSTRUMENTATION_SCOPE } from '@transcriber/instrumentation';
+import { INSTRUMENTATION_SCOPE } from '@transcriber/instrumentation/names';
 import { SqliteLogRecordExporter } from '../export/sqliteLogRecordExporter';
 
 const GLOBAL_LOGS_KEY = Symbol.for('io.opentelemetry.js.api.logs');

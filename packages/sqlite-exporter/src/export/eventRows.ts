@@ -1,5 +1,5 @@
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { EVENT_ATTR } from '@transcriber/instrumentation';
+import { EVENT_ATTR } from '@transcriber/instrumentation/events';
 import type { EventColumn } from '../schema/eventTable';
 import type { WriteWork } from '../write/databaseWriter';
 import type { EventStatements } from '../write/eventStatements';

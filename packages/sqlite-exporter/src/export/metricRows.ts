@@ -15,7 +15,7 @@ import {
   METRIC_SYSTEM_MEMORY_LIMIT,
   METRIC_SYSTEM_MEMORY_USAGE,
   RESOURCE_GAUGES,
-} from '@transcriber/instrumentation';
+} from '@transcriber/instrumentation/names';
 import { attributesJson } from '../write/json';
 import type { MetricBatch } from '../write/performanceBatch';
 import { resourceJson } from '../write/resourceIds';

@@ -1,6 +1,6 @@
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { ATTR_COMPONENT, ATTR_ERROR_TYPE, ATTR_OPERATION } from '@transcriber/instrumentation';
+import { ATTR_COMPONENT, ATTR_ERROR_TYPE, ATTR_OPERATION } from '@transcriber/instrumentation/names';
 import { attributesJson } from '../write/json';
 import type { SpanBatch } from '../write/performanceBatch';
 import { resourceJson } from '../write/resourceIds';

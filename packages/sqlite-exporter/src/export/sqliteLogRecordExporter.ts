@@ -1,7 +1,7 @@
 import { diag } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { EVENT_DATABASES } from '@transcriber/instrumentation';
+import { EVENT_DATABASES } from '@transcriber/instrumentation/events';
 import { SqliteStorage, type EventDatabaseName } from '../write/sqliteStorage';
 import { eventWork } from './eventRows';
 import type { SqliteExporterOptions } from './sqliteSpanExporter';

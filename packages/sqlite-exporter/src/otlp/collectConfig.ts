@@ -1,4 +1,4 @@
-import { COMPONENT_TYPES, isComponentType } from '@transcriber/instrumentation';
+import { COMPONENT_TYPES, isComponentType } from '@transcriber/instrumentation/componentType';
 import type { ComponentRule } from './componentRules';
 import { DEFAULT_COMPONENT_RULES } from './defaultComponentRules';
 

@@ -1,5 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
-import { ATTR_COMPONENT, ATTR_OPERATION, type ComponentType } from '@transcriber/instrumentation';
+import { type ComponentType } from '@transcriber/instrumentation/componentType';
+import { ATTR_COMPONENT, ATTR_OPERATION } from '@transcriber/instrumentation/names';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 
 /**

@@ -1,4 +1,4 @@
-import { ComponentType } from '@transcriber/instrumentation';
+import { ComponentType } from '@transcriber/instrumentation/componentType';
 import type { ComponentRule } from './componentRules';
 
 const GEN_AI_OPERATION = 'gen_ai.operation.name';

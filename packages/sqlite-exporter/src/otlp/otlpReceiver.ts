@@ -1,7 +1,7 @@
 import type { HrTime } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import { EVENT_DATABASES } from '@transcriber/instrumentation';
+import { EVENT_DATABASES } from '@transcriber/instrumentation/events';
 import { SqliteLogRecordExporter } from '../export/sqliteLogRecordExporter';
 import { SqliteMetricExporter } from '../export/sqliteMetricExporter';
 import { SqliteSpanExporter } from '../export/sqliteSpanExporter';

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { EVENT_ATTR } from '@transcriber/instrumentation';
+import { EVENT_ATTR } from '@transcriber/instrumentation/events';
 import type { TimeWindow } from './types';
 
 export interface BenchmarkHistoryFilter extends TimeWindow {

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { ComponentType } from '@transcriber/instrumentation/componentType';
 import {
   ATTR_GEN_AI_TIME_TO_FIRST_CHUNK,
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
@@ -6,15 +7,14 @@ import {
   ATTR_STT_AUDIO_DURATION,
   ATTR_TTS_AUDIO_DURATION,
   ATTR_TTS_CHARACTERS,
-  ComponentType,
   METRIC_LLM_OUTPUT_TOKENS_PER_SECOND,
   METRIC_STT_REAL_TIME_FACTOR,
   METRIC_TTS_TIME_TO_FIRST_BYTE,
   METRIC_TURN_INTERRUPTIONS,
   METRIC_TURN_VOICE_TO_VOICE,
   TURN_OPERATION,
-  TURN_STAGES,
-} from '@transcriber/instrumentation';
+} from '@transcriber/instrumentation/names';
+import { TURN_STAGES } from '@transcriber/instrumentation/turnStages';
 import type { TimeWindow } from './types';
 
 /** One stage of one turn, in ms (null when the turn lacks one of its two marks). */
@@ -58,32 +58,11 @@ export interface TurnFilter extends TimeWindow {
   limit?: number;
 }
 
-// Attribute → column alias. The stage columns are s0, s1, … in TURN_STAGES order.
-const SECONDS = {
-  voiceToVoice: METRIC_TURN_VOICE_TO_VOICE,
-  llmTimeToFirstChunk: ATTR_GEN_AI_TIME_TO_FIRST_CHUNK,
-  ttsTimeToFirstByte: METRIC_TTS_TIME_TO_FIRST_BYTE,
-};
-const VALUES = {
-  interruptions: METRIC_TURN_INTERRUPTIONS,
-  llmOutputTokensPerSecond: METRIC_LLM_OUTPUT_TOKENS_PER_SECOND,
-  sttRealTimeFactor: METRIC_STT_REAL_TIME_FACTOR,
-  sttAudioSeconds: ATTR_STT_AUDIO_DURATION,
-  ttsCharacters: ATTR_TTS_CHARACTERS,
-  ttsAudioSeconds: ATTR_TTS_AUDIO_DURATION,
-  inputTokens: ATTR_GEN_AI_USAGE_INPUT_TOKENS,
-  outputTokens: ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
-};
-
 /** `json_extract` of one attribute; the key is quoted because it contains dots. */
 const attribute = (name: string) => `json_extract(s.attributes, '$."${name}"')`;
+const VOICE_TO_VOICE = attribute(METRIC_TURN_VOICE_TO_VOICE);
 
-const COLUMNS = [
-  ...Object.entries({ ...SECONDS, ...VALUES }).map(([alias, name]) => `${attribute(name)} AS ${alias}`),
-  ...TURN_STAGES.map((stage, i) => `${attribute(stage.attribute)} AS s${i}`),
-].join(',\n  ');
-
-type TurnRow = Record<keyof typeof SECONDS | keyof typeof VALUES | `s${number}`, number | null> & {
+interface TurnRow {
   traceId: string;
   spanId: string;
   startUs: number;
@@ -91,20 +70,22 @@ type TurnRow = Record<keyof typeof SECONDS | keyof typeof VALUES | `s${number}`,
   error: number;
   errorType: string | null;
   serviceName: string | null;
-};
+  attributes: string | null;
+}
 
 /**
  * The turns that started in the window, read from the attributes the turn wrote when it ended
  * (seconds there, ms here). Filters are bound parameters; the turn spans are found through the
- * (component, start_us) index.
+ * (component, start_us) index. The attributes are parsed here, once a row: a dozen `json_extract`
+ * columns cost SQLite more than V8's JSON.parse of the whole object.
  */
 export function loadTurns(db: Database, filter: TurnFilter): TurnRecord[] {
-  const order = filter.order === 'slowest' ? 'voiceToVoice IS NULL, voiceToVoice DESC' : 's.start_us DESC';
+  const order = filter.order === 'slowest' ? `${VOICE_TO_VOICE} IS NULL, ${VOICE_TO_VOICE} DESC` : 's.start_us DESC';
   const rows = db
     .prepare(
       `SELECT s.trace_id AS traceId, s.span_id AS spanId, s.start_us AS startUs, s.duration_ms AS durationMs,
               s.status_code = 2 AS error, s.error_type AS errorType, r.service_name AS serviceName,
-              ${COLUMNS}
+              s.attributes AS attributes
          FROM spans s LEFT JOIN resources r ON r.id = s.resource_id
         WHERE s.component = @component AND s.operation = @operation
           AND s.start_us >= @since AND s.start_us < @until
@@ -121,11 +102,19 @@ export function loadTurns(db: Database, filter: TurnFilter): TurnRecord[] {
 }
 
 function turnOf(row: TurnRow): TurnRecord {
-  const ms = (seconds: number | null) => (typeof seconds === 'number' ? seconds * 1000 : null);
-  const stages = TURN_STAGES.map((stage, i) => ({
+  const attributes = parseAttributes(row.attributes);
+  const value = (name: string) => {
+    const v = attributes[name];
+    return typeof v === 'number' ? v : null;
+  };
+  const ms = (name: string) => {
+    const seconds = value(name);
+    return seconds === null ? null : seconds * 1000;
+  };
+  const stages = TURN_STAGES.map((stage) => ({
     stage: stage.stage,
     component: stage.component,
-    ms: ms(row[`s${i}`]),
+    ms: ms(stage.attribute),
   }));
   return {
     traceId: row.traceId,
@@ -135,18 +124,29 @@ function turnOf(row: TurnRow): TurnRecord {
     error: row.error === 1,
     errorType: row.errorType,
     serviceName: row.serviceName,
-    voiceToVoiceMs: ms(row.voiceToVoice),
+    voiceToVoiceMs: ms(METRIC_TURN_VOICE_TO_VOICE),
     stages,
     complete: stages.every((s) => s.ms !== null),
-    interruptions: row.interruptions ?? 0,
-    llmTimeToFirstChunkMs: ms(row.llmTimeToFirstChunk),
-    llmOutputTokensPerSecond: row.llmOutputTokensPerSecond,
-    ttsTimeToFirstByteMs: ms(row.ttsTimeToFirstByte),
-    sttRealTimeFactor: row.sttRealTimeFactor,
-    sttAudioSeconds: row.sttAudioSeconds,
-    ttsCharacters: row.ttsCharacters,
-    ttsAudioSeconds: row.ttsAudioSeconds,
-    inputTokens: row.inputTokens,
-    outputTokens: row.outputTokens,
+    interruptions: value(METRIC_TURN_INTERRUPTIONS) ?? 0,
+    llmTimeToFirstChunkMs: ms(ATTR_GEN_AI_TIME_TO_FIRST_CHUNK),
+    llmOutputTokensPerSecond: value(METRIC_LLM_OUTPUT_TOKENS_PER_SECOND),
+    ttsTimeToFirstByteMs: ms(METRIC_TTS_TIME_TO_FIRST_BYTE),
+    sttRealTimeFactor: value(METRIC_STT_REAL_TIME_FACTOR),
+    sttAudioSeconds: value(ATTR_STT_AUDIO_DURATION),
+    ttsCharacters: value(ATTR_TTS_CHARACTERS),
+    ttsAudioSeconds: value(ATTR_TTS_AUDIO_DURATION),
+    inputTokens: value(ATTR_GEN_AI_USAGE_INPUT_TOKENS),
+    outputTokens: value(ATTR_GEN_AI_USAGE_OUTPUT_TOKENS),
   };
+}
+
+/** A span's attributes object; nothing when absent or not a JSON object (a foreign writer's). */
+function parseAttributes(json: string | null): Record<string, unknown> {
+  if (json === null) return {};
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }

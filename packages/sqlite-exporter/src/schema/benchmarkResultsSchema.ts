@@ -1,4 +1,4 @@
-import { BENCHMARK_ATTR, EVENT_BENCHMARK_RESULT } from '@transcriber/instrumentation';
+import { BENCHMARK_ATTR, EVENT_BENCHMARK_RESULT } from '@transcriber/instrumentation/events';
 import { createEventTableSql, type EventDatabaseSchema, type EventTable } from './eventTable';
 
 // The table as migration 1 created it; later columns come with their own migration below.

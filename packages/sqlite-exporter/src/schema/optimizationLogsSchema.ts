@@ -2,7 +2,7 @@ import {
   EVENT_OPTIMIZATION_ACTION,
   EVENT_OPTIMIZATION_RECOMMENDATION,
   OPTIMIZATION_ATTR,
-} from '@transcriber/instrumentation';
+} from '@transcriber/instrumentation/events';
 import { createEventTableSql, type EventDatabaseSchema, type EventTable } from './eventTable';
 
 const OPTIMIZATION_ACTIONS: EventTable = {

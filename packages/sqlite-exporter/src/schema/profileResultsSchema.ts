@@ -1,4 +1,4 @@
-import { EVENT_PROFILE_RESULT, PROFILE_ATTR } from '@transcriber/instrumentation';
+import { EVENT_PROFILE_RESULT, PROFILE_ATTR } from '@transcriber/instrumentation/events';
 import { createEventTableSql, type EventColumn, type EventDatabaseSchema, type EventTable } from './eventTable';
 
 // The columns of the released version 1 of the table: never change these.
