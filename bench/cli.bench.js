@@ -11,6 +11,8 @@
 // Each round runs every command once, in rotating order (drift on a shared machine hits all of
 // them alike); figures are medians over the rounds. Target: `performance --minutes 60` and
 // `traces --limit 20` < 2× `--version`. `BENCH_STRICT=1` makes a missed target fail the run.
+// `BENCH_KEEP_DATA=1` keeps the data directory (printed) for profiling a command against it; its
+// spans are placed before the run, so `--minutes 60` covers them for the next few minutes only.
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
