@@ -38,6 +38,13 @@ export interface DatabaseWriterOptions<S> {
    * written continuously; default false.
    */
   checkpointInWorker?: boolean;
+  /**
+   * With `checkpointInWorker`: whether commits wait for a running checkpoint, so that it copies the
+   * whole WAL and the next commit starts the WAL over (default true). Without waiting, the WAL
+   * grows while writes never pause, up to SQLite's own checkpoint at 64 MiB inside a commit: for a
+   * writer on a thread of its own, where a commit may take that long, not the app's.
+   */
+  waitForCheckpoints?: boolean;
   /** Called as each unit of work leaves the queue: written, or dropped (overflow, shutdown). */
   settled?(work: WriteWork<S>, written: boolean): void;
   /** Called when the writer enters a fault or recovers from it (undefined). */
@@ -113,6 +120,7 @@ export class DatabaseWriter<S> {
       rolledBack: () => {},
       afterOpen: () => {},
       checkpointInWorker: false,
+      waitForCheckpoints: true,
       settled: () => {},
       faultChanged: () => {},
       turnEnded: () => {},
@@ -262,6 +270,7 @@ export class DatabaseWriter<S> {
    * WAL over. The writer drains again when the checkpoint is done, or when the wait is up.
    */
   private waitForCheckpoint(): boolean {
+    if (!this.options.waitForCheckpoints) return false;
     const runningFor = this.checkpointer?.runningForMs() ?? 0;
     if (runningFor === 0 || runningFor >= MAX_CHECKPOINT_WAIT_MS || this.idleWaiters.length > 0) return false;
     this.awaitingCheckpoint = true;

@@ -159,6 +159,23 @@ describe('PerformanceWriter', () => {
     ).toEqual([{ pid: 42, rss_bytes: 1000, r: id }]);
   });
 
+  it("copies the thread's WAL back into the file while it writes (a checkpointer of its own)", async () => {
+    const w = writer();
+    w.submit(spans(0, 1001));
+    for (let i = 10; i < 50; i++) w.submit(spans(i * 100, 100));
+    await w.whenIdle();
+    expect(w.writesInWorker).toBe(true);
+    // A few MiB of WAL, far below SQLite's own checkpoint (64 MiB): only the checkpointer, a
+    // quarter of a second after the thread opened the file, copies the pages into it.
+    const reader = new BetterSqlite3(file, { readonly: true });
+    const pages =
+      (reader.pragma('page_count', { simple: true }) as number) *
+      (reader.pragma('page_size', { simple: true }) as number);
+    reader.close();
+    await waitFor('the background checkpoint', () => fs.statSync(file).size >= pages);
+    expect(stored()).toHaveLength(5001);
+  });
+
   it('drainSync blocks until the thread has written everything submitted', async () => {
     const w = writer();
     w.submit(spans(0, 1001));
