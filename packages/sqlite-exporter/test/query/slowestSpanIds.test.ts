@@ -11,18 +11,10 @@ import {
 } from '@transcriber/sqlite-exporter';
 import type { Database } from 'better-sqlite3';
 import { startTracing } from '../helpers/otel';
+import { seededRandom } from '../helpers/seededData';
 import { makeTempDir, removeTempDirs } from '../helpers/tempDir';
 
 afterAll(removeTempDirs);
-
-/** A seeded generator, so every run checks the same data. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
 
 const BASE_MS = Date.UTC(2026, 0, 1, 12);
 const MINUTE_MS = 60_000;
@@ -114,7 +106,7 @@ describe('slowest operations without an index on durations', () => {
     dataDir = makeTempDir();
     const pipeline = startTracing({ dataDir, retention: {} }, { batch: true });
     const tracer = trace.getTracer('slowest-test');
-    const next = random(11);
+    const next = seededRandom(11);
     const record = (component: string | undefined, startMs: number, durationMs: number, failed: boolean) => {
       const span = tracer.startSpan(component === undefined ? 'no component' : `${component}.op`, {
         startTime: startMs,

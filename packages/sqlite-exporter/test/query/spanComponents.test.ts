@@ -23,25 +23,10 @@ import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { minuteOf } from '../../src/rollup/latencyBuckets';
 import { spanComponents } from '../../src/query/spanComponents';
 import { startTracing } from '../helpers/otel';
+import { exactPercentile, seededRandom } from '../helpers/seededData';
 import { makeTempDir, removeTempDirs } from '../helpers/tempDir';
 
 afterAll(removeTempDirs);
-
-/** A seeded generator, so every run checks the same data. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
-function percentile(sorted: number[], q: number): number {
-  const rank = (q / 100) * (sorted.length - 1);
-  const below = Math.floor(rank);
-  const above = Math.ceil(rank);
-  return sorted[below] + (sorted[above] - sorted[below]) * (rank - below);
-}
 
 interface SpanRow {
   id: number;
@@ -77,7 +62,7 @@ const WINDOWS: [number, number][] = [
 async function writeSpans(dataDir: string): Promise<void> {
   const pipeline = startTracing({ dataDir, retention: {} }, { batch: true });
   const tracer = trace.getTracer('span-components-test');
-  const next = random(11);
+  const next = seededRandom(11);
   for (let i = 0; i < SPANS; i++) {
     const pick = Math.floor(next() * (COMPONENTS.length + 1));
     const component = COMPONENTS[pick] as string | undefined; // one in six has no component
@@ -191,7 +176,7 @@ describe('time ranges across components without an index on start times', () => 
           const e = exact.find((s) => s.component === c)!;
           expect(e).toMatchObject({ ...want, percentiles: 'exact' });
           expect(e.avgMs).toBeCloseTo(durations.reduce((a, b) => a + b, 0) / durations.length, 9);
-          expect([e.p50Ms, e.p95Ms, e.p99Ms]).toEqual([50, 95, 99].map((q) => percentile(durations, q)));
+          expect([e.p50Ms, e.p95Ms, e.p99Ms]).toEqual([50, 95, 99].map((q) => exactPercentile(durations, q)));
           expect(rolled.find((s) => s.component === c)).toMatchObject(want);
         }
       }
@@ -225,9 +210,9 @@ describe('time ranges across components without an index on start times', () => 
           component: m.component,
           mark: MARK,
           count: values.length,
-          p50Ms: percentile(values, 50),
-          p95Ms: percentile(values, 95),
-          p99Ms: percentile(values, 99),
+          p50Ms: exactPercentile(values, 50),
+          p95Ms: exactPercentile(values, 95),
+          p99Ms: exactPercentile(values, 99),
         });
       }
     }

@@ -2,27 +2,16 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import { ATTR_COMPONENT, ComponentType } from '@transcriber/instrumentation';
 import { openForQuery, summarizeComponents } from '@transcriber/sqlite-exporter';
 import { durationMs, recordSpans, type SpanSpec } from '../helpers/recordSpans';
+import { exactPercentile, seededRandom } from '../helpers/seededData';
 import { makeTempDir, removeTempDirs } from '../helpers/tempDir';
 
 afterAll(removeTempDirs);
 
-/** A seeded generator, so every run checks the same data. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
-/** The reference: percentile by the definition (rank q/100·(n−1), linear between neighbours). */
-function referencePercentile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = (q / 100) * (sorted.length - 1);
-  const below = Math.floor(rank);
-  const above = Math.ceil(rank);
-  return sorted[below] + (sorted[above] - sorted[below]) * (rank - below);
-}
+const referencePercentile = (values: number[], q: number) =>
+  exactPercentile(
+    [...values].sort((a, b) => a - b),
+    q,
+  );
 
 const micros = (span: ReadableSpan) => span.startTime[0] * 1_000_000 + Math.round(span.startTime[1] / 1000);
 
@@ -35,7 +24,7 @@ describe('summarizeComponents', () => {
 
   beforeAll(async () => {
     dataDir = makeTempDir();
-    const next = random(42);
+    const next = seededRandom(42);
     const specs: SpanSpec[] = [];
     const components = [ComponentType.STT, ComponentType.LLM, ComponentType.TTS];
     for (let i = 0; i < 1500; i++) {

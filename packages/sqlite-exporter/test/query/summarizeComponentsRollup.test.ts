@@ -13,25 +13,10 @@ import {
 import { latencyBucketOf, minuteOf } from '../../src/rollup/latencyBuckets';
 import { startTracing } from '../helpers/otel';
 import { withDatabase } from '../helpers/sqlite';
+import { exactPercentile, seededRandom } from '../helpers/seededData';
 import { makeTempDir, removeTempDirs } from '../helpers/tempDir';
 
 afterAll(removeTempDirs);
-
-/** A seeded generator, so every run checks the same data. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
-function percentile(sorted: number[], q: number): number {
-  const rank = (q / 100) * (sorted.length - 1);
-  const below = Math.floor(rank);
-  const above = Math.ceil(rank);
-  return sorted[below] + (sorted[above] - sorted[below]) * (rank - below);
-}
 
 interface SpanRow {
   component: string;
@@ -52,7 +37,7 @@ describe('per-minute span rollup', () => {
     dataDir = makeTempDir();
     const pipeline = startTracing({ dataDir }, { batch: true });
     const tracer = trace.getTracer('rollup-test');
-    const next = random(7);
+    const next = seededRandom(7);
     for (let i = 0; i < SPANS; i++) {
       const component = i % 3 === 0 ? 'llm' : 'stt';
       const startMs = BASE_MS + next() * MINUTES * 60_000;
@@ -81,9 +66,9 @@ describe('per-minute span rollup', () => {
       avgMs: durations.reduce((a, b) => a + b, 0) / durations.length,
       minMs: durations[0],
       maxMs: durations[durations.length - 1],
-      p50Ms: percentile(durations, 50),
-      p95Ms: percentile(durations, 95),
-      p99Ms: percentile(durations, 99),
+      p50Ms: exactPercentile(durations, 50),
+      p95Ms: exactPercentile(durations, 95),
+      p99Ms: exactPercentile(durations, 99),
     };
   }
 
