@@ -326,6 +326,10 @@ export class DatabaseWriter<S> {
       this.statements = statements;
       const queue = this.queue;
       const beforeCommit = this.options.beforeCommit;
+      // BEGIN IMMEDIATE: the write lock is taken (waiting up to the busy timeout) before any unit
+      // reads. In a deferred transaction a unit that reads first (a prune by row count) pins a
+      // snapshot; another process committing before its first write makes that write fail with
+      // SQLITE_BUSY_SNAPSHOT, which no wait fixes — at shutdown, rows lost.
       this.runInTransaction = db.transaction((deadline: number) => {
         let applied = 0;
         do queue[applied++].apply(statements, db);
@@ -333,7 +337,7 @@ export class DatabaseWriter<S> {
         beforeCommit(statements);
         this.bodyEnd = performance.now();
         return applied;
-      });
+      }).immediate;
       // The checkpointer (a thread) starts with the first checkpoint, CHECKPOINT_EVERY_MS after
       // opening: a process that writes a few rows and ends never pays for it (its exit drain and
       // the connection's close checkpoint the little WAL there is).

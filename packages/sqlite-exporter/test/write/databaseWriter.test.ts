@@ -176,6 +176,37 @@ describe('DatabaseWriter', () => {
     expect(logged.warnings).toEqual([expect.stringMatching(/locked by another process/)]);
   });
 
+  it('takes the write lock before a unit reads: another process committing in between cannot fail it', async () => {
+    const writer = track(writerAt(file));
+    writer.submit(numbers(0, 1));
+    await writer.whenIdle(); // created
+    const other = new BetterSqlite3(file);
+    other.pragma('busy_timeout = 0');
+    let otherWrote: boolean | undefined;
+    writer.submit({
+      rows: 1,
+      // Reads first, as a prune by row count does, then writes; another process tries to commit
+      // in between. In a deferred transaction the read would pin a snapshot that the other commit
+      // makes stale, and the write would fail with SQLITE_BUSY_SNAPSHOT (a wait cannot fix it).
+      apply(statements, db) {
+        db.prepare('SELECT max(n) FROM rows').pluck().get();
+        try {
+          other.exec('INSERT INTO rows (n) VALUES (-1)');
+          otherWrote = true;
+        } catch {
+          otherWrote = false; // the writer already holds the lock: the other waits its turn
+        }
+        statements.insert.run(1);
+      },
+    });
+    writer.drainSync();
+    other.close();
+    expect(otherWrote).toBe(false);
+    expect(writer.currentFault).toBeUndefined();
+    expect(storedNumbers(file)).toEqual([0, 1]);
+    expect(logged.warnings).toEqual([]);
+  });
+
   it('checkpointInWorker: commits never checkpoint on the event loop; a worker thread copies the WAL back', async () => {
     let connection: Database | undefined;
     const writer = writerAt(file, { checkpointInWorker: true, afterOpen: (db) => (connection = db) });
