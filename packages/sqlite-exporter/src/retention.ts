@@ -28,6 +28,10 @@ export function pruneDatabase(
   nowMs = Date.now(),
 ): PruneResult[] {
   const results: PruneResult[] = [];
+  // IMMEDIATE: the write lock first (waiting out another process's), then the reads the deletes
+  // depend on. Reading first would pin a snapshot that another process's commit makes stale, and
+  // the deletes would then fail at once (SQLITE_BUSY_SNAPSHOT, which no busy timeout waits out).
+  // Inside the writer's transaction this is a savepoint, under the lock that one already holds.
   db.transaction(() => {
     for (const table of retainedTables(name)) {
       let deleted = 0;
@@ -50,16 +54,13 @@ export function pruneDatabase(
     }
     // Derived data, not history of its own: pruned along, not reported.
     if (name === 'performance_metrics') pruneSpanRollup(db);
-  })();
+  }).immediate();
   return results;
 }
 
 /**
  * Spans' start times are indexed per component only (spans_component_start): the old ones are
- * deleted one component at a time, each an index range. Those without a component go first: that
- * write takes the database's write lock (waiting out another process's) before the components are
- * read. A read first would pin a snapshot that another process's commit makes stale, and the
- * deletes would then fail at once (SQLITE_BUSY_SNAPSHOT, which no busy timeout waits out).
+ * deleted one component at a time, each an index range, those without a component too.
  */
 function deleteSpansBefore(db: Database, cutoffUs: number): number {
   let deleted = db

@@ -5,10 +5,12 @@ import {
   migrationsFor,
   openDatabaseForWriting,
   pruneDatabase,
+  pruneDatabaseFile,
   retainedTables,
 } from '@transcriber/sqlite-exporter';
 import { BENCHMARK_ATTR, EVENT_BENCHMARK_RESULT, timeOperation } from '@transcriber/instrumentation';
 import { logs } from '@opentelemetry/api-logs';
+import { childExit, childSays, startChild } from './helpers/children';
 import { startLogs, startTracing } from './helpers/otel';
 import { countRows, queryRows } from './helpers/sqlite';
 import { makeTempDir, removeTempDirs } from './helpers/tempDir';
@@ -75,6 +77,28 @@ describe('pruneDatabase', () => {
       0, 0, 0,
     ]);
     db.close();
+  });
+
+  it('waits for another process writing the file, then prunes what it committed too (no stale read)', async () => {
+    const dir = makeTempDir();
+    const db = performanceDb(dir);
+    fillPerformance(db, [9, 8, 7, 6, 5, 4, 3]);
+    db.close();
+    // The other process writes a span and commits while the prune waits for its lock. A prune that
+    // read before taking the lock would fail on its stale snapshot (SQLITE_BUSY_SNAPSHOT).
+    const writer = startChild('holdLock.ts', [
+      databasePath(dir, 'performance_metrics'),
+      '300',
+      "INSERT INTO spans (trace_id, span_id, name, kind, start_us, end_us, duration_ms, status_code) VALUES ('t', 's7', 'x', 0, 1, 2, 1, 0)",
+    ]);
+    const done = childExit(writer);
+    await childSays(writer, 'locked');
+    const result = pruneDatabaseFile(dir, 'performance_metrics', { maxRowsPerTable: 3 });
+    expect((await done).code).toBe(0);
+    expect(result.tables.find((t) => t.table === 'spans')).toEqual({ table: 'spans', deleted: 5 });
+    expect(queryRows(dir, 'performance_metrics', 'SELECT span_id FROM spans ORDER BY id')).toEqual(
+      ['s5', 's6', 's7'].map((span_id) => ({ span_id })),
+    );
   });
 
   it('applies both limits together, and nothing without a limit', () => {

@@ -1,13 +1,15 @@
 // Holds an exclusive (write) lock on a database for a while, as another process would: prints
-// `locked` once it holds it and `released` after committing.
+// `locked` once it holds it and `released` after committing. An optional SQL statement runs inside
+// the lock, so the commit changes the database (a writing process, not only a locking one).
 import BetterSqlite3 from 'better-sqlite3';
 import { runMain, sleep } from './common';
 
-const [file, holdMs] = process.argv.slice(2);
+const [file, holdMs, sql] = process.argv.slice(2);
 
 runMain(async () => {
   const db = new BetterSqlite3(file, { fileMustExist: true });
   db.exec('BEGIN EXCLUSIVE');
+  if (sql !== undefined) db.exec(sql);
   process.stdout.write('locked\n');
   await sleep(Number(holdMs));
   db.exec('COMMIT');
