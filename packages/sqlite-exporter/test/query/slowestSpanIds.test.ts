@@ -12,6 +12,7 @@ import {
 import type { Database } from 'better-sqlite3';
 import { startTracing } from '../helpers/otel';
 import { seededRandom } from '../helpers/seededData';
+import { copyPerformanceDatabase } from '../helpers/sqlite';
 import { makeTempDir, removeTempDirs } from '../helpers/tempDir';
 
 afterAll(removeTempDirs);
@@ -145,12 +146,7 @@ describe('slowest operations without an index on durations', () => {
 
   it('stays exact after retention pruned spans out of minutes the rollup still describes', () => {
     const copy = makeTempDir();
-    const db = openDatabaseForWriting(databasePath(copy, 'performance_metrics'), migrationsFor('performance_metrics'));
-    db.exec(`ATTACH '${databasePath(dataDir, 'performance_metrics')}' AS src`);
-    db.exec(
-      'INSERT INTO resources SELECT * FROM src.resources; INSERT INTO spans SELECT * FROM src.spans; INSERT INTO span_rollup SELECT * FROM src.span_rollup',
-    );
-    db.exec('DETACH src');
+    const db = copyPerformanceDatabase(dataDir, copy);
     // The oldest rows by id go: spans of every minute, the tie group among them, so the rollup's
     // maxima now overstate what is left.
     pruneDatabase(db, 'performance_metrics', { maxRowsPerTable: 1500 });

@@ -24,6 +24,7 @@ import { minuteOf } from '../../src/rollup/latencyBuckets';
 import { spanComponents } from '../../src/query/spanComponents';
 import { startTracing } from '../helpers/otel';
 import { exactPercentile, seededRandom } from '../helpers/seededData';
+import { copyPerformanceDatabase } from '../helpers/sqlite';
 import { makeTempDir, removeTempDirs } from '../helpers/tempDir';
 
 afterAll(removeTempDirs);
@@ -232,15 +233,7 @@ describe('time ranges across components without an index on start times', () => 
     const cutoffsUs = [SINCE_US, UNTIL_US, (BASE_MS + MINUTES * 60_000) * 1000];
     for (const cutoffUs of cutoffsUs) {
       const copy = makeTempDir();
-      const db = openDatabaseForWriting(
-        databasePath(copy, 'performance_metrics'),
-        migrationsFor('performance_metrics'),
-      );
-      db.exec(`ATTACH '${databasePath(dataDir, 'performance_metrics')}' AS src`);
-      db.exec(
-        'INSERT INTO resources SELECT * FROM src.resources; INSERT INTO spans SELECT * FROM src.spans; INSERT INTO span_rollup SELECT * FROM src.span_rollup',
-      );
-      db.exec('DETACH src');
+      const db = copyPerformanceDatabase(dataDir, copy);
       const [spans] = pruneDatabase(db, 'performance_metrics', { maxAgeDays: 1 }, cutoffUs / 1000 + 86_400_000);
       const kept = rows.filter((r) => r.start_us >= cutoffUs);
       expect(spans).toEqual({ table: 'spans', deleted: SPANS - kept.length });

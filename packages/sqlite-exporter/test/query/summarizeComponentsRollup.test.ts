@@ -12,7 +12,7 @@ import {
 } from '@transcriber/sqlite-exporter';
 import { latencyBucketOf, minuteOf } from '../../src/rollup/latencyBuckets';
 import { startTracing } from '../helpers/otel';
-import { withDatabase } from '../helpers/sqlite';
+import { withDatabase, copyPerformanceDatabase } from '../helpers/sqlite';
 import { exactPercentile, seededRandom } from '../helpers/seededData';
 import { makeTempDir, removeTempDirs } from '../helpers/tempDir';
 
@@ -205,12 +205,7 @@ describe('per-minute span rollup', () => {
 
   it('is pruned along with the spans: no minute before the oldest span left', () => {
     const copy = makeTempDir();
-    const db = openDatabaseForWriting(databasePath(copy, 'performance_metrics'), migrationsFor('performance_metrics'));
-    db.exec(`ATTACH '${databasePath(dataDir, 'performance_metrics')}' AS src`);
-    db.exec(
-      'INSERT INTO resources SELECT * FROM src.resources; INSERT INTO spans SELECT * FROM src.spans; INSERT INTO span_rollup SELECT * FROM src.span_rollup',
-    );
-    db.exec('DETACH src');
+    const db = copyPerformanceDatabase(dataDir, copy);
     pruneDatabase(db, 'performance_metrics', { maxRowsPerTable: 1000 });
     const oldest = db.prepare('SELECT min(start_us) FROM spans').pluck().get() as number;
     expect(db.prepare('SELECT min(minute_us) FROM span_rollup').pluck().get()).toBe(minuteOf(oldest));
