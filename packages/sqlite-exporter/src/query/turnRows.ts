@@ -58,9 +58,16 @@ export interface TurnFilter extends TimeWindow {
   limit?: number;
 }
 
-/** `json_extract` of one attribute; the key is quoted because it contains dots. */
-const attribute = (name: string) => `json_extract(s.attributes, '$."${name}"')`;
-const VOICE_TO_VOICE = attribute(METRIC_TURN_VOICE_TO_VOICE);
+/**
+ * One numeric attribute in SQL, NULL when absent, not a number, or the attributes are not JSON (a
+ * foreign writer's: json_extract would fail the whole query). The key is quoted: it has dots.
+ */
+const numericAttribute = (name: string) => {
+  const path = `'$."${name}"'`;
+  return `CASE WHEN json_valid(s.attributes) AND json_type(s.attributes, ${path}) IN ('integer', 'real')
+    THEN json_extract(s.attributes, ${path}) END`;
+};
+const VOICE_TO_VOICE = numericAttribute(METRIC_TURN_VOICE_TO_VOICE);
 
 interface TurnRow {
   traceId: string;

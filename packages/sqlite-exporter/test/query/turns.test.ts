@@ -13,7 +13,8 @@ import {
   timeOperation,
   TURN_STAGES,
 } from '@transcriber/instrumentation';
-import { openForQuery, recentTurns, summarizeTurns } from '@transcriber/sqlite-exporter';
+import BetterSqlite3 from 'better-sqlite3';
+import { databasePath, openForQuery, recentTurns, summarizeTurns } from '@transcriber/sqlite-exporter';
 import { startTracing } from '../helpers/otel';
 import { recordSpans } from '../helpers/recordSpans';
 import { makeTempDir, removeTempDirs } from '../helpers/tempDir';
@@ -150,6 +151,26 @@ describe('summarizeTurns and recentTurns over chosen turns', () => {
     const recent = query(dataDir, (db) => recentTurns(db, { sinceUs: T * 1000, untilUs: (T + 5000) * 1000 }));
     expect(recent[0]).toMatchObject({ complete: false, voiceToVoiceMs: null, startUs: (T + 3000) * 1000 });
     expect(recent[0].stages.map((s) => s.ms)).toEqual([500, 300, null, null, null]);
+  });
+
+  it('reads a turn whose attributes another writer left malformed or mistyped as a turn without them', async () => {
+    const dir = makeTempDir();
+    await recordSpans(dir, [turn(0, [500, 100, 200, 100, 100]), turn(1, [500, 100, 200, 100, 100])]);
+    const db = new BetterSqlite3(databasePath(dir, 'performance_metrics'));
+    const ids = db.prepare("SELECT id FROM spans WHERE operation = 'turn' ORDER BY start_us").pluck().all();
+    db.prepare('UPDATE spans SET attributes = ? WHERE id = ?').run('{"transcriber.turn', ids[0]);
+    db.prepare('UPDATE spans SET attributes = ? WHERE id = ?').run(
+      JSON.stringify({ [METRIC_TURN_VOICE_TO_VOICE]: '1.0', [TURN_STAGES[0].attribute]: 0.5 }),
+      ids[1],
+    );
+    db.close();
+    const turns = query(dir, (q) => recentTurns(q, { sinceUs: T * 1000, untilUs: (T + 5000) * 1000 }));
+    expect(turns.map((t) => [t.voiceToVoiceMs, t.stages[0].ms, t.complete])).toEqual([
+      [null, 500, false],
+      [null, null, false],
+    ]);
+    const slowest = query(dir, (q) => recentTurns(q, { sinceUs: T * 1000, order: 'slowest' }));
+    expect(slowest).toHaveLength(2);
   });
 
   it('is empty for a window without turns', () => {
