@@ -16,9 +16,9 @@ const COST_TIE = 0.03;
  * Picks the settings that best meet the latency budget: among candidates that keep up with real
  * time (mean RTF < 1) and whose latency (chunk duration + p95 processing) fits the budget, the
  * cheapest per second of audio, which leaves the most headroom for everything else. "Cheapest" is
- * the median CPU time ÷ audio duration when the work mostly computes (CPU time is what it costs,
- * and is not inflated by other processes on a shared machine), or the median wall time ÷ audio
- * duration when it mostly waits (a remote call). With none in budget: the lowest latency that keeps
+ * the median CPU time ÷ audio duration when the work mostly computes on the event loop (CPU time is
+ * what it costs, and is not inflated by other processes on a shared machine), or the median wall
+ * time ÷ audio duration when it mostly waits (a remote call, work on another thread). With none in budget: the lowest latency that keeps
  * up. With none keeping up: the lowest real-time factor. Undefined when every candidate errored.
  */
 export function chooseAudioSettings(
@@ -28,7 +28,7 @@ export function chooseAudioSettings(
   const completed = measurements.filter((m) => m.state === 'completed' && m.iterations > 0);
   if (completed.length === 0) return undefined;
   const costBasis = computes(completed) ? 'cpu' : 'wall';
-  const cost = (m: CandidateMeasurement) => (costBasis === 'cpu' ? m.cpuRealTimeFactorP50 : m.realTimeFactorP50);
+  const cost = (m: CandidateMeasurement) => costOf(m, costBasis);
   const keepingUp = completed.filter((m) => m.keepsUp);
   const inBudget = keepingUp.filter((m) => m.latencyP95Ms <= latencyBudgetMs);
   if (inBudget.length > 0) {
@@ -57,10 +57,19 @@ export function chooseAudioSettings(
   };
 }
 
-/** Whether the workload mostly computes: its median CPU time is at least half its median wall time. */
+/**
+ * Whether the workload mostly computes: across candidates, the median chunk keeps the event loop
+ * busy for at least half its wall time. Judged from the loop, not CPU time, because the process's
+ * CPU time includes its other threads (an app's workers, GC, the exporter's writer).
+ */
 function computes(measurements: readonly CandidateMeasurement[]): boolean {
-  const shares = measurements.map((m) => m.cpuP50Ms / Math.max(m.processingP50Ms, 1e-9)).sort((a, b) => a - b);
+  const shares = measurements.map((m) => m.eventLoopBusyShareP50).sort((a, b) => a - b);
   return shares[Math.floor(shares.length / 2)] >= 0.5;
+}
+
+/** What candidates are compared by: CPU or wall time per second of audio (median). */
+export function costOf(measurement: CandidateMeasurement, basis: 'cpu' | 'wall'): number {
+  return basis === 'cpu' ? measurement.cpuRealTimeFactorP50 : measurement.realTimeFactorP50;
 }
 
 function minBy<T>(items: readonly T[], key: (item: T) => number): T {

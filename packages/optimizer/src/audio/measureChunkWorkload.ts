@@ -48,10 +48,19 @@ export interface CandidateMeasurement {
    */
   realTimeFactorP50: number;
   realTimeFactorP95: number;
-  /** Median CPU time per chunk, ms (for async work it includes whatever else ran meanwhile). */
+  /**
+   * Median CPU time per chunk, ms: the whole process's, so for async work it includes whatever
+   * else ran meanwhile, on any thread.
+   */
   cpuP50Ms: number;
   /** Median CPU time ÷ audio duration: the CPU one second of audio costs at these settings. */
   cpuRealTimeFactorP50: number;
+  /**
+   * Median share of a chunk's wall time that the event loop was busy (the workload computing on
+   * this thread) rather than waiting (a timer, a socket, another thread's work): 1 for sync work.
+   * Unlike CPU time, other threads cannot inflate it.
+   */
+  eventLoopBusyShareP50: number;
   /**
    * Latency a sample sees from these settings: waiting for its chunk to fill (the chunk duration)
    * plus the p95 processing time of the chunk.
@@ -115,21 +124,30 @@ async function runOnce(workload: ChunkWorkload, chunk: Float32Array, settings: A
 interface Timing {
   wallMs: number;
   cpuMs: number;
+  eventLoopBusyShare: number;
 }
 
 async function timeOnce(workload: ChunkWorkload, chunk: Float32Array, settings: AudioSettings): Promise<Timing> {
   const cpu = process.cpuUsage();
+  const loop = performance.eventLoopUtilization();
   const start = performance.now();
   const result = workload(chunk, settings);
   if (isPromise(result)) await result;
   const wallMs = performance.now() - start;
+  // Idle time is the loop's wait for events, so a sync call (no wait) reads as fully busy.
+  const { idle } = performance.eventLoopUtilization(loop);
   const used = process.cpuUsage(cpu);
-  return { wallMs, cpuMs: (used.user + used.system) / 1000 };
+  return {
+    wallMs,
+    cpuMs: (used.user + used.system) / 1000,
+    eventLoopBusyShare: wallMs > 0 ? Math.max(0, 1 - idle / wallMs) : 1,
+  };
 }
 
 function summarize(settings: AudioSettings, samples: Timing[], error: string | undefined): CandidateMeasurement {
   const sorted = Float64Array.from(samples, (s) => s.wallMs).sort();
-  const cpuP50 = percentileOfSorted(Float64Array.from(samples, (s) => s.cpuMs).sort(), 50);
+  const medianOf = (value: (s: Timing) => number) => percentileOfSorted(Float64Array.from(samples, value).sort(), 50);
+  const cpuP50 = medianOf((s) => s.cpuMs);
   const mean = sorted.length === 0 ? NaN : sorted.reduce((a, b) => a + b, 0) / sorted.length;
   const p95 = percentileOfSorted(sorted, 95);
   const duration = settings.chunkDurationMs;
@@ -146,6 +164,7 @@ function summarize(settings: AudioSettings, samples: Timing[], error: string | u
     realTimeFactorP95: p95 / duration,
     cpuP50Ms: cpuP50,
     cpuRealTimeFactorP50: cpuP50 / duration,
+    eventLoopBusyShareP50: medianOf((s) => s.eventLoopBusyShare),
     latencyP95Ms: duration + p95,
     keepsUp: error === undefined && mean / duration < 1,
   };

@@ -3,7 +3,7 @@ import { OptimizerInputError } from '../optimizerInputError';
 import { audioCandidates, type AudioCandidateOptions } from './audioCandidates';
 import { heuristicAudioSettings, hostFacts, type HostFacts } from './audioHeuristics';
 import { parseAudioSettings, sameAudioSettings, type AudioSettings } from './audioSettings';
-import { chooseAudioSettings } from './chooseAudioSettings';
+import { chooseAudioSettings, costOf } from './chooseAudioSettings';
 import {
   measureCandidates,
   type CandidateMeasurement,
@@ -119,7 +119,7 @@ function improvement(
   after: CandidateMeasurement,
   basis: 'cpu' | 'wall',
 ): AudioImprovement {
-  const cost = (m: CandidateMeasurement) => (basis === 'cpu' ? m.cpuRealTimeFactorP50 : m.realTimeFactorP50);
+  const cost = (m: CandidateMeasurement) => costOf(m, basis);
   const rtf = `${basis === 'cpu' ? 'CPU RTF' : 'RTF'} ${cost(before).toFixed(3)} → ${cost(after).toFixed(3)} (${percentChange(cost(before), cost(after))})`;
   const latency = `p95 latency ${before.latencyP95Ms.toFixed(1)} → ${after.latencyP95Ms.toFixed(1)} ms (${percentChange(before.latencyP95Ms, after.latencyP95Ms)})`;
   return {

@@ -2,7 +2,7 @@ import type { CandidateMeasurement } from '@transcriber/optimizer';
 import { parseAudioSettings } from '@transcriber/optimizer';
 import { chooseAudioSettings } from '../../src/audio/chooseAudioSettings';
 
-/** A candidate whose chunks took `meanMs` (wall), of which `cpuShare` computing. */
+/** A candidate whose chunks took `meanMs` (wall), of which `cpuShare` computing on the event loop. */
 function measured(chunkDurationMs: number, meanMs: number, p95Ms = meanMs, cpuShare = 1): CandidateMeasurement {
   const settings = parseAudioSettings({ sampleRate: 16000, chunkDurationMs });
   return {
@@ -17,6 +17,7 @@ function measured(chunkDurationMs: number, meanMs: number, p95Ms = meanMs, cpuSh
     realTimeFactorP50: meanMs / chunkDurationMs,
     cpuP50Ms: meanMs * cpuShare,
     cpuRealTimeFactorP50: (meanMs * cpuShare) / chunkDurationMs,
+    eventLoopBusyShareP50: cpuShare,
     realTimeFactorP95: p95Ms / chunkDurationMs,
     latencyP95Ms: chunkDurationMs + p95Ms,
     keepsUp: meanMs / chunkDurationMs < 1,

@@ -7,6 +7,9 @@ import type { Migration } from './migration';
 /** Page size of the databases this software creates, bytes. */
 export const PAGE_SIZE = 16_384;
 
+/** How long opening waits for other processes' locks (start-up only), ms. */
+const OPEN_WAIT_MS = 5000;
+
 export interface OpenOptions {
   /** How long a statement waits for another process's lock before failing with SQLITE_BUSY. */
   busyTimeoutMs?: number;
@@ -28,11 +31,11 @@ export function openDatabaseForWriting(
   const db = new BetterSqlite3(file);
   try {
     // Opening waits long for locks (start-up only); writes later use a short timeout.
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${OPEN_WAIT_MS}`);
     // Takes effect only on a new, empty file (before WAL and the schema): appending spans with
     // 16 KiB pages costs ~20% less CPU a row than with the default 4 KiB (docs/performance.md).
     db.pragma(`page_size = ${PAGE_SIZE}`);
-    db.pragma('journal_mode = WAL');
+    switchToWal(db, Date.now() + OPEN_WAIT_MS);
     db.pragma('synchronous = NORMAL');
     migrate(db, migrations);
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 100}`);
@@ -42,6 +45,29 @@ export function openDatabaseForWriting(
     throw err;
   }
 }
+
+/**
+ * Switching a new file to WAL reads it, then takes the write lock. When another process holds that
+ * lock meanwhile (it is creating the same new file: several instrumented processes starting on a
+ * fresh data dir), SQLite fails the upgrade at once with SQLITE_BUSY rather than wait on the busy
+ * timeout, since two readers waiting to write would deadlock. The statement is safe to repeat.
+ */
+function switchToWal(db: Database, deadline: number): void {
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      if (!(err instanceof BetterSqlite3.SqliteError) || !err.code.startsWith('SQLITE_BUSY') || Date.now() >= deadline) {
+        throw err;
+      }
+      // Jittered, so processes that collided do not retry in step.
+      Atomics.wait(RETRY_PAUSE, 0, 0, 5 + Math.random() * 20);
+    }
+  }
+}
+
+const RETRY_PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 /**
  * Opens an existing database read-only for queries. Fails if the file is missing or is not a

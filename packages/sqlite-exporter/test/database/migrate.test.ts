@@ -1,4 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   DATABASE_NAMES,
@@ -7,7 +8,7 @@ import {
   openDatabaseForWriting,
   type Migration,
 } from '@transcriber/sqlite-exporter';
-import { lastJsonLine, runChild } from '../helpers/children';
+import { childExit, childSays, lastJsonLine, runChild, startChild } from '../helpers/children';
 import { makeTempDir, removeTempDirs } from '../helpers/tempDir';
 
 afterAll(removeTempDirs);
@@ -103,6 +104,23 @@ describe('migrations', () => {
           Math.max(reports[0].startedAt, reports[1].startedAt) < Math.min(reports[0].finishedAt, reports[1].finishedAt);
       }
       expect(overlapped).toBe(true);
+    });
+
+    it('opening waits out another process that is creating the same new file', async () => {
+      // The other process holds the write lock on the new file (readers may still get in). Switching
+      // to WAL reads, then needs that lock: SQLite refuses at once there (SQLITE_BUSY, no busy
+      // timeout, which could deadlock), so opening must retry rather than fail.
+      const file = path.join(makeTempDir(), 'new.db');
+      fs.closeSync(fs.openSync(file, 'a', 0o600));
+      const creator = startChild('holdLock.ts', [file, '800', 'CREATE TABLE other (z)', 'immediate']);
+      const created = childExit(creator);
+      await childSays(creator, 'locked');
+      const db = openDatabaseForWriting(file, TWO_STEPS);
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.pragma('user_version', { simple: true })).toBe(2);
+      expect(tables(db)).toEqual(['a', 'b', 'other']);
+      db.close();
+      expect(await created).toMatchObject({ code: 0, stderr: '' });
     });
 
     it('both end on the current schema of performance_metrics.db', async () => {

@@ -1,15 +1,16 @@
-// Holds an exclusive (write) lock on a database for a while, as another process would: prints
-// `locked` once it holds it and `released` after committing. An optional SQL statement runs inside
-// the lock, so the commit changes the database (a writing process, not only a locking one).
+// Holds a write lock on a database for a while, as another process would: prints `locked` once it
+// holds it and `released` after committing. An optional SQL statement runs inside the lock, so the
+// commit changes the database (a writing process, not only a locking one). The lock is EXCLUSIVE
+// (no reader gets in) unless the fourth argument says `immediate` (readers may, writers wait).
 import BetterSqlite3 from 'better-sqlite3';
 import { runMain, sleep } from './common';
 
-const [file, holdMs, sql] = process.argv.slice(2);
+const [file, holdMs, sql, lock = 'exclusive'] = process.argv.slice(2);
 
 runMain(async () => {
   const db = new BetterSqlite3(file, { fileMustExist: true });
-  db.exec('BEGIN EXCLUSIVE');
-  if (sql !== undefined) db.exec(sql);
+  db.exec(lock === 'immediate' ? 'BEGIN IMMEDIATE' : 'BEGIN EXCLUSIVE');
+  if (sql) db.exec(sql);
   process.stdout.write('locked\n');
   await sleep(Number(holdMs));
   db.exec('COMMIT');
