@@ -58,7 +58,11 @@ function switchToWal(db: Database, deadline: number): void {
       db.pragma('journal_mode = WAL');
       return;
     } catch (err) {
-      if (!(err instanceof BetterSqlite3.SqliteError) || !err.code.startsWith('SQLITE_BUSY') || Date.now() >= deadline) {
+      if (
+        !(err instanceof BetterSqlite3.SqliteError) ||
+        !err.code.startsWith('SQLITE_BUSY') ||
+        Date.now() >= deadline
+      ) {
         throw err;
       }
       // Jittered, so processes that collided do not retry in step.
