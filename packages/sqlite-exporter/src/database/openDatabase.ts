@@ -58,13 +58,10 @@ function switchToWal(db: Database, deadline: number): void {
       db.pragma('journal_mode = WAL');
       return;
     } catch (err) {
-      if (
-        !(err instanceof BetterSqlite3.SqliteError) ||
-        !err.code.startsWith('SQLITE_BUSY') ||
-        Date.now() >= deadline
-      ) {
-        throw err;
-      }
+      // By code, not `instanceof SqliteError`: the addon keeps the error class of the first
+      // better-sqlite3 instance that loaded it (a bundle, a test runner's module registry).
+      const code = (err as { code?: unknown })?.code;
+      if (typeof code !== 'string' || !code.startsWith('SQLITE_BUSY') || Date.now() >= deadline) throw err;
       // Jittered, so processes that collided do not retry in step.
       Atomics.wait(RETRY_PAUSE, 0, 0, 5 + Math.random() * 20);
     }
