@@ -79,18 +79,26 @@ describe('storage faults, from the app', () => {
   it('a database locked by another process: warned once, every row written once the lock is gone', async () => {
     const dataDir = tempDir();
     expect(runApp(dataDir).status).toBe(0); // creates the database: 100 rows
-    const locker = spawn(process.execPath, [LOCKER, path.join(dataDir, 'performance_metrics.db'), '1500'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
+    // Held until the app has met the lock (its warning), however long the app takes to start.
+    const locker = spawn(process.execPath, [LOCKER, path.join(dataDir, 'performance_metrics.db'), 'stdin'], {
+      stdio: ['pipe', 'pipe', 'inherit'],
     });
     const lockerDone = new Promise((resolve) => locker.on('close', resolve));
     await new Promise<void>((resolve) => locker.stdout!.once('data', () => resolve()));
+    const releaseLock = () => locker.stdin!.end();
     const run = await new Promise<{ stdout: string; stderr: string; status: number | null }>((resolve) => {
       const child = spawn(process.execPath, [APP, dataDir, '100'], { stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('close', (status) => resolve({ stdout, stderr, status }));
+      child.stderr.on('data', (d) => {
+        stderr += d;
+        if (stderr.includes('is locked by another process')) releaseLock();
+      });
+      child.on('close', (status) => {
+        releaseLock();
+        resolve({ stdout, stderr, status });
+      });
     });
     await lockerDone;
     expect(run.stdout).toBe(EXPECTED_RESULT);
