@@ -2,11 +2,13 @@
 // `@transcriber/profiler/dist/client` loads neither the OTel SDK nor the inspector.
 export {
   requestProcessProfile,
+  collectStartupProfile,
   requestMemoryOptimization,
   pingProcess,
   ControlChannelError,
 } from './control/controlClient';
 export type { ControlClientOptions } from './control/controlClient';
+export { PROFILE_ON_START_ENV, type ProfileRequest } from './control/controlProtocol';
 export { controlSocketPath } from './control/controlSocket';
 export type { ProcessProfileResults, ComponentProfile, MemoryProfile } from './profileResults';
 export type { HotSpot, CallEdge } from './cpu/hotSpots';

@@ -10,6 +10,12 @@ export type { LeakVerdict, LeakSuspect } from './memory/assessLeak';
 export { AttributionSpanProcessor } from './attribution/attributionSpanProcessor';
 export { startProfilerControlServer } from './control/controlServer';
 export type { ProfilerControlServer, ProfilerControlServerOptions } from './control/controlServer';
-export { requestProcessProfile, pingProcess, ControlChannelError } from './control/controlClient';
+export {
+  requestProcessProfile,
+  collectStartupProfile,
+  pingProcess,
+  ControlChannelError,
+} from './control/controlClient';
 export type { ControlClientOptions } from './control/controlClient';
+export { PROFILE_ON_START_ENV, parseProfileOnStart, type ProfileRequest } from './control/controlProtocol';
 export { controlSocketPath } from './control/controlSocket';

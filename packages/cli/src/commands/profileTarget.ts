@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import {
+  collectStartupProfile,
   ControlChannelError,
   pingProcess,
+  PROFILE_ON_START_ENV,
   requestProcessProfile,
   type ProcessProfileResults,
 } from '@transcriber/profiler/dist/client';
@@ -25,11 +27,15 @@ export async function profileRunningProcess(pid: number, request: ProfileRequest
 
 // How long a started program may take to load the preload and open its control channel.
 const STARTUP_TIMEOUT_MS = 15_000;
+// How long an answer sent just before the program exited may take to be read after the exit, ms.
+const ANSWER_AFTER_EXIT_MS = 2_000;
+
+const delay = (ms: number) => new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms));
 
 /**
- * Starts `node <script> [args]` with the instrumentation preloaded, profiles it for the duration
- * (or until it ends on its own), then stops it if it still runs. The program's output goes to
- * stderr, so stdout carries only the report.
+ * Starts `node <script> [args]` with the instrumentation preloaded, profiles it from before its
+ * first line for the duration (or until it ends on its own), then stops it if it still runs. The
+ * program's output goes to stderr, so stdout carries only the report.
  */
 export async function profileStartedProgram(
   command: readonly string[],
@@ -41,7 +47,7 @@ export async function profileStartedProgram(
   if (args.length === 0) throw new UsageError('give the Node program to start after --, e.g. -- node agent.js');
   const child = spawn(process.execPath, ['--require', registerPath(), ...args], {
     cwd: env.cwd,
-    env: { ...process.env, TRANSCRIBER_PERF_DATA_DIR: env.dataDir },
+    env: { ...process.env, TRANSCRIBER_PERF_DATA_DIR: env.dataDir, [PROFILE_ON_START_ENV]: JSON.stringify(request) },
     stdio: ['inherit', process.stderr, process.stderr],
   });
   const exited = new Promise<number | null>((resolve) => {
@@ -50,13 +56,20 @@ export async function profileStartedProgram(
   });
   try {
     await waitForControlChannel(child, exited);
-    const results = await Promise.race([
-      requestProcessProfile(child.pid!, request),
-      exited.then((code) => {
-        throw new ExitError(EXIT_FAILURE, `the program exited (code ${String(code)}) before the profile was complete`);
-      }),
-    ]);
-    return { pid: child.pid!, results };
+    const collected = collectStartupProfile(child.pid!, request).then(
+      (results) => ({ results }),
+      (error: unknown) => ({ error }),
+    );
+    let outcome = await Promise.race([collected, exited.then(() => undefined)]);
+    // A program that ends on its own sends the profile just before it exits, and the exit may be
+    // seen first: the answer gets a moment to arrive.
+    outcome ??= await Promise.race([collected, delay(ANSWER_AFTER_EXIT_MS)]);
+    if (outcome !== undefined && 'results' in outcome) return { pid: child.pid!, results: outcome.results };
+    if (outcome === undefined || child.exitCode !== null || child.signalCode !== null) {
+      const code = await exited;
+      throw new ExitError(EXIT_FAILURE, `the program exited (code ${String(code)}) before the profile was complete`);
+    }
+    throw outcome.error;
   } catch (err) {
     throw asExitError(err);
   } finally {

@@ -104,11 +104,12 @@ function startAutoOptimization(config: PerformanceConfig): void {
  * socket only this user can reach), opened just after start-up, off the app's start path, on a
  * timer that never keeps the process alive; the CLI waits for the socket. The profiler itself
  * (~230 modules, 100–200 ms) loads at the first request, or at once with `enableProfiling`, where
- * the same profiler also samples operations (the decorator's hook).
+ * the same profiler also samples operations (the decorator's hook). A program started by
+ * `transcriber profile -- node <program>` is profiled from before its first line instead.
  */
 function startProfilerControlChannel(config: PerformanceConfig, exit: { readonly exiting: boolean }): void {
-  const timer = setTimeout(() => {
-    if (exit.exiting) return; // an app ending at once has nothing to profile
+  const startupProfile = takeProfileOnStart();
+  const start = () => {
     try {
       // The channel's own file, not the profiler's index (which loads all of the profiler).
       const { startProfilerControlServer } =
@@ -117,11 +118,37 @@ function startProfilerControlChannel(config: PerformanceConfig, exit: { readonly
         dataDir: config.dataDir,
         profilerOptions: { sampleRate: config.profilingSampleRate, enableMemory: config.enableMemoryProfiling },
         optimizeMemory: () => optimizeMemoryOnRequest(config),
+        ...(startupProfile !== undefined ? { startupProfile } : {}),
       });
       if (config.enableProfiling) setOperationProfiler(server.profiler);
     } catch (err) {
       diag.warn(`transcriber: profiler control channel not started: ${(err as Error).message}`);
     }
+  };
+  if (startupProfile !== undefined) {
+    start();
+    return;
+  }
+  const timer = setTimeout(() => {
+    if (!exit.exiting) start(); // an app ending at once has nothing to profile
   }, 0);
   timer.unref();
+}
+
+/**
+ * The profile `transcriber profile -- node <program>` asked for, taken out of the environment so
+ * that processes the program starts are not profiled as well. A bad value is one warning.
+ */
+function takeProfileOnStart(): import('@transcriber/profiler').ProfileRequest | undefined {
+  const { PROFILE_ON_START_ENV, parseProfileOnStart } =
+    require('@transcriber/profiler/dist/control/controlProtocol') as typeof import('@transcriber/profiler');
+  const text = process.env[PROFILE_ON_START_ENV];
+  if (text === undefined) return undefined;
+  delete process.env[PROFILE_ON_START_ENV];
+  try {
+    return parseProfileOnStart(text);
+  } catch (err) {
+    diag.warn(`transcriber: no start-up profile: ${(err as Error).message}`);
+    return undefined;
+  }
 }

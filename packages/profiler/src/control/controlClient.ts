@@ -1,7 +1,7 @@
 import * as net from 'node:net';
 import type { ProcessProfileResults } from '../profileResults';
 import { controlSocketPath } from './controlSocket';
-import type { ControlRequest, ControlResponse } from './controlProtocol';
+import type { ControlRequest, ControlResponse, ProfileRequest } from './controlProtocol';
 
 /** Why a control request failed: a process that is not there, not ours to profile, or said no. */
 export class ControlChannelError extends Error {
@@ -24,15 +24,31 @@ export interface ControlClientOptions {
 /** Asks process `pid` to profile itself for `durationMs` and returns its results. */
 export async function requestProcessProfile(
   pid: number,
-  request: { durationMs: number; component?: string; memory?: boolean },
+  request: ProfileRequest,
   options: ControlClientOptions = {},
 ): Promise<ProcessProfileResults> {
-  const response = await send(
-    pid,
-    { command: 'profile', ...request },
-    request.durationMs + (options.graceMs ?? 30_000),
-    options,
-  );
+  return profileFrom(pid, { command: 'profile', ...request }, request.durationMs, options);
+}
+
+/**
+ * Collects the profile that process `pid` started with (it was given `request` in
+ * PROFILE_ON_START_ENV), once it is complete.
+ */
+export async function collectStartupProfile(
+  pid: number,
+  request: ProfileRequest,
+  options: ControlClientOptions = {},
+): Promise<ProcessProfileResults> {
+  return profileFrom(pid, { command: 'startup-profile' }, request.durationMs, options);
+}
+
+async function profileFrom(
+  pid: number,
+  request: ControlRequest,
+  durationMs: number,
+  options: ControlClientOptions,
+): Promise<ProcessProfileResults> {
+  const response = await send(pid, request, durationMs + (options.graceMs ?? 30_000), options);
   if (response.result === undefined) throw new ControlChannelError(`process ${pid} returned no profile`, 'failed');
   return response.result;
 }

@@ -2,10 +2,23 @@ import { diag } from '@opentelemetry/api';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import type { ProcessProfileResults } from '../profileResults';
 import type { ProfilerManager } from '../profilerManager';
 import type { ProfilerOptions } from '../profilerOptions';
 import { controlSocketPath, defaultSocketDir, ensurePrivateDir } from './controlSocket';
-import { invalidRequest, MAX_REQUEST_BYTES, type ControlRequest, type ControlResponse } from './controlProtocol';
+import {
+  invalidRequest,
+  MAX_REQUEST_BYTES,
+  type ControlRequest,
+  type ControlResponse,
+  type ProfileRequest,
+} from './controlProtocol';
+
+/**
+ * How long a process whose start-up profile has ended waits for the `startup-profile` request
+ * before it may exit, ms: the program ended on its own, and the CLI that started it is on its way.
+ */
+const STARTUP_PROFILE_COLLECT_WAIT_MS = 15_000;
 
 export interface ProfilerControlServerOptions {
   /** Data dir of the process: where its profile results and files go. */
@@ -21,6 +34,11 @@ export interface ProfilerControlServerOptions {
    * requests are refused.
    */
   optimizeMemory?: () => Promise<unknown>;
+  /**
+   * A whole-process profile to start at once, answered to `startup-profile` (see
+   * PROFILE_ON_START_ENV). Loads the profiler now rather than at the first request.
+   */
+  startupProfile?: ProfileRequest;
 }
 
 export interface ProfilerControlServer {
@@ -50,7 +68,11 @@ export function startProfilerControlServer(options: ProfilerControlServerOptions
     }
     return profiler;
   };
-  const server = net.createServer((socket) => serve(socket, getProfiler, options.optimizeMemory));
+  const startup =
+    options.startupProfile === undefined ? undefined : startStartupProfile(getProfiler(), options.startupProfile);
+  const server = net.createServer((socket) =>
+    serve(socket, { profiler: getProfiler, startup, optimizeMemory: options.optimizeMemory }),
+  );
   server.unref();
   const removeSocket = () => {
     try {
@@ -101,7 +123,40 @@ export function startProfilerControlServer(options: ProfilerControlServerOptions
   };
 }
 
-function serve(socket: net.Socket, profiler: () => ProfilerManager, optimizeMemory?: () => Promise<unknown>): void {
+interface Handlers {
+  profiler: () => ProfilerManager;
+  startup: StartupProfile | undefined;
+  optimizeMemory: (() => Promise<unknown>) | undefined;
+}
+
+interface StartupProfile {
+  result: Promise<ProcessProfileResults>;
+  /** The result was asked for: the process need not wait for the request any more. */
+  collected(): void;
+}
+
+function startStartupProfile(profiler: ProfilerManager, request: ProfileRequest): StartupProfile {
+  const result = profileAndStore(profiler, request);
+  let collected = false;
+  let hold: NodeJS.Timeout | undefined;
+  result.then(
+    () => {
+      // Ref'd, unlike everything else here: without it a program that ended on its own would exit
+      // before the CLI that started it got the profile.
+      if (!collected) hold = setTimeout(() => {}, STARTUP_PROFILE_COLLECT_WAIT_MS);
+    },
+    (err: Error) => diag.warn(`transcriber: the start-up profile failed: ${err.message}`),
+  );
+  return {
+    result,
+    collected() {
+      collected = true;
+      clearTimeout(hold);
+    },
+  };
+}
+
+function serve(socket: net.Socket, handlers: Handlers): void {
   socket.unref();
   let buffered = '';
   const answer = (response: ControlResponse) => {
@@ -129,28 +184,35 @@ function serve(socket: net.Socket, profiler: () => ProfilerManager, optimizeMemo
       answer({ ok: false, error: invalid });
       return;
     }
-    handle(request as ControlRequest, profiler, optimizeMemory).then(answer, (err: Error) =>
-      answer({ ok: false, error: err.message }),
-    );
+    handle(request as ControlRequest, handlers).then(answer, (err: Error) => answer({ ok: false, error: err.message }));
   });
 }
 
-async function handle(
-  request: ControlRequest,
-  getProfiler: () => ProfilerManager,
-  optimizeMemory: (() => Promise<unknown>) | undefined,
-): Promise<ControlResponse> {
+async function handle(request: ControlRequest, handlers: Handlers): Promise<ControlResponse> {
   if (request.command === 'ping') return { ok: true, pid: process.pid };
   if (request.command === 'optimize-memory') {
-    if (optimizeMemory === undefined) return { ok: false, error: 'this process has no memory optimizer' };
-    return { ok: true, pid: process.pid, optimization: await optimizeMemory() };
+    if (handlers.optimizeMemory === undefined) return { ok: false, error: 'this process has no memory optimizer' };
+    return { ok: true, pid: process.pid, optimization: await handlers.optimizeMemory() };
   }
-  const profiler = getProfiler();
+  if (request.command === 'startup-profile') {
+    const { startup } = handlers;
+    if (startup === undefined) return { ok: false, error: 'this process was not started with a profile' };
+    try {
+      return { ok: true, pid: process.pid, result: await startup.result };
+    } finally {
+      startup.collected();
+    }
+  }
+  return { ok: true, pid: process.pid, result: await profileAndStore(handlers.profiler(), request) };
+}
+
+/** Profiles the whole process; the result is stored (profile_results.db) before it is returned. */
+async function profileAndStore(profiler: ProfilerManager, request: ProfileRequest): Promise<ProcessProfileResults> {
   const result = await profiler.profileProcess({
     durationMs: request.durationMs,
     ...(request.component !== undefined ? { component: request.component } : {}),
     enableMemory: request.memory === true,
   });
   await profiler.flush();
-  return { ok: true, pid: process.pid, result };
+  return result;
 }
