@@ -249,7 +249,8 @@ describe('storage faults', () => {
     const control = startChild('loopDelay.ts', ['3000']);
     const controlExit = childExit(control);
     await childSays(control, 'measuring');
-    const locker = startChild('holdLock.ts', [path.join(dataDir, 'performance_metrics.db'), '1500']);
+    // Held until the checks below have seen that nothing got through, however slow the machine.
+    const locker = startChild('holdLock.ts', [path.join(dataDir, 'performance_metrics.db'), 'stdin']);
     const lockerExit = childExit(locker);
     await childSays(locker, 'locked');
 
@@ -271,6 +272,7 @@ describe('storage faults', () => {
     await waitFor('the fault', () => logged.warnings.length > 0);
     expect(spanCount(dataDir)).toBe(10); // nothing got through the lock
 
+    locker.stdin!.end('release\n');
     expect(await lockerExit).toMatchObject({ code: 0 });
     await waitFor('the retry', () => spanCount(dataDir) === 510, 15_000);
     clearInterval(ticker);
@@ -278,7 +280,7 @@ describe('storage faults', () => {
 
     expect(distinctIndexes(dataDir)).toBe(510);
     expect(logged.warnings).toEqual([expect.stringMatching(/performance_metrics\.db is locked by another process/)]);
-    // Each retry waits at most the 100 ms busy timeout; nothing waits for the whole 1.5 s lock.
+    // Each retry waits at most the 100 ms busy timeout; nothing waits for the whole lock (over 1 s).
     // (Beyond what the machine's load alone did to an idle process over the same time.)
     const machineDelayMs = lastJsonLine<{ maxMs: number }>(await controlExit).maxMs;
     expect(delay.max / 1e6).toBeLessThan(250 + machineDelayMs);
