@@ -1,4 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { BIN, cleanEnv, makeTempDir, removeTempDirs, startWorkload } from './helpers/cli';
 
 afterAll(removeTempDirs);
@@ -102,6 +104,31 @@ describe('transcriber performance --live', () => {
     expect(stderr).toBe('');
     workload.kill('SIGTERM');
     expect((await exitOf(workload)).code).toBe(0);
+  });
+
+  it('waits out a database that is still being created, then shows its data', async () => {
+    // What a live view started with the app can meet: the file exists, its schema not yet. Open
+    // with a write lock taken in rollback mode, it could also read as locked for a moment.
+    const dataDir = makeTempDir();
+    fs.closeSync(fs.openSync(path.join(dataDir, 'performance_metrics.db'), 'a', 0o600));
+    const live = spawn(process.execPath, [BIN, '--data-dir', dataDir, 'performance', '--live', '--interval', '0.25'], {
+      env: cleanEnv(),
+    });
+    children.push(live);
+    let stderr = '';
+    live.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = exitOf(live);
+    const waiting = await waitFor(live, (o) => frames(o).length >= 2);
+    expect(frames(waiting)[1]).toMatch(/waiting for data: .*performance_metrics\.db: schema version 0 is older/);
+
+    const workload = startWorkload(dataDir);
+    children.push(workload);
+    await waitFor(live, (o) => frames(o).some((f) => pipelineCount(f) !== undefined));
+    live.kill('SIGINT');
+    expect(await exited).toEqual({ code: 0, signal: null });
+    expect(stderr).toBe('');
+    workload.kill('SIGTERM');
+    await exitOf(workload);
   });
 
   it('on a terminal: draws on the alternate screen and restores the terminal on Ctrl-C', async () => {

@@ -62,8 +62,11 @@ function exportIfAsked(module: CommandModule<unknown, unknown>, result: unknown,
   writeExport(file, exportFormatOf(file, options.format), result, rows === undefined ? undefined : () => rows(result));
 }
 
-/** Query errors that mean "nothing recorded yet": a live view waits for data instead of stopping. */
-const WAITING_REASONS = new Set(['missing-data-dir', 'missing-database']);
+/**
+ * Query errors a live view waits out instead of stopping: nothing recorded yet, or a database on its
+ * way (being created or migrated by the process it watches: schema not there yet, a moment's lock).
+ */
+const WAITING_REASONS = new Set(['missing-data-dir', 'missing-database', 'schema-older', 'locked']);
 
 function runLive(
   module: CommandModule<unknown, unknown>,

@@ -10,7 +10,8 @@ export function asQueryError(err: unknown, file: string): unknown {
   if (err instanceof QueryError) return err;
   const code = (err as { code?: unknown })?.code;
   const reason = err instanceof Error ? err.message : String(err);
-  if (/schema version/.test(reason)) return new QueryError('schema', file, reason, { cause: err });
+  if (/schema version \d+ is older/.test(reason)) return new QueryError('schema-older', file, reason, { cause: err });
+  if (/schema version/.test(reason)) return new QueryError('schema-newer', file, reason, { cause: err });
   if (typeof code !== 'string') return err;
   if (code === 'SQLITE_NOTADB') {
     return new QueryError('not-sqlite', file, `${file} is not a SQLite database (${reason})`, { cause: err });

@@ -1,6 +1,15 @@
 /** Why a database could not be queried; the CLI maps each reason to its one-line message. */
 export type QueryErrorReason =
-  'missing-data-dir' | 'missing-database' | 'not-sqlite' | 'corrupt' | 'locked' | 'schema' | 'other';
+  | 'missing-data-dir'
+  | 'missing-database'
+  | 'not-sqlite'
+  | 'corrupt'
+  | 'locked'
+  /** Written by a newer version of this software. */
+  | 'schema-newer'
+  /** Not (yet) migrated to this software's schema: old, or still being created (version 0). */
+  | 'schema-older'
+  | 'other';
 
 export class QueryError extends Error {
   readonly reason: QueryErrorReason;

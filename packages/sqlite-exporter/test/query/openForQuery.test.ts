@@ -88,13 +88,13 @@ describe('openForQuery', () => {
     db.pragma(`user_version = ${migrationsFor('performance_metrics').length + 1}`);
     db.close();
     const newer = queryErrorOf(() => openForQuery(dataDir, 'performance_metrics'));
-    expect(newer.reason).toBe('schema');
+    expect(newer.reason).toBe('schema-newer');
     expect(newer.message).toMatch(/newer than this software/);
 
     const older = path.join(dataDir, 'optimization_logs.db');
     new BetterSqlite3(older).exec('CREATE TABLE unrelated (x)');
     const error = queryErrorOf(() => openForQuery(dataDir, 'optimization_logs'));
-    expect(error.reason).toBe('schema');
+    expect(error.reason).toBe('schema-older');
     expect(error.message).toMatch(/older than this software/);
   });
 });
