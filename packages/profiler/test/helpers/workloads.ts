@@ -24,16 +24,6 @@ export function sumSmall(n: number): number {
   return total;
 }
 
-/** Busy for `ms` milliseconds doing floating-point work in a frame of its own. */
-export function burnCpu(ms: number): number {
-  const until = performance.now() + ms;
-  let x = 0;
-  while (performance.now() < until) {
-    for (let i = 0; i < 200; i++) x = Math.sqrt(x + i) * 1.0001;
-  }
-  return x;
-}
-
 // Stand-ins for pipeline stages, each a fixed amount of work (not a time: a busy loop that watches
 // the clock gets fewer samples when the machine is loaded and the thread is descheduled) in a hot
 // loop of its own, so its samples land in its own frame. One unit is about a millisecond on an idle
