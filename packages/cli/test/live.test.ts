@@ -60,15 +60,20 @@ describe('transcriber performance --live', () => {
     for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
   });
 
-  it('redraws in place from a database another process is writing, until SIGINT', async () => {
-    const dataDir = makeTempDir();
+  /** `performance --live` every 0.25 s on `dataDir`, not on a terminal, its stderr collected. */
+  function startLiveView(dataDir: string) {
     const live = spawn(process.execPath, [BIN, '--data-dir', dataDir, 'performance', '--live', '--interval', '0.25'], {
       env: cleanEnv(),
     });
     children.push(live);
     let stderr = '';
     live.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = exitOf(live);
+    return { live, exited: exitOf(live), stderr: () => stderr };
+  }
+
+  it('redraws in place from a database another process is writing, until SIGINT', async () => {
+    const dataDir = makeTempDir();
+    const { live, exited, stderr } = startLiveView(dataDir);
 
     // Nothing recorded yet: it waits instead of failing.
     let output = await waitFor(live, (o) => o.includes('waiting for data'));
@@ -101,7 +106,7 @@ describe('transcriber performance --live', () => {
 
     live.kill('SIGINT');
     expect(await exited).toEqual({ code: 0, signal: null });
-    expect(stderr).toBe('');
+    expect(stderr()).toBe('');
     workload.kill('SIGTERM');
     expect((await exitOf(workload)).code).toBe(0);
   });
@@ -111,13 +116,7 @@ describe('transcriber performance --live', () => {
     // with a write lock taken in rollback mode, it could also read as locked for a moment.
     const dataDir = makeTempDir();
     fs.closeSync(fs.openSync(path.join(dataDir, 'performance_metrics.db'), 'a', 0o600));
-    const live = spawn(process.execPath, [BIN, '--data-dir', dataDir, 'performance', '--live', '--interval', '0.25'], {
-      env: cleanEnv(),
-    });
-    children.push(live);
-    let stderr = '';
-    live.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = exitOf(live);
+    const { live, exited, stderr } = startLiveView(dataDir);
     const waiting = await waitFor(live, (o) => frames(o).length >= 2);
     expect(frames(waiting)[1]).toMatch(/waiting for data: .*performance_metrics\.db: schema version 0 is older/);
 
@@ -126,7 +125,7 @@ describe('transcriber performance --live', () => {
     await waitFor(live, (o) => frames(o).some((f) => pipelineCount(f) !== undefined));
     live.kill('SIGINT');
     expect(await exited).toEqual({ code: 0, signal: null });
-    expect(stderr).toBe('');
+    expect(stderr()).toBe('');
     workload.kill('SIGTERM');
     await exitOf(workload);
   });
