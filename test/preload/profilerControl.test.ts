@@ -3,7 +3,7 @@
  * profile a preloaded app: here a real profile of a running app, asked for over the channel.
  */
 import { pingProcess, requestProcessProfile } from '@transcriber/profiler';
-import { cleanEnv, startNode, tempProject } from './helpers/preloadedProcess';
+import { cleanEnv, runNode, startNode, tempProject } from './helpers/preloadedProcess';
 
 const FILES = {
   'transcriber.config.json': JSON.stringify({
@@ -50,4 +50,16 @@ it('answers on the control channel and profiles the running app per component', 
     const result = await app.exited;
     expect(result).toMatchObject({ signal: 'SIGTERM', stderr: '' });
   }
+});
+
+it('a malformed start-up profile request is one warning; the app runs as ever and does not pass it on', async () => {
+  const project = tempProject({
+    'app.js': `console.log('inherited: ' + (process.env.TRANSCRIBER_PROFILE_ON_START ?? 'nothing'));`,
+  });
+  const result = await runNode(['--require', '@transcriber/node/register', 'app.js'], {
+    cwd: project.dir,
+    env: cleanEnv({ TRANSCRIBER_PERF_DATA_DIR: project.dataDir, TRANSCRIBER_PROFILE_ON_START: '{"durationMs":' }),
+  });
+  expect(result).toMatchObject({ code: 0, stdout: 'inherited: nothing\n' });
+  expect(result.stderr).toBe('transcriber: no start-up profile: TRANSCRIBER_PROFILE_ON_START is not valid JSON\n');
 });

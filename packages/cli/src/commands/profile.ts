@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ProcessProfileResults } from '@transcriber/profiler/dist/client';
+import type { ProcessProfileResults, ProfileRequest } from '@transcriber/profiler/dist/client';
 import { ExitError, EXIT_FAILURE, UsageError } from '../errors';
 import { makeStyle } from '../output/style';
 import { printProfile } from '../printers/profilePrinter';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
-import { profileRunningProcess, profileStartedProgram, type ProfileRequest } from './profileTarget';
+import { profileRunningProcess, profileStartedProgram } from './profileTarget';
 
 export interface ProfileOptions {
   /** Seconds to profile. */

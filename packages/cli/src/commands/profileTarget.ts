@@ -7,14 +7,9 @@ import {
   PROFILE_ON_START_ENV,
   requestProcessProfile,
   type ProcessProfileResults,
+  type ProfileRequest,
 } from '@transcriber/profiler/dist/client';
 import { ExitError, EXIT_FAILURE, UsageError } from '../errors';
-
-export interface ProfileRequest {
-  durationMs: number;
-  component?: string;
-  memory: boolean;
-}
 
 /** Profiles a running instrumented process through its control channel. */
 export async function profileRunningProcess(pid: number, request: ProfileRequest): Promise<ProcessProfileResults> {

@@ -18,8 +18,9 @@ const COST_TIE = 0.03;
  * cheapest per second of audio, which leaves the most headroom for everything else. "Cheapest" is
  * the median CPU time ÷ audio duration when the work mostly computes on the event loop (CPU time is
  * what it costs, and is not inflated by other processes on a shared machine), or the median wall
- * time ÷ audio duration when it mostly waits (a remote call, work on another thread). With none in budget: the lowest latency that keeps
- * up. With none keeping up: the lowest real-time factor. Undefined when every candidate errored.
+ * time ÷ audio duration when it mostly waits (a remote call, work on another thread). With none in
+ * budget: the lowest latency that keeps up. With none keeping up: the lowest real-time factor.
+ * Undefined when every candidate errored.
  */
 export function chooseAudioSettings(
   measurements: readonly CandidateMeasurement[],
