@@ -125,6 +125,11 @@ export class SqliteStorage {
     for (const writer of this.writers()) writer.drainSync();
   }
 
+  /** Writes everything queued and closes the databases, whoever still uses them: the process is ending. */
+  closeAtExit(): void {
+    for (const writer of this.writers()) writer.close();
+  }
+
   /** One user is done; the last one closes the databases. */
   release(): void {
     if (this.users === 0) return;
@@ -160,7 +165,9 @@ function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   // 'exit' handlers must be synchronous: better-sqlite3 is, so queued rows still get written.
+  // Closed, not only drained: Node then terminates the writer and checkpointer threads, and a
+  // thread must not be inside an SQLite call when that happens (see checkpointer.ts).
   process.once('exit', () => {
-    for (const storage of storages.values()) storage.drainSync();
+    for (const storage of storages.values()) storage.closeAtExit();
   });
 }
