@@ -1,4 +1,4 @@
-import { DATABASE_NAME_LIST } from './databaseNames';
+import { DATABASE_NAMES } from '@transcriber/storage/files';
 import { exitFor } from './program/exitFor';
 import { buildProgram } from './program/buildProgram';
 import { defineCommand, type CommandEntry } from './program/commandSpec';
@@ -289,8 +289,8 @@ export const COMMANDS: readonly CommandEntry[] = [
       },
       database: {
         flags: '--database <name>',
-        description: `only this database (${DATABASE_NAME_LIST.join(', ')})`,
-        parse: oneOf(DATABASE_NAME_LIST),
+        description: `only this database (${DATABASE_NAMES.join(', ')})`,
+        parse: oneOf(DATABASE_NAMES),
       },
     },
     examples: [
@@ -305,8 +305,8 @@ export const COMMANDS: readonly CommandEntry[] = [
     options: {
       database: {
         flags: '--database <name>',
-        description: `only this database (${DATABASE_NAME_LIST.join(', ')})`,
-        parse: oneOf(DATABASE_NAME_LIST),
+        description: `only this database (${DATABASE_NAMES.join(', ')})`,
+        parse: oneOf(DATABASE_NAMES),
       },
     },
     examples: ['transcriber db vacuum', 'transcriber db prune --older-than 7 && transcriber db vacuum'],

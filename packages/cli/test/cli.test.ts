@@ -3,8 +3,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BIN, cleanEnv, expectOneLineError, makeTempDir, recordWorkload, removeTempDirs, runCli } from './helpers/cli';
 import { COMMANDS } from '../src/cli';
-import { DATABASE_NAME_LIST } from '../src/databaseNames';
-import { DATABASE_NAMES } from '@transcriber/sqlite-exporter';
 
 afterAll(removeTempDirs);
 
@@ -71,7 +69,7 @@ describe('transcriber', () => {
       expect(modules.filter((m) => m.includes('@opentelemetry'))).toEqual([]);
       // Nor the main entries of our own packages, which load the SDK or the API.
       expect(
-        modules.filter((m) => /packages[\\/](node|sqlite-exporter|instrumentation)[\\/]dist[\\/]index\.js$/.test(m)),
+        modules.filter((m) => /packages[\\/](node|storage|instrumentation)[\\/]dist[\\/]index\.js$/.test(m)),
       ).toEqual([]);
     }
   });
@@ -105,10 +103,6 @@ describe('transcriber', () => {
       2,
       /invalid dataDir " " in TRANSCRIBER_PERF_DATA_DIR/,
     );
-  });
-
-  it('keeps its database names in step with the exporter', () => {
-    expect([...DATABASE_NAME_LIST]).toEqual([...DATABASE_NAMES]);
   });
 
   it('has one entry per command, each loading (in the built CLI) a module that runs and prints', () => {

@@ -1,5 +1,5 @@
 import { benchmarkTrends, type BenchmarkTrend } from '@transcriber/benchmarks/history';
-import { benchmarkHistory, withQueryDatabase } from '@transcriber/sqlite-exporter/read';
+import { benchmarkHistory, withQueryDatabase } from '@transcriber/queries';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { benchmarkHistoryRows, printBenchmarkHistory } from '../printers/benchmarkHistoryPrinter';
 

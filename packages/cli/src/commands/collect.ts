@@ -1,4 +1,4 @@
-import type { CollectStats, OtlpHttpServer } from '@transcriber/sqlite-exporter';
+import type { CollectStats, OtlpHttpServer } from '@transcriber/otlp-receiver';
 import { ExitError, EXIT_FAILURE, UsageError } from '../errors';
 import { printCollect, collectRows } from '../printers/collectPrinter';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
@@ -33,7 +33,7 @@ export const collectCommand: CommandModule<CollectOptions, CollectSummary> = {
  */
 export async function collect(options: CollectOptions & CommandContext): Promise<CollectSummary> {
   const componentRules = await componentRulesOf(options.cwd);
-  const { OtlpHttpServer } = await import('@transcriber/sqlite-exporter');
+  const { OtlpHttpServer } = await import('@transcriber/otlp-receiver');
   const status = (line: string) => process.stderr.write(`transcriber collect: ${line}\n`);
   let server: OtlpHttpServer;
   try {
@@ -60,7 +60,7 @@ export async function collect(options: CollectOptions & CommandContext): Promise
 /** The component rules of the config file's `collect` section, or the built-in ones. */
 async function componentRulesOf(cwd: string) {
   const { loadConfig } = await import('@transcriber/node/config');
-  const { componentRulesFromConfig } = await import('@transcriber/sqlite-exporter');
+  const { componentRulesFromConfig } = await import('@transcriber/otlp-receiver');
   const loaded = loadConfig({ cwd });
   try {
     return componentRulesFromConfig(loaded.sections.collect);

@@ -1,4 +1,5 @@
-import { DATABASE_NAMES, databaseStats, type DatabaseStats } from '@transcriber/sqlite-exporter/read';
+import { databaseStats, type DatabaseStats } from '@transcriber/queries';
+import { DATABASE_NAMES } from '@transcriber/storage/files';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { dbInfoRows, printDbInfo } from '../printers/dbPrinter';
 

@@ -1,14 +1,15 @@
-import { pruneDatabaseFile, type MaintenanceResult, type PruneResult } from '@transcriber/sqlite-exporter/read';
+import { pruneDatabaseFile, type MaintenanceResult } from '@transcriber/queries';
+import type { PruneResult } from '@transcriber/storage/databases';
 import { UsageError } from '../errors';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { printPrune, pruneRows } from '../printers/dbPrinter';
 import { selectedDatabases } from './databaseSelection';
-import type { DatabaseNameOption } from '../databaseNames';
+import type { DatabaseName } from '@transcriber/storage/files';
 
 export interface DbPruneOptions {
   olderThanDays?: number;
   maxRows?: number;
-  database?: DatabaseNameOption;
+  database?: DatabaseName;
 }
 
 export interface DbPruneResult {

@@ -1,11 +1,11 @@
-import { vacuumDatabaseFile, type MaintenanceResult } from '@transcriber/sqlite-exporter/read';
+import { vacuumDatabaseFile, type MaintenanceResult } from '@transcriber/queries';
+import type { DatabaseName } from '@transcriber/storage/files';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { printVacuum, vacuumRows } from '../printers/dbPrinter';
 import { selectedDatabases } from './databaseSelection';
-import type { DatabaseNameOption } from '../databaseNames';
 
 export interface DbVacuumOptions {
-  database?: DatabaseNameOption;
+  database?: DatabaseName;
 }
 
 export interface DbVacuumResult {

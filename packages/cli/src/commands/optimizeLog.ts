@@ -1,4 +1,4 @@
-import { optimizationLog, withQueryDatabase, type OptimizationLogEntry } from '@transcriber/sqlite-exporter/read';
+import { optimizationLog, withQueryDatabase, type OptimizationLogEntry } from '@transcriber/queries';
 import { optimizeLogRows, printOptimizeLog } from '../printers/optimizeLogPrinter';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { lastMinutes, type Window } from './window';

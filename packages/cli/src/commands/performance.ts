@@ -9,7 +9,7 @@ import {
   type ProcessMemory,
   type ProcessResources,
   type TurnSummary,
-} from '@transcriber/sqlite-exporter/read';
+} from '@transcriber/queries';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { performanceRows, printPerformance } from '../printers/performancePrinter';
 import { lastMinutes, type Window } from './window';

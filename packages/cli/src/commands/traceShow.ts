@@ -1,4 +1,5 @@
-import { databasePath, getTrace, withQueryDatabase, type TraceSpan } from '@transcriber/sqlite-exporter/read';
+import { getTrace, withQueryDatabase, type TraceSpan } from '@transcriber/queries';
+import { databasePath } from '@transcriber/storage/files';
 import { ExitError, UsageError, EXIT_FAILURE } from '../errors';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { printWaterfall, waterfallRows } from '../printers/waterfallPrinter';

@@ -1,4 +1,4 @@
-import { recentOperations, withQueryDatabase, type OperationRecord } from '@transcriber/sqlite-exporter/read';
+import { recentOperations, withQueryDatabase, type OperationRecord } from '@transcriber/queries';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { printTraces, tracesRows } from '../printers/tracesPrinter';
 import { lastMinutes, type Window } from './window';

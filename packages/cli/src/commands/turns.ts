@@ -1,4 +1,4 @@
-import { recentTurns, withQueryDatabase, type TurnRecord } from '@transcriber/sqlite-exporter/read';
+import { recentTurns, withQueryDatabase, type TurnRecord } from '@transcriber/queries';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { printTurns, turnsRows } from '../printers/turnsPrinter';
 import { lastMinutes, type Window } from './window';

@@ -1,4 +1,4 @@
-import type { OptimizationLogEntry } from '@transcriber/sqlite-exporter/read';
+import type { OptimizationLogEntry } from '@transcriber/queries';
 import type { OptimizeLogResult } from '../commands/optimizeLog';
 import { clock } from '../output/format';
 import { formatTable } from '../output/table';

@@ -1,4 +1,4 @@
-import type { Distribution, TurnSummary } from '@transcriber/sqlite-exporter/read';
+import type { Distribution, TurnSummary } from '@transcriber/queries';
 import { slowestStageOf } from '../commands/turns';
 import { count, ms, percent } from '../output/format';
 import { stageBar } from '../output/stageBar';
