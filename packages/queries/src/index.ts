@@ -17,6 +17,8 @@ export { newestStart } from './newestStart';
 export { resourceSummary } from './resourceSummary';
 export type { ProcessResources } from './resourceSummary';
 export { memoryHistory } from './memoryHistory';
+export { growthEvidence, GROWTH_MIN_SAMPLES, GROWTH_MIN_SPAN_MS } from './growthEvidence';
+export type { GrowthEvidence } from './growthEvidence';
 export type { MemoryHistoryFilter, ProcessMemory, MemoryPoint } from './memoryHistory';
 export { benchmarkHistory } from './benchmarkHistory';
 export type { BenchmarkHistoryFilter, BenchmarkRecord } from './benchmarkHistory';
