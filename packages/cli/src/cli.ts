@@ -5,6 +5,7 @@ import { defineCommand, type CommandEntry } from './program/commandSpec';
 import {
   componentOption,
   exportOption,
+  forceOption,
   formatOption,
   intervalOption,
   limitOption,
@@ -52,6 +53,7 @@ export const COMMANDS: readonly CommandEntry[] = [
       interval: intervalOption(2),
       outputFile: exportOption,
       format: formatOption,
+      force: forceOption,
     },
     examples: [
       'transcriber performance',
@@ -78,6 +80,7 @@ export const COMMANDS: readonly CommandEntry[] = [
       slowest: { flags: '--slowest', description: 'longest first instead of newest first' },
       outputFile: exportOption,
       format: formatOption,
+      force: forceOption,
     },
     examples: [
       'transcriber traces --limit 20',
@@ -94,6 +97,7 @@ export const COMMANDS: readonly CommandEntry[] = [
       traceId: { argument: '<traceId>', description: 'the 32-hex-digit trace id (see `transcriber traces`)' },
       outputFile: exportOption,
       format: formatOption,
+      force: forceOption,
     },
     examples: ['transcriber traces show 4bf92f3577b34da6a3ce929d0e0e4736'],
     load: () => import('./commands/traceShow').then((m) => m.traceShowCommand),
@@ -107,6 +111,7 @@ export const COMMANDS: readonly CommandEntry[] = [
       slowest: { flags: '--slowest', description: 'slowest voice-to-voice first instead of newest first' },
       outputFile: exportOption,
       format: formatOption,
+      force: forceOption,
     },
     examples: [
       'transcriber turns',
@@ -127,7 +132,13 @@ export const COMMANDS: readonly CommandEntry[] = [
       },
       component: componentOption('hot spots of this component only (the breakdown still lists all)'),
       memory: { flags: '--memory', description: 'also sample the heap and judge leaks (forces full GCs)' },
-      output: { flags: '--output <file>', description: 'also write the report to FILE (.json: JSON, else text)' },
+      outputFile: {
+        ...exportOption,
+        flags: '--output <file>',
+        description: 'also write the report to FILE (.json: JSON, .txt: text, or see --format)',
+      },
+      format: formatOption,
+      force: forceOption,
       pid: {
         flags: '--pid <pid>',
         description: 'profile this running process (started with @transcriber/node/register)',
@@ -165,6 +176,7 @@ export const COMMANDS: readonly CommandEntry[] = [
       },
       outputFile: { ...exportOption, flags: '--output <file>', description: 'also write the results to FILE' },
       format: formatOption,
+      force: forceOption,
     },
     examples: [
       'transcriber benchmark',
@@ -194,6 +206,7 @@ export const COMMANDS: readonly CommandEntry[] = [
       },
       outputFile: exportOption,
       format: formatOption,
+      force: forceOption,
     },
     examples: ['transcriber benchmark history --days 7', 'transcriber benchmark history --component stt --json'],
     load: () => import('./commands/benchmarkHistory').then((m) => m.benchmarkHistoryCommand),
@@ -239,6 +252,7 @@ export const COMMANDS: readonly CommandEntry[] = [
       },
       outputFile: exportOption,
       format: formatOption,
+      force: forceOption,
     },
     examples: [
       'transcriber optimize',
@@ -262,6 +276,7 @@ export const COMMANDS: readonly CommandEntry[] = [
       },
       outputFile: exportOption,
       format: formatOption,
+      force: forceOption,
     },
     examples: ['transcriber optimize log', 'transcriber optimize log --type action --json'],
     load: () => import('./commands/optimizeLog').then((m) => m.optimizeLogCommand),

@@ -3,27 +3,13 @@ import { databasePath } from '@transcriber/storage/files';
 import { ExitError, UsageError, EXIT_FAILURE } from '../errors';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { printWaterfall, waterfallRows } from '../printers/waterfallPrinter';
+import type { WaterfallSpan, TraceView } from '../results/traceView';
 
 export interface TraceShowOptions {
   traceId: string;
   outputFile?: string;
-  format?: 'json' | 'csv';
-}
-
-/** A span placed in its trace's tree: depth below its root and start offset from the trace start. */
-export interface WaterfallSpan extends TraceSpan {
-  depth: number;
-  offsetMs: number;
-}
-
-export interface TraceView {
-  traceId: string;
-  startUs: number;
-  durationMs: number;
-  spanCount: number;
-  errorCount: number;
-  /** Depth-first, children in start order: the order a waterfall draws them. */
-  spans: WaterfallSpan[];
+  format?: 'json' | 'csv' | 'text';
+  force?: boolean;
 }
 
 /** One trace as a tree of spans with offsets, for the waterfall. */

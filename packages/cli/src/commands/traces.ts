@@ -1,7 +1,8 @@
-import { recentOperations, withQueryDatabase, type OperationRecord } from '@transcriber/queries';
+import { recentOperations, withQueryDatabase } from '@transcriber/queries';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { printTraces, tracesRows } from '../printers/tracesPrinter';
-import { lastMinutes, type Window } from './window';
+import { lastMinutes } from './window';
+import type { TracesResult } from '../results/traces';
 
 export interface TracesOptions {
   component?: string;
@@ -11,13 +12,8 @@ export interface TracesOptions {
   errors?: boolean;
   slowest?: boolean;
   outputFile?: string;
-  format?: 'json' | 'csv';
-}
-
-export interface TracesResult {
-  window: Window;
-  order: 'recent' | 'slowest';
-  operations: OperationRecord[];
+  format?: 'json' | 'csv' | 'text';
+  force?: boolean;
 }
 
 /** Recorded operations of the window, newest (or longest) first, filtered as asked. */

@@ -1,4 +1,4 @@
-import type { Style } from '../program/commandSpec';
+import type { Style } from './style';
 import { visibleWidth } from './style';
 
 export interface Column<T> {

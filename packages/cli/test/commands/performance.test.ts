@@ -156,19 +156,20 @@ describe('transcriber performance', () => {
     expect(fs.statSync(asJson).mode & 0o777).toBe(0o600);
   });
 
+  // Checked before the command runs (a usage error, as a long profile's --output): exit 2.
   it('refuses an export path it cannot write, in one line, keeping nothing half-written', () => {
     const dir = makeTempDir();
     expectOneLineError(
       runCli(['--data-dir', dataDir, 'performance', '--export', path.join(dir, 'missing', 'm.json')]),
-      1,
+      2,
       /cannot write export file .*m\.json: its directory does not exist/,
     );
     expectOneLineError(
       runCli(['--data-dir', dataDir, 'performance', '--export', '/dev/null/m.csv']),
-      1,
+      2,
       /cannot write export file \/dev\/null\/m\.csv/,
     );
-    expectOneLineError(runCli(['--data-dir', dataDir, 'performance', '--export', dir]), 1, /it is a directory/);
+    expectOneLineError(runCli(['--data-dir', dataDir, 'performance', '--export', dir]), 2, /it is a directory/);
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 });
