@@ -48,7 +48,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'per-component latency, errors and resources over the last minutes',
     options: {
       component: componentOption('only this component; "memory" shows memory history and trend', ['memory']),
-      minutes: minutesOption(10),
+      minutes: minutesOption(),
       live: liveOption,
       interval: intervalOption(2),
       outputFile: exportOption,
@@ -69,7 +69,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'recent (or slowest) operations; `traces show <traceId>` draws one trace',
     options: {
       component: componentOption('only operations of this component'),
-      minutes: minutesOption(60),
+      minutes: minutesOption(),
       limit: limitOption(20),
       minDurationMs: {
         flags: '--min-duration <ms>',
@@ -106,7 +106,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: 'turns',
     summary: 'recent voice turns: voice-to-voice latency as a bar per turn, its stages, the slowest highlighted',
     options: {
-      minutes: minutesOption(60),
+      minutes: minutesOption(),
       limit: limitOption(20),
       slowest: { flags: '--slowest', description: 'slowest voice-to-voice first instead of newest first' },
       outputFile: exportOption,
@@ -239,7 +239,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'recommendations from the recorded data, each with its evidence; --apply memory on a running process',
     options: {
       component: componentOption('only recommendations about this component', ['memory', 'event_loop']),
-      minutes: minutesOption(60),
+      minutes: minutesOption(),
       apply: {
         flags: '--apply <optimization>',
         description: 'carry out an optimization in the running process given by --pid (only "memory" is safe)',
@@ -330,9 +330,14 @@ export const COMMANDS: readonly CommandEntry[] = [
 ];
 
 /** Runs the CLI; resolves to the exit code. Every error is turned into one line here, by exitFor. */
+/** Commands that only group others (`db info`, `db prune`, …), with their line in --help. */
+const COMMAND_GROUPS: Readonly<Record<string, string>> = {
+  db: "the data directory's databases: info (sizes, rows, time ranges), prune, vacuum",
+};
+
 export async function main(argv: readonly string[] = process.argv): Promise<number> {
   try {
-    await buildProgram(COMMANDS).parseAsync([...argv]);
+    await buildProgram(COMMANDS, COMMAND_GROUPS).parseAsync([...argv]);
     return 0;
   } catch (err) {
     const plan = exitFor(err, argv.includes('--debug'));

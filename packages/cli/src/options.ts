@@ -66,7 +66,13 @@ export function componentOption(description: string, extra: readonly string[] = 
   };
 }
 
-export function minutesOption(defaultMinutes: number): OptionSpec<number> {
+/**
+ * The window every view of recorded telemetry looks at unless told (performance, turns, traces,
+ * optimize): one default, so their figures describe the same stretch of time.
+ */
+export const DEFAULT_WINDOW_MINUTES = 60;
+
+export function minutesOption(defaultMinutes = DEFAULT_WINDOW_MINUTES): OptionSpec<number> {
   return {
     flags: '--minutes <n>',
     description: `how far back to look, in minutes (default ${defaultMinutes})`,

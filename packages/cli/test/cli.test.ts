@@ -105,6 +105,23 @@ describe('transcriber', () => {
     );
   });
 
+  it('describes every command in --help, groups too', () => {
+    const help = runCli(['--help']).stdout;
+    for (const line of help.slice(help.indexOf('Commands:')).split('\n').slice(1)) {
+      // A command's name, then its description on the same line.
+      if (/^ {2}[a-z]/.test(line)) expect(line).toMatch(/^ {2}[a-z][\w-]*( \[[^\]]*\])*\s{2,}\S/);
+    }
+    expect(help).toMatch(/^ {2}db\s+the data directory's databases/m);
+  });
+
+  it('looks at the same window by default in every view of recorded telemetry', () => {
+    for (const command of ['performance', 'turns', 'traces', 'optimize']) {
+      expect(runCli([command, '--help']).stdout).toMatch(
+        /--minutes <n>\s+how far back to look, in minutes \(default 60\)/,
+      );
+    }
+  });
+
   it('has one entry per command, each loading (in the built CLI) a module that runs and prints', () => {
     expect(COMMANDS.map((c) => c.name)).toEqual(
       expect.arrayContaining(['performance', 'traces', 'traces show', 'db info', 'db prune', 'db vacuum']),

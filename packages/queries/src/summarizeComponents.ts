@@ -1,7 +1,12 @@
 import type { Database } from 'better-sqlite3';
-import { latencyBucketOf, minuteOf, percentileOfBuckets, type BucketCount } from '@transcriber/storage/databases';
+import {
+  latencyBucketOf,
+  minuteOf,
+  percentileOfBuckets,
+  type BucketCount,
+  componentsToQuery,
+} from '@transcriber/storage/databases';
 import { percentileOfSorted } from './percentile';
-import { componentsToQuery } from '@transcriber/storage/databases';
 import type { ComponentSummary, TimeWindow } from './types';
 
 export interface SummaryFilter extends TimeWindow {

@@ -1,6 +1,4 @@
-import type { DbInfo } from '../results/db';
-import type { DbPruneResult } from '../results/db';
-import type { DbVacuumResult } from '../results/db';
+import type { DbInfo, DbPruneResult, DbVacuumResult } from '../results/db';
 import { bytes, clock, count } from '../output/format';
 import { formatTable } from '../output/table';
 import type { Style } from '../output/style';

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { ExitError } from '../errors';
+import { ExitError, UsageError } from '../errors';
 import { LiveScreen } from '../output/liveScreen';
 import {
   checkExportTarget,
@@ -10,7 +10,7 @@ import {
 } from '../output/exportFile';
 import { toCsv } from '../output/csv';
 import { makeStyle, styleFor } from '../output/style';
-import { UsageError } from '../errors';
+import { escapeControl, printable } from '../output/printable';
 import type { CommandContext, CommandEntry, CommandModule } from './commandSpec';
 import { resolveDataDir } from './dataDir';
 
@@ -67,7 +67,18 @@ export async function runEntry(
 }
 
 function render(module: CommandModule<unknown, unknown>, result: unknown, json: boolean): string {
-  return json ? JSON.stringify(result, null, 2) : module.print(result, styleFor(process.stdout)).replace(/\n+$/, '');
+  return json ? jsonText(result, 2) : module.print(printable(result), styleFor(process.stdout)).replace(/\n+$/, '');
+}
+
+/**
+ * JSON, with the C1 control characters JSON.stringify leaves as they are (0x9b starts a terminal
+ * escape sequence like ESC [) written as \u escapes: the same data, safe on a terminal.
+ */
+function jsonText(result: unknown, indent?: number): string {
+  return JSON.stringify(result, null, indent).replace(
+    /[\u007f-\u009f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 function exportTargetOf(options: ProgramOptions, context: CommandContext): ExportTarget | undefined {
@@ -84,7 +95,7 @@ function exportTargetOf(options: ProgramOptions, context: CommandContext): Expor
 /** The data as the export format wants it: JSON as returned, CSV of the flat rows, or the text view. */
 function exportText(module: CommandModule<unknown, unknown>, result: unknown, format: ExportFormat): string {
   if (format === 'csv') return toCsv(module.rows!(result));
-  if (format === 'text') return module.print(result, makeStyle(false)).replace(/\n+$/, '') + '\n';
+  if (format === 'text') return module.print(printable(result), makeStyle(false)).replace(/\n+$/, '') + '\n';
   return JSON.stringify(result, null, 2) + '\n';
 }
 
@@ -102,7 +113,8 @@ function runLive(
 ): Promise<void> {
   const intervalMs = (options.interval ?? 2) * 1000;
   // With --json each refresh is one JSON document per line (NDJSON), for programs to follow.
-  const screen = input.json ? undefined : new LiveScreen(process.stdout);
+  // Redrawn in place only on a terminal: piped, each refresh follows the last (no cursor escapes).
+  const screen = input.json || process.stdout.isTTY !== true ? undefined : new LiveScreen(process.stdout);
   return new Promise((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
     let stopped = false;
@@ -125,7 +137,7 @@ function runLive(
         const result = await module.run(input);
         // Each refresh replaces the export of the one before (written by this run: --force or not).
         if (target !== undefined) writeExport({ ...target, force: true }, exportText(module, result, target.format));
-        frame = input.json ? JSON.stringify(result) : liveHeader(intervalMs) + render(module, result, false);
+        frame = input.json ? jsonText(result) : liveHeader(intervalMs) + render(module, result, false);
       } catch (err) {
         const reason = (err as { name?: string; reason?: string }).reason;
         if ((err as { name?: string }).name !== 'QueryError' || !WAITING_REASONS.has(reason ?? '')) {
@@ -135,7 +147,7 @@ function runLive(
         const message = (err as Error).message;
         frame = input.json
           ? JSON.stringify({ waiting: message })
-          : `${liveHeader(intervalMs)}waiting for data: ${message}`;
+          : `${liveHeader(intervalMs)}waiting for data: ${escapeControl(message)}`;
       }
       if (stopped) return;
       if (screen === undefined) process.stdout.write(frame + '\n');
