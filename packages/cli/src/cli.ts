@@ -11,6 +11,7 @@ import {
   limitOption,
   liveOption,
   minutesOption,
+  NO_COMPONENT,
   nonNegativeNumber,
   oneOf,
   positiveInteger,
@@ -68,7 +69,9 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: 'traces',
     summary: 'recent (or slowest) operations; `traces show <traceId>` draws one trace',
     options: {
-      component: componentOption('only operations of this component'),
+      component: componentOption('only operations of this component; "none": spans without one (received over OTLP)', [
+        NO_COMPONENT,
+      ]),
       minutes: minutesOption(),
       limit: limitOption(20),
       minDurationMs: {

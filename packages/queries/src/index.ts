@@ -11,7 +11,7 @@ export { summarizeComponents } from './summarizeComponents';
 export type { SummaryFilter } from './summarizeComponents';
 export { recentOperations } from './recentOperations';
 export type { OperationFilter } from './recentOperations';
-export { getTrace } from './getTrace';
+export { getTrace, traceIdsWith } from './getTrace';
 export { resourceHistory } from './resourceHistory';
 export { newestStart } from './newestStart';
 export { resourceSummary } from './resourceSummary';
@@ -23,6 +23,7 @@ export type { BenchmarkHistoryFilter, BenchmarkRecord } from './benchmarkHistory
 export { recentTurns } from './recentTurns';
 export { summarizeTurns } from './summarizeTurns';
 export type { Distribution, StageAverage, TurnSummary } from './summarizeTurns';
+export { turnOfSpan } from './turnRows';
 export type { TurnFilter, TurnRecord, TurnStageTime } from './turnRows';
 export { optimizationLog } from './optimizationLog';
 export type { OptimizationLogFilter, OptimizationLogEntry } from './optimizationLog';

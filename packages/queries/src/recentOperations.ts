@@ -4,7 +4,8 @@ import { SLOWEST_ORDER, slowestSpanIds } from './slowestSpanIds';
 import type { OperationRecord, TimeWindow } from './types';
 
 export interface OperationFilter extends TimeWindow {
-  component?: string;
+  /** Only this component's operations; `null`: only spans without a component (a foreign program's). */
+  component?: string | null;
   /** Only operations at least this long, ms. */
   minDurationMs?: number;
   /** Only failed operations. */
@@ -39,12 +40,20 @@ export function recentOperations(db: Database, filter: OperationFilter): Operati
   const window = {
     sinceUs: params.since,
     untilUs: params.until,
-    component: filter.component,
+    component: filter.component ?? undefined,
     minDurationMs: filter.minDurationMs,
     limit: params.limit,
   };
   let matching = 'SELECT value FROM json_each(@ids)';
-  if (filter.errorsOnly) {
+  if (filter.component === null) {
+    // Spans without a component: their own range of spans_component_start, read in the order asked
+    // (the rollup and the per-component walks cover components only). Foreign spans are few.
+    const conditions = ['s.component IS NULL', 's.start_us >= @since', 's.start_us < @until'];
+    if (filter.minDurationMs !== undefined) conditions.push('s.duration_ms >= @minDuration');
+    if (filter.errorsOnly) conditions.push('s.status_code = 2');
+    matching = `SELECT s.id FROM spans s INDEXED BY spans_component_start
+                 WHERE ${conditions.join(' AND ')} ORDER BY ${order} LIMIT @limit`;
+  } else if (filter.errorsOnly) {
     const conditions = ['s.component IS NOT NULL', 's.start_us >= @since', 's.start_us < @until'];
     if (filter.component !== undefined) conditions.push('s.component = @component');
     if (filter.minDurationMs !== undefined) conditions.push('s.duration_ms >= @minDuration');
