@@ -1,4 +1,4 @@
-import { METRIC_V8_GC_DURATION } from '@transcriber/instrumentation';
+import { METRIC_V8_GC_DURATION } from '@transcriber/instrumentation/names';
 import { metricTotals } from '@transcriber/queries';
 import { figure } from '../figure';
 import { pct, wanted, type CheckContext } from './checkContext';

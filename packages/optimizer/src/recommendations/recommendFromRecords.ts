@@ -1,4 +1,4 @@
-import { COMPONENT_TYPES } from '@transcriber/instrumentation';
+import { COMPONENT_TYPES } from '@transcriber/instrumentation/componentType';
 import { summarizeComponents, withQueryDatabase } from '@transcriber/queries';
 import { OptimizerInputError } from '../optimizerInputError';
 import { resolveBudgets, resolveThresholds, type LatencyBudget, type RecommendationThresholds } from './budgets';
