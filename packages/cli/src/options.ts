@@ -1,3 +1,4 @@
+import { BENCHMARK_SERVICE_NAME } from '@transcriber/instrumentation/names';
 import type { OptionSpec } from './program/commandSpec';
 import { UsageError } from './errors';
 
@@ -65,6 +66,15 @@ export function componentOption(description: string, extra: readonly string[] = 
     },
   };
 }
+
+/**
+ * `--service NAME` (key `service`): only that service's telemetry. Without it a view reads every
+ * service but the one benchmark runs record under (the read side's ServiceFilter rule).
+ */
+export const serviceOption: OptionSpec<string> = {
+  flags: '--service <name>',
+  description: `only telemetry of this service (service.name); default: every service but benchmark runs (${BENCHMARK_SERVICE_NAME})`,
+};
 
 export function minutesOption(defaultMinutes: number): OptionSpec<number> {
   return {

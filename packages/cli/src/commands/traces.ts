@@ -5,6 +5,8 @@ import { lastMinutes, type Window } from './window';
 
 export interface TracesOptions {
   component?: string;
+  /** Only this service; default every service but benchmark runs'. */
+  service?: string;
   minutes: number;
   limit: number;
   minDurationMs?: number;
@@ -16,6 +18,8 @@ export interface TracesOptions {
 
 export interface TracesResult {
   window: Window;
+  /** The service asked for; null: every service but benchmark runs'. */
+  service: string | null;
   order: 'recent' | 'slowest';
   operations: OperationRecord[];
 }
@@ -29,13 +33,14 @@ export function traces(options: TracesOptions & CommandContext): TracesResult {
       sinceUs: window.sinceUs,
       untilUs: window.untilUs,
       component: options.component,
+      service: options.service,
       minDurationMs: options.minDurationMs,
       errorsOnly: options.errors === true,
       order,
       limit: options.limit,
     }),
   );
-  return { window, order, operations };
+  return { window, service: options.service ?? null, order, operations };
 }
 
 export const tracesCommand: CommandModule<TracesOptions, TracesResult> = {

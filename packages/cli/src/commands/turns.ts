@@ -4,6 +4,8 @@ import { printTurns, turnsRows } from '../printers/turnsPrinter';
 import { lastMinutes, type Window } from './window';
 
 export interface TurnsOptions {
+  /** Only this service; default every service but benchmark runs'. */
+  service?: string;
   minutes: number;
   limit: number;
   slowest?: boolean;
@@ -18,6 +20,8 @@ export interface ListedTurn extends TurnRecord {
 
 export interface TurnsResult {
   window: Window;
+  /** The service asked for; null: every service but benchmark runs'. */
+  service: string | null;
   order: 'recent' | 'slowest';
   turns: ListedTurn[];
 }
@@ -27,9 +31,20 @@ export function turns(options: TurnsOptions & CommandContext): TurnsResult {
   const window = lastMinutes(options.minutes);
   const order = options.slowest === true ? 'slowest' : 'recent';
   const turns = withQueryDatabase(options.dataDir, 'performance_metrics', (db) =>
-    recentTurns(db, { sinceUs: window.sinceUs, untilUs: window.untilUs, order, limit: options.limit }),
+    recentTurns(db, {
+      sinceUs: window.sinceUs,
+      untilUs: window.untilUs,
+      order,
+      limit: options.limit,
+      service: options.service,
+    }),
   );
-  return { window, order, turns: turns.map((t) => ({ ...t, slowestStage: slowestStageOf(t.stages) })) };
+  return {
+    window,
+    service: options.service ?? null,
+    order,
+    turns: turns.map((t) => ({ ...t, slowestStage: slowestStageOf(t.stages) })),
+  };
 }
 
 /** The stage with the longest time (null when none has a time). */

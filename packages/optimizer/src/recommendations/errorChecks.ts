@@ -8,9 +8,12 @@ export function checkErrorRates(ctx: CheckContext, summaries: readonly Component
   const { errorRate, errorRateHigh, minOperations } = ctx.thresholds;
   for (const s of summaries) {
     if (!wanted(ctx, s.component) || s.errors === 0 || s.count < minOperations || s.errorRate < errorRate) continue;
-    const types = errorBreakdown(ctx.db, { sinceUs: ctx.sinceUs, untilUs: ctx.untilUs, component: s.component }).map(
-      (e) => `${e.errorType} ×${e.count}`,
-    );
+    const types = errorBreakdown(ctx.db, {
+      sinceUs: ctx.sinceUs,
+      untilUs: ctx.untilUs,
+      component: s.component,
+      service: ctx.service,
+    }).map((e) => `${e.errorType} ×${e.count}`);
     ctx.recommendations.push({
       id: `errors:${s.component}`,
       component: s.component,

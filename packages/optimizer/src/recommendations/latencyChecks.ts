@@ -18,6 +18,7 @@ export function checkLatencyBudgets(ctx: CheckContext, summaries: readonly Compo
     const marked = markLatencies(ctx.db, {
       sinceUs: ctx.sinceUs,
       untilUs: ctx.untilUs,
+      service: ctx.service,
       mark: budget.mark,
       component,
     })[0];
@@ -55,6 +56,7 @@ function judge(
   const slowest = recentOperations(ctx.db, {
     sinceUs: ctx.sinceUs,
     untilUs: ctx.untilUs,
+    service: ctx.service,
     component,
     order: 'slowest',
     limit: 3,

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { percentileOfSorted } from './percentile';
+import { resourceCondition, spanScope, type ServiceFilter } from './serviceScope';
 import { componentsToQuery } from './spanComponents';
 import type { TimeWindow } from './types';
 
@@ -13,7 +14,7 @@ export interface MarkLatency {
   p99Ms: number;
 }
 
-export interface MarkFilter extends TimeWindow {
+export interface MarkFilter extends TimeWindow, ServiceFilter {
   /** The span event marking the point, e.g. `first_token` (LLM) or `first_audio_byte` (TTS). */
   mark: string;
   component?: string;
@@ -33,6 +34,7 @@ export function markLatencies(db: Database, filter: MarkFilter): MarkLatency[] {
          FROM spans s INDEXED BY spans_component_start, json_each(s.events) e
         WHERE s.component = @component AND s.start_us >= @since AND s.start_us < @until
           AND s.events IS NOT NULL AND json_extract(e.value, '$.name') = @mark
+          AND ${resourceCondition(spanScope(db, filter), 's.resource_id')}
         GROUP BY s.id`,
     )
     .pluck();
