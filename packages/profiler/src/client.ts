@@ -1,5 +1,5 @@
 // The control-channel client alone, for programs that ask another process for a profile (the CLI):
-// `@transcriber/profiler/dist/client` loads neither the OTel SDK nor the inspector.
+// `@transcriber/profiler/client` loads neither the OTel SDK nor the inspector.
 export {
   requestProcessProfile,
   collectStartupProfile,

@@ -1,4 +1,4 @@
-import { requestMemoryOptimization, ControlChannelError } from '@transcriber/profiler/dist/client';
+import { requestMemoryOptimization, ControlChannelError } from '@transcriber/profiler/client';
 import {
   OptimizerInputError,
   ResourceOptimizer,

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ProcessProfileResults, ProfileRequest } from '@transcriber/profiler/dist/client';
+import type { ProcessProfileResults, ProfileRequest } from '@transcriber/profiler/client';
 import { ExitError, EXIT_FAILURE, UsageError } from '../errors';
 import { makeStyle } from '../output/style';
 import { printProfile } from '../printers/profilePrinter';

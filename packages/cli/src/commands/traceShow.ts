@@ -1,4 +1,10 @@
-import { databasePath, getTrace, withQueryDatabase, type TraceSpan } from '@transcriber/sqlite-exporter/read';
+import {
+  databasePath,
+  getTrace,
+  traceTree,
+  withQueryDatabase,
+  type TraceView,
+} from '@transcriber/sqlite-exporter/read';
 import { ExitError, UsageError, EXIT_FAILURE } from '../errors';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { printWaterfall, waterfallRows } from '../printers/waterfallPrinter';
@@ -7,22 +13,6 @@ export interface TraceShowOptions {
   traceId: string;
   outputFile?: string;
   format?: 'json' | 'csv';
-}
-
-/** A span placed in its trace's tree: depth below its root and start offset from the trace start. */
-export interface WaterfallSpan extends TraceSpan {
-  depth: number;
-  offsetMs: number;
-}
-
-export interface TraceView {
-  traceId: string;
-  startUs: number;
-  durationMs: number;
-  spanCount: number;
-  errorCount: number;
-  /** Depth-first, children in start order: the order a waterfall draws them. */
-  spans: WaterfallSpan[];
 }
 
 /** One trace as a tree of spans with offsets, for the waterfall. */
@@ -37,40 +27,7 @@ export function traceShow(options: TraceShowOptions & CommandContext): TraceView
       `no trace ${options.traceId.toLowerCase()} in ${databasePath(options.dataDir, 'performance_metrics')}`,
     );
   }
-  return treeOf(options.traceId.toLowerCase(), spans);
-}
-
-export function treeOf(traceId: string, spans: readonly TraceSpan[]): TraceView {
-  const startUs = Math.min(...spans.map((s) => s.startUs));
-  const endUs = Math.max(...spans.map((s) => s.endUs));
-  const ids = new Set(spans.map((s) => s.spanId));
-  const children = new Map<string | null, TraceSpan[]>();
-  for (const span of spans) {
-    // A span whose parent was not recorded (remote, or dropped) is drawn as a root.
-    const parent = span.parentSpanId !== null && ids.has(span.parentSpanId) ? span.parentSpanId : null;
-    const list = children.get(parent) ?? [];
-    list.push(span);
-    children.set(parent, list);
-  }
-  const ordered: WaterfallSpan[] = [];
-  const seen = new Set<string>();
-  const visit = (parent: string | null, depth: number) => {
-    for (const span of (children.get(parent) ?? []).sort((a, b) => a.startUs - b.startUs)) {
-      if (seen.has(span.spanId)) continue; // a span id repeated in bad data must not loop forever
-      seen.add(span.spanId);
-      ordered.push({ ...span, depth, offsetMs: (span.startUs - startUs) / 1000 });
-      visit(span.spanId, depth + 1);
-    }
-  };
-  visit(null, 0);
-  return {
-    traceId,
-    startUs,
-    durationMs: (endUs - startUs) / 1000,
-    spanCount: spans.length,
-    errorCount: spans.filter((s) => s.error).length,
-    spans: ordered,
-  };
+  return traceTree(options.traceId.toLowerCase(), spans);
 }
 
 export const traceShowCommand: CommandModule<TraceShowOptions, TraceView> = {

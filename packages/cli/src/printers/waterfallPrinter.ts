@@ -1,4 +1,4 @@
-import type { TraceView, WaterfallSpan } from '../commands/traceShow';
+import type { TraceView, WaterfallSpan } from '@transcriber/sqlite-exporter/read';
 import { clock, ms } from '../output/format';
 import { visibleWidth } from '../output/style';
 import { formatTable } from '../output/table';

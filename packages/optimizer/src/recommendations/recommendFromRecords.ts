@@ -1,5 +1,5 @@
-import { COMPONENT_TYPES } from '@transcriber/instrumentation';
-import { summarizeComponents, withQueryDatabase } from '@transcriber/sqlite-exporter';
+import { COMPONENT_TYPES } from '@transcriber/instrumentation/componentType';
+import { summarizeComponents, withQueryDatabase } from '@transcriber/sqlite-exporter/read';
 import { OptimizerInputError } from '../optimizerInputError';
 import { resolveBudgets, resolveThresholds, type LatencyBudget, type RecommendationThresholds } from './budgets';
 import type { CheckContext } from './checkContext';

@@ -87,3 +87,16 @@ function integers(ids: readonly number[]): string {
     })
     .join(', ');
 }
+
+/**
+ * The same rule on a `service_name` column (event tables keep the service by name): an SQL
+ * condition with its one bound parameter `@service`.
+ */
+export function serviceNameCondition(
+  filter: ServiceFilter,
+  column: string,
+): { sql: string; params: { service: string } } {
+  return filter.service !== undefined
+    ? { sql: `${column} = @service`, params: { service: filter.service } }
+    : { sql: `${column} IS NOT @service`, params: { service: BENCHMARK_SERVICE_NAME } };
+}
