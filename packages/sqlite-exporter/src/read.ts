@@ -63,4 +63,6 @@ export type { ResourceTimeline, ProcessSeries } from './query/resourceTimeline';
 export { listProfiles, profileDetail, coveringProfiles } from './query/profileResults';
 export type { ProfileSummary, ProfileDetail, ProfileFilter, CoveringProfile } from './query/profileResults';
 export { benchmarkSeries } from './query/benchmarkSeries';
+export { traceProcess } from './query/traceProcess';
+export type { TraceProcess } from './query/traceProcess';
 export type { BenchmarkSeries, BenchmarkRunPoint } from './query/benchmarkSeries';
