@@ -1,10 +1,11 @@
-import { DATABASE_NAME_LIST } from './databaseNames';
+import { DATABASE_NAMES } from '@transcriber/storage/files';
 import { exitFor } from './program/exitFor';
 import { buildProgram } from './program/buildProgram';
 import { defineCommand, type CommandEntry } from './program/commandSpec';
 import {
   componentOption,
   exportOption,
+  forceOption,
   formatOption,
   intervalOption,
   limitOption,
@@ -49,11 +50,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     options: {
       component: componentOption('only this component; "memory" shows memory history and trend', ['memory']),
       service: serviceOption,
-      minutes: minutesOption(10),
+      minutes: minutesOption(),
       live: liveOption,
       interval: intervalOption(2),
       outputFile: exportOption,
       format: formatOption,
+      force: forceOption,
     },
     examples: [
       'transcriber performance',
@@ -71,7 +73,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     options: {
       component: componentOption('only operations of this component'),
       service: serviceOption,
-      minutes: minutesOption(60),
+      minutes: minutesOption(),
       limit: limitOption(20),
       minDurationMs: {
         flags: '--min-duration <ms>',
@@ -82,6 +84,7 @@ export const COMMANDS: readonly CommandEntry[] = [
       slowest: { flags: '--slowest', description: 'longest first instead of newest first' },
       outputFile: exportOption,
       format: formatOption,
+      force: forceOption,
     },
     examples: [
       'transcriber traces --limit 20',
@@ -98,6 +101,7 @@ export const COMMANDS: readonly CommandEntry[] = [
       traceId: { argument: '<traceId>', description: 'the 32-hex-digit trace id (see `transcriber traces`)' },
       outputFile: exportOption,
       format: formatOption,
+      force: forceOption,
     },
     examples: ['transcriber traces show 4bf92f3577b34da6a3ce929d0e0e4736'],
     load: () => import('./commands/traceShow').then((m) => m.traceShowCommand),
@@ -107,11 +111,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'recent voice turns: voice-to-voice latency as a bar per turn, its stages, the slowest highlighted',
     options: {
       service: serviceOption,
-      minutes: minutesOption(60),
+      minutes: minutesOption(),
       limit: limitOption(20),
       slowest: { flags: '--slowest', description: 'slowest voice-to-voice first instead of newest first' },
       outputFile: exportOption,
       format: formatOption,
+      force: forceOption,
     },
     examples: [
       'transcriber turns',
@@ -133,7 +138,13 @@ export const COMMANDS: readonly CommandEntry[] = [
       },
       component: componentOption('hot spots of this component only (the breakdown still lists all)'),
       memory: { flags: '--memory', description: 'also sample the heap and judge leaks (forces full GCs)' },
-      output: { flags: '--output <file>', description: 'also write the report to FILE (.json: JSON, else text)' },
+      outputFile: {
+        ...exportOption,
+        flags: '--output <file>',
+        description: 'also write the report to FILE (.json: JSON, .txt: text, or see --format)',
+      },
+      format: formatOption,
+      force: forceOption,
       pid: {
         flags: '--pid <pid>',
         description: 'profile this running process (started with @transcriber/node/register)',
@@ -171,6 +182,7 @@ export const COMMANDS: readonly CommandEntry[] = [
       },
       outputFile: { ...exportOption, flags: '--output <file>', description: 'also write the results to FILE' },
       format: formatOption,
+      force: forceOption,
     },
     examples: [
       'transcriber benchmark',
@@ -200,6 +212,7 @@ export const COMMANDS: readonly CommandEntry[] = [
       },
       outputFile: exportOption,
       format: formatOption,
+      force: forceOption,
     },
     examples: ['transcriber benchmark history --days 7', 'transcriber benchmark history --component stt --json'],
     load: () => import('./commands/benchmarkHistory').then((m) => m.benchmarkHistoryCommand),
@@ -233,7 +246,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     options: {
       component: componentOption('only recommendations about this component', ['memory', 'event_loop']),
       service: serviceOption,
-      minutes: minutesOption(60),
+      minutes: minutesOption(),
       apply: {
         flags: '--apply <optimization>',
         description: 'carry out an optimization in the running process given by --pid (only "memory" is safe)',
@@ -246,6 +259,7 @@ export const COMMANDS: readonly CommandEntry[] = [
       },
       outputFile: exportOption,
       format: formatOption,
+      force: forceOption,
     },
     examples: [
       'transcriber optimize',
@@ -269,6 +283,7 @@ export const COMMANDS: readonly CommandEntry[] = [
       },
       outputFile: exportOption,
       format: formatOption,
+      force: forceOption,
     },
     examples: ['transcriber optimize log', 'transcriber optimize log --type action --json'],
     load: () => import('./commands/optimizeLog').then((m) => m.optimizeLogCommand),
@@ -296,8 +311,8 @@ export const COMMANDS: readonly CommandEntry[] = [
       },
       database: {
         flags: '--database <name>',
-        description: `only this database (${DATABASE_NAME_LIST.join(', ')})`,
-        parse: oneOf(DATABASE_NAME_LIST),
+        description: `only this database (${DATABASE_NAMES.join(', ')})`,
+        parse: oneOf(DATABASE_NAMES),
       },
     },
     examples: [
@@ -312,8 +327,8 @@ export const COMMANDS: readonly CommandEntry[] = [
     options: {
       database: {
         flags: '--database <name>',
-        description: `only this database (${DATABASE_NAME_LIST.join(', ')})`,
-        parse: oneOf(DATABASE_NAME_LIST),
+        description: `only this database (${DATABASE_NAMES.join(', ')})`,
+        parse: oneOf(DATABASE_NAMES),
       },
     },
     examples: ['transcriber db vacuum', 'transcriber db prune --older-than 7 && transcriber db vacuum'],
@@ -322,9 +337,14 @@ export const COMMANDS: readonly CommandEntry[] = [
 ];
 
 /** Runs the CLI; resolves to the exit code. Every error is turned into one line here, by exitFor. */
+/** Commands that only group others (`db info`, `db prune`, …), with their line in --help. */
+const COMMAND_GROUPS: Readonly<Record<string, string>> = {
+  db: "the data directory's databases: info (sizes, rows, time ranges), prune, vacuum",
+};
+
 export async function main(argv: readonly string[] = process.argv): Promise<number> {
   try {
-    await buildProgram(COMMANDS).parseAsync([...argv]);
+    await buildProgram(COMMANDS, COMMAND_GROUPS).parseAsync([...argv]);
     return 0;
   } catch (err) {
     const plan = exitFor(err, argv.includes('--debug'));

@@ -3,8 +3,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BIN, cleanEnv, expectOneLineError, makeTempDir, recordWorkload, removeTempDirs, runCli } from './helpers/cli';
 import { COMMANDS } from '../src/cli';
-import { DATABASE_NAME_LIST } from '../src/databaseNames';
-import { DATABASE_NAMES } from '@transcriber/sqlite-exporter';
 
 afterAll(removeTempDirs);
 
@@ -71,7 +69,7 @@ describe('transcriber', () => {
       expect(modules.filter((m) => m.includes('@opentelemetry'))).toEqual([]);
       // Nor the main entries of our own packages, which load the SDK or the API.
       expect(
-        modules.filter((m) => /packages[\\/](node|sqlite-exporter|instrumentation)[\\/]dist[\\/]index\.js$/.test(m)),
+        modules.filter((m) => /packages[\\/](node|storage|instrumentation)[\\/]dist[\\/]index\.js$/.test(m)),
       ).toEqual([]);
     }
   });
@@ -107,8 +105,21 @@ describe('transcriber', () => {
     );
   });
 
-  it('keeps its database names in step with the exporter', () => {
-    expect([...DATABASE_NAME_LIST]).toEqual([...DATABASE_NAMES]);
+  it('describes every command in --help, groups too', () => {
+    const help = runCli(['--help']).stdout;
+    for (const line of help.slice(help.indexOf('Commands:')).split('\n').slice(1)) {
+      // A command's name, then its description on the same line.
+      if (/^ {2}[a-z]/.test(line)) expect(line).toMatch(/^ {2}[a-z][\w-]*( \[[^\]]*\])*\s{2,}\S/);
+    }
+    expect(help).toMatch(/^ {2}db\s+the data directory's databases/m);
+  });
+
+  it('looks at the same window by default in every view of recorded telemetry', () => {
+    for (const command of ['performance', 'turns', 'traces', 'optimize']) {
+      expect(runCli([command, '--help']).stdout).toMatch(
+        /--minutes <n>\s+how far back to look, in minutes \(default 60\)/,
+      );
+    }
   });
 
   it('has one entry per command, each loading (in the built CLI) a module that runs and prints', () => {

@@ -1,4 +1,4 @@
-import { percentileOfSorted } from '@transcriber/sqlite-exporter/read';
+import { percentileOfSorted } from '@transcriber/queries';
 import type { RegressionReport } from '../types';
 import { mannWhitneyU } from './mannWhitney';
 

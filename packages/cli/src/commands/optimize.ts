@@ -1,13 +1,9 @@
 import { requestMemoryOptimization, ControlChannelError } from '@transcriber/profiler/client';
-import {
-  OptimizerInputError,
-  ResourceOptimizer,
-  type MemoryOptimizationResult,
-  type RecommendationReport,
-} from '@transcriber/optimizer';
+import { OptimizerInputError, ResourceOptimizer, type MemoryOptimizationResult } from '@transcriber/optimizer';
 import { ExitError, EXIT_FAILURE, UsageError } from '../errors';
 import { optimizeRows, printOptimize } from '../printers/optimizePrinter';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
+import type { OptimizeResult } from '../results/optimize';
 
 export interface OptimizeOptions {
   component?: string;
@@ -19,12 +15,9 @@ export interface OptimizeOptions {
   /** The running instrumented process `--apply` acts on. */
   pid?: number;
   outputFile?: string;
-  format?: 'json' | 'csv';
+  format?: 'json' | 'csv' | 'text';
+  force?: boolean;
 }
-
-export type OptimizeResult =
-  | { mode: 'recommendations'; report: RecommendationReport }
-  | { mode: 'applied'; pid: number; memory: MemoryOptimizationResult };
 
 /**
  * Recommendations derived from the data recorded in the last `minutes` (logged to

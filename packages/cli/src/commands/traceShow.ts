@@ -1,18 +1,15 @@
-import {
-  databasePath,
-  getTrace,
-  traceTree,
-  withQueryDatabase,
-  type TraceView,
-} from '@transcriber/sqlite-exporter/read';
+import { getTrace, traceTree, withQueryDatabase } from '@transcriber/queries';
+import { databasePath } from '@transcriber/storage/files';
 import { ExitError, UsageError, EXIT_FAILURE } from '../errors';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { printWaterfall, waterfallRows } from '../printers/waterfallPrinter';
+import type { TraceView } from '../results/traceView';
 
 export interface TraceShowOptions {
   traceId: string;
   outputFile?: string;
-  format?: 'json' | 'csv';
+  format?: 'json' | 'csv' | 'text';
+  force?: boolean;
 }
 
 /** One trace as a tree of spans with offsets, for the waterfall. */

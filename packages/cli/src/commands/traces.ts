@@ -1,7 +1,8 @@
-import { recentOperations, withQueryDatabase, type OperationRecord } from '@transcriber/sqlite-exporter/read';
+import { recentOperations, withQueryDatabase } from '@transcriber/queries';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { printTraces, tracesRows } from '../printers/tracesPrinter';
-import { lastMinutes, type Window } from './window';
+import { lastMinutes } from './window';
+import type { TracesResult } from '../results/traces';
 
 export interface TracesOptions {
   component?: string;
@@ -13,15 +14,8 @@ export interface TracesOptions {
   errors?: boolean;
   slowest?: boolean;
   outputFile?: string;
-  format?: 'json' | 'csv';
-}
-
-export interface TracesResult {
-  window: Window;
-  /** The service asked for; null: every service but benchmark runs'. */
-  service: string | null;
-  order: 'recent' | 'slowest';
-  operations: OperationRecord[];
+  format?: 'json' | 'csv' | 'text';
+  force?: boolean;
 }
 
 /** Recorded operations of the window, newest (or longest) first, filtered as asked. */

@@ -1,8 +1,8 @@
-import type { ListedTurn, TurnsResult } from '../commands/turns';
+import type { ListedTurn, TurnsResult } from '../results/turns';
 import { clock, ms, serviceScope } from '../output/format';
 import { stageBar, type BarSegment } from '../output/stageBar';
 import { formatTable } from '../output/table';
-import type { Style } from '../program/commandSpec';
+import type { Style } from '../output/style';
 
 /** The letter each stage is drawn with in bars, and its short column name. */
 export const STAGE_LETTERS: Readonly<Record<string, { letter: string; short: string }>> = {

@@ -1,8 +1,7 @@
-import type { TraceView, WaterfallSpan } from '@transcriber/sqlite-exporter/read';
+import type { TraceView, WaterfallSpan } from '../results/traceView';
 import { clock, ms } from '../output/format';
-import { visibleWidth } from '../output/style';
+import { visibleWidth, type Style } from '../output/style';
 import { formatTable } from '../output/table';
-import type { Style } from '../program/commandSpec';
 
 const MIN_BAR_WIDTH = 20;
 

@@ -1,4 +1,4 @@
-import { markLatencies, newestStart, recentOperations, type ComponentSummary } from '@transcriber/sqlite-exporter/read';
+import { markLatencies, newestStart, recentOperations, type ComponentSummary } from '@transcriber/queries';
 import { figure, percentChange } from '../figure';
 import type { LatencyBudget } from './budgets';
 import { ms, wanted, type CheckContext } from './checkContext';

@@ -1,5 +1,5 @@
 import { COMPONENT_TYPES } from '@transcriber/instrumentation/componentType';
-import { summarizeComponents, withQueryDatabase } from '@transcriber/sqlite-exporter/read';
+import { summarizeComponents, withQueryDatabase } from '@transcriber/queries';
 import { OptimizerInputError } from '../optimizerInputError';
 import { resolveBudgets, resolveThresholds, type LatencyBudget, type RecommendationThresholds } from './budgets';
 import type { CheckContext } from './checkContext';
@@ -28,7 +28,7 @@ export const RECOMMENDATION_COMPONENTS: readonly string[] = Object.freeze([...CO
  * Reads `performance_metrics.db` of `dataDir` and derives recommendations: latency against budgets,
  * error rates, memory growth, event-loop delay, GC time. Read-only: nothing is logged (that is
  * `ResourceOptimizer.getOptimizationRecommendations`'s part), so a viewer may call it as often as it
- * likes. Throws the sqlite-exporter's `QueryError` when there is nothing to read or the file cannot
+ * likes. Throws @transcriber/queries' `QueryError` when there is nothing to read or the file cannot
  * be read.
  */
 export function recommendFromRecords(dataDir: string, options: RecommendationOptions = {}): RecommendationReport {

@@ -1,4 +1,3 @@
-import 'uplot/dist/uPlot.min.css';
 import './styles.css';
 import type { MetaResponse, ServicesResponse } from '../shared/apiTypes';
 import { ApiRequestError, getJson } from './api';

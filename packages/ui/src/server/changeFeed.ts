@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { DATABASE_NAMES, databasePath } from '@transcriber/sqlite-exporter/read';
+import { DATABASE_NAMES, databasePath } from '@transcriber/storage/files';
 
 /** How often the files are looked at while a page listens. */
 const POLL_MS = 1000;

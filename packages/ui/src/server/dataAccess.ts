@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import { QueryError, withQueryDatabase, type DatabaseName } from '@transcriber/sqlite-exporter/read';
+import { QueryError, withQueryDatabase } from '@transcriber/queries';
+import type { DatabaseName } from '@transcriber/storage/files';
 import type { Missing } from '../shared/apiTypes';
 import { HttpError } from './httpError';
 

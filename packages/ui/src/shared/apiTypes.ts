@@ -18,7 +18,7 @@ import type {
   TurnRecord,
   TurnTimeline,
   BenchmarkSeries,
-} from '@transcriber/sqlite-exporter/read';
+} from '@transcriber/queries';
 import type { FlameGraph } from '@transcriber/profiler/flame';
 import type { RecommendationReport } from '@transcriber/optimizer/recommendations';
 import type { RegressionVerdict } from '@transcriber/benchmarks/stats';
@@ -47,7 +47,7 @@ export type { FlameNode } from '@transcriber/profiler/flame';
 /** What ProfileDetail's JSON columns hold, as the profiler wrote them. */
 export type { HotSpot, ComponentProfile, MemoryProfile, AllocationHotSpot, LeakVerdict } from '@transcriber/profiler';
 export type { Recommendation } from '@transcriber/optimizer/recommendations';
-export type { BenchmarkRunPoint, WaterfallSpan } from '@transcriber/sqlite-exporter/read';
+export type { BenchmarkRunPoint, WaterfallSpan } from '@transcriber/queries';
 
 /** Every error answer: one line. `reason` is set when the data is not there (yet). */
 export interface ApiError {

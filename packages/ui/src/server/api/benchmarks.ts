@@ -1,4 +1,4 @@
-import { benchmarkHistory, benchmarkSeries } from '@transcriber/sqlite-exporter/read';
+import { benchmarkHistory, benchmarkSeries } from '@transcriber/queries';
 import type { BenchmarksResponse } from '../../shared/apiTypes';
 import type { ApiHandler } from '../apiHandler';
 import { readOrMissing } from '../dataAccess';

@@ -8,7 +8,7 @@ import {
   recentTurns,
   turnSamples,
   type TurnSamples,
-} from '@transcriber/sqlite-exporter/read';
+} from '@transcriber/queries';
 import type { CompareResponse, CompareSide, ComparedFigure } from '../../shared/apiTypes';
 import type { ApiHandler } from '../apiHandler';
 import { readOrMissing } from '../dataAccess';

@@ -1,5 +1,5 @@
 import { readFlameGraph } from '@transcriber/profiler/flame';
-import { profileDetail } from '@transcriber/sqlite-exporter/read';
+import { profileDetail } from '@transcriber/queries';
 import type { FlameResponse } from '../../shared/apiTypes';
 import type { ApiHandler } from '../apiHandler';
 import { read } from '../dataAccess';

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { BENCHMARK_SERVICE_NAME } from '@transcriber/instrumentation/names';
-import { DATABASE_NAMES, databasePath } from '@transcriber/sqlite-exporter/read';
+import { DATABASE_NAMES, databasePath } from '@transcriber/storage/files';
 import type { MetaResponse } from '../../shared/apiTypes';
 import type { ApiHandler } from '../apiHandler';
 import { packageVersion } from '../packageRoot';

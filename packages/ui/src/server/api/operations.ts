@@ -1,4 +1,4 @@
-import { recentOperations } from '@transcriber/sqlite-exporter/read';
+import { recentOperations } from '@transcriber/queries';
 import type { OperationsResponse } from '../../shared/apiTypes';
 import type { ApiHandler } from '../apiHandler';
 import { readOrMissing } from '../dataAccess';

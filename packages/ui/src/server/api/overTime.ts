@@ -1,4 +1,4 @@
-import { componentTimeline, resourceTimeline, turnTimeline } from '@transcriber/sqlite-exporter/read';
+import { componentTimeline, resourceTimeline, turnTimeline } from '@transcriber/queries';
 import type { OverTimeResponse } from '../../shared/apiTypes';
 import type { ApiHandler } from '../apiHandler';
 import { readOrMissing } from '../dataAccess';

@@ -1,4 +1,4 @@
-import { profileDetail } from '@transcriber/sqlite-exporter/read';
+import { profileDetail } from '@transcriber/queries';
 import type { ProfileResponse } from '../../shared/apiTypes';
 import type { ApiHandler } from '../apiHandler';
 import { read } from '../dataAccess';

@@ -1,4 +1,4 @@
-import { listProfiles } from '@transcriber/sqlite-exporter/read';
+import { listProfiles } from '@transcriber/queries';
 import type { ProfilesResponse } from '../../shared/apiTypes';
 import type { ApiHandler } from '../apiHandler';
 import { readOrMissing } from '../dataAccess';

@@ -3,7 +3,7 @@ import {
   RECOMMENDATION_COMPONENTS,
   recommendFromRecords,
 } from '@transcriber/optimizer/recommendations';
-import { QueryError } from '@transcriber/sqlite-exporter/read';
+import { QueryError } from '@transcriber/queries';
 import type { RecommendationsResponse } from '../../shared/apiTypes';
 import type { ApiHandler } from '../apiHandler';
 import { httpErrorOf } from '../dataAccess';

@@ -1,4 +1,4 @@
-import { listServices } from '@transcriber/sqlite-exporter/read';
+import { listServices } from '@transcriber/queries';
 import type { ServicesResponse } from '../../shared/apiTypes';
 import type { ApiHandler } from '../apiHandler';
 import { readOrMissing } from '../dataAccess';

@@ -9,7 +9,7 @@ import {
   traceTree,
   type TraceSpan,
   type TurnRecord,
-} from '@transcriber/sqlite-exporter/read';
+} from '@transcriber/queries';
 import type { StageSpan, TraceMark, TraceResponse } from '../../shared/apiTypes';
 import type { ApiHandler } from '../apiHandler';
 import { read, readOrMissing } from '../dataAccess';

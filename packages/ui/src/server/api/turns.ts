@@ -7,7 +7,7 @@ import {
   stageDistributions,
   turnSamples,
   type TurnRecord,
-} from '@transcriber/sqlite-exporter/read';
+} from '@transcriber/queries';
 import type { TurnsResponse } from '../../shared/apiTypes';
 import type { ApiHandler } from '../apiHandler';
 import { readOrMissing } from '../dataAccess';
