@@ -35,6 +35,8 @@ export { pruneDatabaseFile, vacuumDatabaseFile } from './maintenance';
 export type { MaintenanceResult } from './maintenance';
 export type { TimeWindow, ComponentSummary, OperationRecord, TraceSpan, ResourceSnapshot } from './types';
 export { markLatencies } from './markLatencies';
+export { loopBusy } from './loopBusy';
+export type { LoopBusy, LoopBusyFilter } from './loopBusy';
 export type { MarkFilter, MarkLatency } from './markLatencies';
 export { errorBreakdown } from './errorBreakdown';
 export type { ErrorCount } from './errorBreakdown';
