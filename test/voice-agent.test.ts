@@ -293,6 +293,44 @@ describe('the example voice agent, answering with a model behind an OpenAI-compa
   });
 });
 
+describe('the example voice agent, run with its defaults', () => {
+  it('writes its voice and the lights into out/ where it runs, which git ignores, not beside its sources', () => {
+    const dir = tempDir();
+    speechInput(path.join(dir, 'input.wav'), [
+      { silence: 0.5 },
+      { say: 'turn on the kitchen lights' },
+      { silence: 1.5 },
+    ]);
+    const result = spawnSync(
+      process.execPath,
+      [path.join(EXAMPLE, 'dist', 'main.js'), '--input', 'input.wav', '--fast'],
+      {
+        cwd: dir,
+        env: baseEnv(),
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(fs.readdirSync(dir).sort()).toEqual(['input.wav', 'out']);
+    expect(fs.readdirSync(path.join(dir, 'out')).sort()).toEqual(['agent-output.wav', 'lights.json']);
+    expect(result.stdout).toContain(`the agent's voice is in ${path.join('out', 'agent-output.wav')}`);
+    // Where a user runs it, in the example's directory (README) or the repository's: ignored.
+    const ignored = spawnSync(
+      'git',
+      [
+        'check-ignore',
+        'examples/voice-agent/out/agent-output.wav',
+        'examples/voice-agent/out/lights.json',
+        'out/lights.json',
+      ],
+      { cwd: REPO, encoding: 'utf8' },
+    );
+    expect(ignored.stdout.trim().split('\n')).toHaveLength(3);
+  });
+});
+
 describe('the example voice agent pipeline benchmark', () => {
   it("runs with transcriber benchmark --component pipeline in the example's directory, each component's share from its spans", () => {
     const dataDir = path.join(tempDir(), 'data');
