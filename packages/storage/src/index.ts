@@ -10,6 +10,7 @@ export type { SqliteExporterOptions } from './export/sqliteSpanExporter';
 export { SqliteMetricExporter } from './export/sqliteMetricExporter';
 export { SqliteLogRecordExporter } from './export/sqliteLogRecordExporter';
 export { EVENT_DATABASES } from './export/eventDatabases';
+export { durableFlush } from './export/durableFlush';
 export { TimeOrderedIdGenerator } from './ids/timeOrderedIdGenerator';
 export { SqliteStorage } from './write/sqliteStorage';
 export type { SqliteStorageOptions, EventDatabaseName } from './write/sqliteStorage';

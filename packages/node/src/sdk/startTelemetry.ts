@@ -17,6 +17,7 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import {
+  durableFlush,
   SqliteLogRecordExporter,
   SqliteMetricExporter,
   SqliteSpanExporter,
@@ -114,8 +115,11 @@ export function startTelemetry(config: PerformanceConfig, options: TelemetryOpti
       spanProcessors: [
         recentOperations,
         ...(options.spanProcessors ?? []),
-        // A short delay: people watch `transcriber performance --live` while the app runs.
-        ...exporters.map((e) => new BatchSpanProcessor(e, { scheduledDelayMillis: 1000, maxQueueSize: 8192 })),
+        // A short delay: people watch `transcriber performance --live` while the app runs. The
+        // provider's forceFlush() resolves once the spans are written (durableFlush).
+        ...exporters.map((e) =>
+          durableFlush(new BatchSpanProcessor(e, { scheduledDelayMillis: 1000, maxQueueSize: 8192 }), e),
+        ),
       ],
     });
     registerTracerProvider(provider, joined);
