@@ -276,7 +276,7 @@ export class PerformanceWriter {
       maxPendingRows: this.maxPendingRows,
       ...(this.afterOpen === undefined ? {} : { afterOpen: this.afterOpen }),
       // On the app's thread: keep the WAL checkpoints' disk syncs off its event loop.
-      checkpointInWorker: true,
+      checkpoints: 'beside',
     });
   }
 
