@@ -129,4 +129,35 @@ export const PERFORMANCE_METRICS_MIGRATIONS: readonly Migration[] = [
     // ~284 bytes a span takes on disk.
     sql: `DROP INDEX spans_start;`,
   },
+  {
+    version: 5,
+    description: 'span rollup per resource (service filters read it), rebuilt from spans',
+    // Views filter by service (resources.service_name, a process each) and leave benchmark runs out
+    // by default (query/serviceScope.ts): the rollup that large windows read must tell resources
+    // apart. Key (minute, component, resource, bucket); spans without a resource count as resource 0
+    // (ids start at 1). Rebuilt from the spans, as version 2 built it.
+    sql: `
+      CREATE TABLE span_rollup_by_resource (
+        minute_us INTEGER NOT NULL,
+        component TEXT NOT NULL,
+        resource_id INTEGER NOT NULL,
+        bucket INTEGER NOT NULL,
+        count INTEGER NOT NULL,
+        errors INTEGER NOT NULL,
+        sum_ms REAL NOT NULL,
+        min_ms REAL NOT NULL,
+        max_ms REAL NOT NULL,
+        PRIMARY KEY (minute_us, component, resource_id, bucket)
+      ) WITHOUT ROWID;
+      INSERT INTO span_rollup_by_resource
+             (minute_us, component, resource_id, bucket, count, errors, sum_ms, min_ms, max_ms)
+        SELECT start_us - start_us % 60000000, component, coalesce(resource_id, 0),
+               CAST(floor(log2(max(duration_ms, 0.001)) * 16) AS INTEGER) AS bucket,
+               count(*), sum(status_code = 2), sum(duration_ms), min(duration_ms), max(duration_ms)
+          FROM spans WHERE component IS NOT NULL
+         GROUP BY 1, 2, 3, 4;
+      DROP TABLE span_rollup;
+      ALTER TABLE span_rollup_by_resource RENAME TO span_rollup;
+    `,
+  },
 ];
