@@ -33,6 +33,9 @@ const BUNDLED = new Set([
 // Our own packages come from their TypeScript sources, as the tests map them.
 const SOURCE_ENTRIES = {
   '@transcriber/sqlite-exporter/export': path.resolve(PACKAGE_DIR, '../sqlite-exporter/src/export.ts'),
+  // The turn derivation is pure functions and constants (no module state to share with the app's
+  // copy of @transcriber/instrumentation), so it can be in the bundle.
+  '@transcriber/instrumentation/turnDerivation': path.resolve(PACKAGE_DIR, '../instrumentation/src/turnDerivation.ts'),
 };
 
 const packageName = (specifier) => specifier.split('/', specifier.startsWith('@') ? 2 : 1).join('/');

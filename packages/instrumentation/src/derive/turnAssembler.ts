@@ -1,13 +1,14 @@
 import type { DerivedTurn } from './derivedTurn';
 import {
   deriveLiveKitTurn,
+  LIVEKIT_ATTR,
   LIVEKIT_SPAN,
   liveKitAgentTurnSpoke,
   type LiveKitAgentTurn,
   type LiveKitExchange,
 } from './liveKitTurns';
 import { derivePipecatTurn, isPipecatTurn, PIPECAT_SPAN, pipecatServiceOf } from './pipecatTurns';
-import type { SpanShape } from './spanShape';
+import { numberAttribute, type SpanShape } from './spanShape';
 
 export interface TurnAssemblerOptions {
   /** Spans kept waiting for the turn they belong to (oldest dropped beyond). Default 20,000. */
@@ -46,8 +47,8 @@ interface OpenExchange {
  * preload's span processor feeds it the spans of this process, `transcriber collect` the spans it
  * receives. A span ends after its children, so a turn's pieces arrive before it:
  * - Pipecat: `stt`, `llm`, `tts` are kept until their `turn` ends, which gives the turn;
- * - LiveKit: the spans under `user_turn` / `agent_turn` are kept until those end; a `user_turn`
- *   opens an exchange (in its trace: one session), the `agent_turn`s that begin after it join it,
+ * - LiveKit: the spans under `user_turn` / `agent_turn` are kept until those end; a committed
+ *   `user_turn` the user spoke in opens an exchange (in its trace: one session), the `agent_turn`s that begin after it join it,
  *   and the one that made the agent speak closes it and gives the turn. An exchange the agent
  *   never answered is given as it is (no voice-to-voice) when a later one is answered, the session
  *   ends, or it ages. Agent turns with no user turn before them (a greeting) are no exchange.
@@ -90,9 +91,18 @@ export class TurnAssembler {
     if (span.endMs > this.latestEndMs) this.latestEndMs = span.endMs;
     const turns: DerivedTurn[] = [];
     switch (span.name) {
-      case LIVEKIT_SPAN.USER_TURN:
-        this.openExchange({ userTurn: span, userSpans: this.takeDescendants(span.spanId), agentTurns: [] }, turns);
+      case LIVEKIT_SPAN.USER_TURN: {
+        const userSpans = this.takeDescendants(span.spanId);
+        // Only a committed user turn with speech in it is one side of a voice exchange: LiveKit sets
+        // its delays when it commits it (it ends one it never committed, the session closing,
+        // without them), and a turn with no `user_speaking` was no speech (a text message).
+        if (
+          numberAttribute(span, LIVEKIT_ATTR.END_OF_TURN_DELAY) !== undefined &&
+          userSpans.some((s) => s.name === LIVEKIT_SPAN.USER_SPEAKING)
+        )
+          this.openExchange({ userTurn: span, userSpans, agentTurns: [] }, turns);
         break;
+      }
       case LIVEKIT_SPAN.AGENT_TURN:
         this.addAgentTurn({ turn: span, spans: this.takeDescendants(span.spanId) }, turns);
         break;

@@ -19,6 +19,7 @@ import {
 export interface LiveKitMetrics {
   type?: unknown;
   requestId?: unknown;
+  streamed?: unknown;
   label?: unknown;
   ttftMs?: unknown;
   tokensPerSecond?: unknown;
@@ -98,16 +99,18 @@ function record(figure: VoiceFigure, value: number, component: string, operation
   recordVoiceFigure(figure, value, operationAttributes(component, operation));
 }
 
-// LiveKit reports a request of a non-streaming TTS behind its stream adapter twice: for the adapter's
-// stream and for the request inside it, with the same request id, time to first byte and audio. The
-// last few reports are kept to count each request once.
+// LiveKit reports each request of a non-streaming TTS behind its stream adapter twice: for the
+// request (`streamed: false`) and for the adapter's stream around it (`streamed: true`), with the
+// same request id and times a millisecond apart. The last few reports are kept, to count such a
+// pair once; without a request id nothing is taken for a repeat.
 const RECENT_TTS = 32;
 const recentTts: string[] = [];
 
 function repeated(metrics: LiveKitMetrics): boolean {
-  if (metrics.type !== 'tts_metrics') return false;
-  const key = `${String(metrics.requestId)}|${String(metrics.ttfbMs)}|${String(metrics.audioDurationMs)}`;
-  if (recentTts.includes(key)) return true;
+  if (metrics.type !== 'tts_metrics' || typeof metrics.requestId !== 'string' || metrics.requestId === '') return false;
+  const key = `${metrics.requestId}|${metrics.streamed === true}`;
+  const pair = `${metrics.requestId}|${metrics.streamed !== true}`;
+  if (recentTts.includes(pair)) return true;
   recentTts.push(key);
   if (recentTts.length > RECENT_TTS) recentTts.shift();
   return false;
