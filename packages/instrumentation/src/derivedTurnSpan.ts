@@ -3,14 +3,15 @@ import { derivedTurnAttributes, type DerivedTurn } from './derive/derivedTurn';
 import { getOperationInstruments } from './instruments';
 import { TURN_OPERATION } from './names';
 import { operationKeyFor } from './operationKey';
+import { recordTurnHistograms } from './voiceInstruments';
 import { recordOperation } from './operationMetrics';
-import { recordTurnHistograms } from './turnRecording';
 
 /**
  * Records a turn derived from a framework's spans (see the `turnDerivation` entry) as if it had
  * been timed with `timeOperation('pipeline', 'turn')`: a `pipeline.turn` span with the framework's
- * own times, in the framework's trace under its session span (or the span the turn was built
- * around), and the operation's and the turn's histograms. Never throws.
+ * own times and the turn's points as the span events our marks make, in the framework's trace under
+ * its session span (or the span the turn was built around), and the operation's and the turn's
+ * histograms. Never throws.
  */
 export function recordDerivedTurn(turn: DerivedTurn): void {
   try {
@@ -25,6 +26,7 @@ export function recordDerivedTurn(turn: DerivedTurn): void {
       { kind: SpanKind.INTERNAL, attributes: derivedTurnAttributes(turn), startTime: hrTimeOf(turn.startMs) },
       parent,
     );
+    for (const mark of turn.marks) span.addEvent(mark.name, hrTimeOf(mark.timeMs));
     recordTurnHistograms(key.attributes, turn.figures);
     recordOperation(key.component, key.operation, Math.max(0, turn.endMs - turn.startMs) / 1000);
     span.end(hrTimeOf(turn.endMs));

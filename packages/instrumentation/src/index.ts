@@ -77,23 +77,17 @@ export {
   EVENT_BENCHMARK_RESULT,
   EVENT_OPTIMIZATION_ACTION,
   EVENT_OPTIMIZATION_RECOMMENDATION,
-  EVENT_DATABASES,
   EVENT_ATTR,
   PROFILE_ATTR,
   BENCHMARK_ATTR,
   OPTIMIZATION_ATTR,
 } from './events';
-export type { EventDatabase } from './events';
 export { timeOperation } from './timeOperation';
 export { OperationHandle } from './operationHandle';
 export { TurnHandle, activeTurn } from './turnHandle';
 export { TURN_STAGES, TURN_BOUNDARY_MARKS, TURN_BREAKDOWN_STAGES, TURN_UNEXPLAINED_STAGE } from './turnStages';
 export type { TurnStage, BreakdownStage } from './turnStages';
-export { recordDerivedTurn } from './derivedTurnSpan';
-export { recordOperation } from './operationMetrics';
 export { operationAttributes } from './operationKey';
-export { recordVoiceFigure } from './frameworkInstruments';
-export type { VoiceFigure } from './frameworkInstruments';
 export { TURN_CONTEXT_KEY } from './turnContext';
 export { monitorComponentPerformance } from './monitorComponentPerformance';
 export type { MonitorOptions } from './monitorComponentPerformance';

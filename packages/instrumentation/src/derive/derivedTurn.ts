@@ -20,6 +20,11 @@ export interface DerivedTurn {
   readonly startMs: number;
   readonly endMs: number;
   readonly figures: TurnFigures;
+  /**
+   * The turn's points as our marks name them (`user_speech_end`, …, `first_audio_played`), where
+   * the source's spans give them, epoch ms: span events of the turn span, as a timed turn has.
+   */
+  readonly marks: readonly { readonly name: string; readonly timeMs: number }[];
   /** The framework's own voice-to-voice figure, seconds, when it reports one. */
   readonly sourceVoiceToVoice: number | undefined;
 }
@@ -29,6 +34,14 @@ export interface DerivedTurn {
  * `transcriber.turn.*` attributes a turn timed with our own marks has, its source, and the source's
  * own voice-to-voice figure beside ours.
  */
+/** The marks among `points` whose time is known, in time order. */
+export function knownMarks(points: readonly [string, number | undefined][]): { name: string; timeMs: number }[] {
+  return points
+    .filter((p): p is [string, number] => p[1] !== undefined && Number.isFinite(p[1]))
+    .map(([name, timeMs]) => ({ name, timeMs }))
+    .sort((a, b) => a.timeMs - b.timeMs);
+}
+
 export function derivedTurnAttributes(turn: DerivedTurn): Record<string, string | number> {
   const attributes: Record<string, string | number> = {
     [ATTR_COMPONENT]: 'pipeline',

@@ -1,12 +1,6 @@
 import { diag, SpanStatusCode, type Context, type HrTime } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import {
-  ATTR_COMPONENT,
-  ATTR_ERROR_TYPE,
-  ATTR_OPERATION,
-  recordDerivedTurn,
-  recordOperation,
-} from '@transcriber/instrumentation';
+import { ATTR_COMPONENT, ATTR_ERROR_TYPE, ATTR_OPERATION } from '@transcriber/instrumentation';
 import { TurnAssembler, type SpanShape } from '@transcriber/instrumentation/turnDerivation';
 import { componentOfFrameworkSpan, FRAMEWORK_SCOPES } from './frameworkScopes';
 
@@ -40,7 +34,7 @@ export class FrameworkSpanProcessor implements SpanProcessor {
       const errorType = readable.status.code === SpanStatusCode.ERROR ? errorTypeOf(readable) : undefined;
       if (errorType !== undefined && readable.attributes[ATTR_ERROR_TYPE] === undefined)
         span.setAttribute(ATTR_ERROR_TYPE, errorType);
-      recordOperation(
+      frameworkRecording().recordOperation(
         component.component,
         component.operation,
         secondsBetween(readable.startTime, readable.endTime),
@@ -54,7 +48,7 @@ export class FrameworkSpanProcessor implements SpanProcessor {
   onEnd(span: ReadableSpan): void {
     try {
       if (!FRAMEWORK_SCOPES.has(span.instrumentationScope.name) || !TurnAssembler.wants(span.name)) return;
-      for (const turn of this.assembler.add(shapeOf(span))) recordDerivedTurn(turn);
+      for (const turn of this.assembler.add(shapeOf(span))) frameworkRecording().recordDerivedTurn(turn);
     } catch (err) {
       diag.error('transcriber: deriving a turn from framework spans failed', err);
     }
@@ -66,6 +60,16 @@ export class FrameworkSpanProcessor implements SpanProcessor {
     // Exchanges still open have no answer: their sessions did not end. Nothing to record.
     this.assembler.flush();
   }
+}
+
+let recording: typeof import('@transcriber/instrumentation/frameworks') | undefined;
+
+/** The recording side, loaded with the first framework span: a process with none never loads it. */
+export function frameworkRecording(): typeof import('@transcriber/instrumentation/frameworks') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use
+  recording ??=
+    require('@transcriber/instrumentation/frameworks') as typeof import('@transcriber/instrumentation/frameworks');
+  return recording;
 }
 
 function shapeOf(span: ReadableSpan): SpanShape {
