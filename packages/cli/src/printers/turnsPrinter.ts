@@ -66,7 +66,9 @@ export function printTurns(result: TurnsResult, style: Style): string {
     style,
   );
   const notes = ['stage times in ms', "source v2v: the framework's own voice-to-voice (Δ: ours less it)"];
-  const footer = style.dim(`${notes.join('; ')}; transcriber traces show <trace> draws a turn with its marks and stages`);
+  const footer = style.dim(
+    `${notes.join('; ')}; transcriber traces show <trace> draws a turn with its marks and stages`,
+  );
   return [heading, table, stageLegend(style), footer].join('\n');
 }
 

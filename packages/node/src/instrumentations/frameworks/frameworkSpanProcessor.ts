@@ -62,13 +62,13 @@ export class FrameworkSpanProcessor implements SpanProcessor {
   }
 }
 
-let recording: typeof import('@transcriber/instrumentation/frameworks') | undefined;
+type FrameworkRecording = typeof import('@transcriber/instrumentation/frameworks');
+let recording: FrameworkRecording | undefined;
 
 /** The recording side, loaded with the first framework span: a process with none never loads it. */
-export function frameworkRecording(): typeof import('@transcriber/instrumentation/frameworks') {
+export function frameworkRecording(): FrameworkRecording {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use
-  recording ??=
-    require('@transcriber/instrumentation/frameworks') as typeof import('@transcriber/instrumentation/frameworks');
+  recording ??= require('@transcriber/instrumentation/frameworks') as FrameworkRecording;
   return recording;
 }
 
