@@ -1,5 +1,5 @@
-import { diag, ROOT_CONTEXT, SpanKind, trace, TraceFlags, type HrTime } from '@opentelemetry/api';
-import { derivedTurnAttributes, type DerivedTurn } from './derive/derivedTurn';
+import { diag, ROOT_CONTEXT, SpanKind, trace, TraceFlags } from '@opentelemetry/api';
+import { derivedTurnAttributes, epochMsToHrTime, type DerivedTurn } from './derive/derivedTurn';
 import { getOperationInstruments } from './instruments';
 import { TURN_OPERATION } from './names';
 import { operationKeyFor } from './operationKey';
@@ -18,26 +18,19 @@ export function recordDerivedTurn(turn: DerivedTurn): void {
     const key = operationKeyFor('pipeline', TURN_OPERATION);
     const parent = trace.setSpanContext(ROOT_CONTEXT, {
       traceId: turn.traceId,
-      spanId: turn.parentSpanId ?? turn.anchorSpanId,
+      spanId: turn.parentSpanId ?? turn.anchor.spanId,
       traceFlags: TraceFlags.SAMPLED,
     });
     const span = getOperationInstruments().tracer.startSpan(
       key.spanName,
-      { kind: SpanKind.INTERNAL, attributes: derivedTurnAttributes(turn), startTime: hrTimeOf(turn.startMs) },
+      { kind: SpanKind.INTERNAL, attributes: derivedTurnAttributes(turn), startTime: epochMsToHrTime(turn.startMs) },
       parent,
     );
-    for (const mark of turn.marks) span.addEvent(mark.name, hrTimeOf(mark.timeMs));
+    for (const mark of turn.marks) span.addEvent(mark.name, epochMsToHrTime(mark.timeMs));
     recordTurnHistograms(key.attributes, turn.figures);
     recordOperation(key.component, key.operation, Math.max(0, turn.endMs - turn.startMs) / 1000);
-    span.end(hrTimeOf(turn.endMs));
+    span.end(epochMsToHrTime(turn.endMs));
   } catch (err) {
     diag.error('transcriber: recording a derived turn failed', err);
   }
-}
-
-/** Epoch milliseconds (fractional) → HrTime. */
-function hrTimeOf(epochMs: number): HrTime {
-  const seconds = Math.floor(epochMs / 1000);
-  const nanos = Math.min(999_999_999, Math.round((epochMs - seconds * 1000) * 1e6));
-  return [seconds, nanos];
 }

@@ -8,7 +8,7 @@ export { turnBreakdown } from './derive/turnBreakdown';
 export type { TurnFigures } from './derive/turnFigures';
 export { breakdownInSeconds, turnFigureAttributes } from './derive/turnFigures';
 export type { DerivedTurn } from './derive/derivedTurn';
-export { derivedTurnAttributes, derivedTurnSpanId, knownMarks } from './derive/derivedTurn';
+export { derivedTurnAttributes, derivedTurnSpanId, epochMsToHrTime, knownMarks } from './derive/derivedTurn';
 export type { LiveKitAgentTurn, LiveKitExchange } from './derive/liveKitTurns';
 export { deriveLiveKitTurn, LIVEKIT_ATTR, LIVEKIT_SPAN } from './derive/liveKitTurns';
 export { derivePipecatTurn, isPipecatTurn, PIPECAT_ATTR, PIPECAT_SPAN, pipecatServiceOf } from './derive/pipecatTurns';

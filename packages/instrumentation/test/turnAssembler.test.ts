@@ -129,7 +129,7 @@ describe('TurnAssembler: LiveKit Agents', () => {
       source: 'livekit',
       traceId: TRACE,
       parentSpanId: session,
-      anchorSpanId: userTurn.spanId,
+      anchor: userTurn,
       startMs: 8_500,
       endMs: 13_000,
       sourceVoiceToVoice: 0.991,

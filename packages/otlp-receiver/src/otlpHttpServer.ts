@@ -138,6 +138,7 @@ export class OtlpHttpServer {
       spans: { ...counts.spans },
       metricPoints: { ...counts.metricPoints },
       logRecords: { ...counts.logRecords },
+      turnsDerived: counts.turnsDerived,
       requests: { ...this.requests },
     };
   }

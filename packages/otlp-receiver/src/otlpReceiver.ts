@@ -20,6 +20,7 @@ import type { OtlpEncoding, OtlpSignal } from './otlpResponses';
 import { decodeLogsRequestProtobuf } from './protobufLogs';
 import { decodeMetricsRequestProtobuf } from './protobufMetrics';
 import { decodeTraceRequestProtobuf } from './protobufTraces';
+import { ReceivedTurns } from './receivedTurns';
 import { Rejections } from './rejections';
 
 export interface OtlpReceiverOptions extends SqliteStorageOptions {
@@ -49,6 +50,8 @@ export interface ItemCounts {
   /** `baselines`: cumulative points kept only as a series' starting value (see CumulativeToDelta). */
   metricPoints: { accepted: number; rejected: number; baselines: number };
   logRecords: { accepted: number; rejected: number };
+  /** Voice turns derived from received framework spans (LiveKit, Pipecat) and stored with them. */
+  turnsDerived: number;
 }
 
 const DEFAULT_MAX_QUEUED_ROWS = 100_000;
@@ -66,6 +69,7 @@ export class OtlpReceiver {
     spans: { accepted: 0, rejected: 0 },
     metricPoints: { accepted: 0, rejected: 0, baselines: 0 },
     logRecords: { accepted: 0, rejected: 0 },
+    turnsDerived: 0,
   };
   private readonly storage: SqliteStorage;
   private readonly spans: SqliteSpanExporter;
@@ -73,13 +77,19 @@ export class OtlpReceiver {
   private readonly logs: SqliteLogRecordExporter;
   private readonly mapper: ComponentMapper;
   private readonly deltas: CumulativeToDelta;
+  private readonly turns = new ReceivedTurns();
   private readonly maxQueuedRows: number;
   private shutDown = false;
 
   constructor(options: OtlpReceiverOptions) {
     this.maxQueuedRows = options.maxQueuedRows ?? DEFAULT_MAX_QUEUED_ROWS;
-    // The writers' own bound (beyond which they drop the oldest rows) must not be below admission's.
-    const storageOptions = { ...options, maxPendingRows: Math.max(this.maxQueuedRows, options.maxPendingRows ?? 0) };
+    // The writers' own bound (beyond which they drop the oldest rows) must not be below admission's,
+    // with room for the turns of exchanges still open: a request counts the turns it may complete
+    // (see admit), but a turn whose user turn came in an earlier request is a row it did not count.
+    const storageOptions = {
+      ...options,
+      maxPendingRows: Math.max(this.maxQueuedRows + this.turns.maxOpenExchanges, options.maxPendingRows ?? 0),
+    };
     this.storage = SqliteStorage.acquire(options.dataDir, storageOptions);
     this.spans = new SqliteSpanExporter(storageOptions);
     this.metrics = new SqliteMetricExporter(storageOptions);
@@ -114,10 +124,14 @@ export class OtlpReceiver {
       case 'traces': {
         const spans =
           encoding === 'json' ? decodeTraceRequestJson(body, rejections) : decodeTraceRequestProtobuf(body, rejections);
-        const refused = this.admit(spans.length);
+        const refused = this.admit(spans.length + ReceivedTurns.possibleTurns(spans));
         if (refused !== undefined) return refused;
         this.mapper.apply(spans);
-        if (spans.length > 0) this.spans.export(spans, expectSuccess);
+        // Turns only from admitted requests: a refused one is sent again, and would count twice.
+        const turns = this.turns.take(spans);
+        this.counts.turnsDerived += turns.length;
+        if (spans.length > 0 || turns.length > 0)
+          this.spans.export(turns.length === 0 ? spans : [...spans, ...turns], expectSuccess);
         return this.accepted('traces', this.counts.spans, spans.length, rejections);
       }
       case 'metrics': {
@@ -167,6 +181,10 @@ export class OtlpReceiver {
   async shutdown(): Promise<void> {
     if (this.shutDown) return;
     this.shutDown = true;
+    // Exchanges still waiting for their answer are stored as they are (no voice-to-voice).
+    const open = this.turns.flush();
+    this.counts.turnsDerived += open.length;
+    if (open.length > 0) this.spans.export(open, expectSuccess);
     await this.flush();
     await Promise.all([this.spans.shutdown(), this.metrics.shutdown(), this.logs.shutdown()]);
     // The last release closes the writers, which write anything still queued synchronously.

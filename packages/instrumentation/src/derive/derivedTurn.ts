@@ -5,6 +5,7 @@ import {
   ATTR_TURN_SOURCE_VOICE_TO_VOICE,
   TURN_OPERATION,
 } from '../names';
+import type { SpanShape } from './spanShape';
 import { turnFigureAttributes, type TurnFigures } from './turnFigures';
 
 /** A voice turn built from a framework's spans: one exchange, from the user's speech to the answer. */
@@ -14,8 +15,8 @@ export interface DerivedTurn {
   readonly traceId: string;
   /** The span the turn goes under (the framework's session or conversation span), if any. */
   readonly parentSpanId: string | undefined;
-  /** The framework span the turn is built around (LiveKit's `user_turn`, Pipecat's `turn`). */
-  readonly anchorSpanId: string;
+  /** The framework span the turn is built around (LiveKit's `user_turn`, Pipecat's `turn`), as given. */
+  readonly anchor: SpanShape;
   /** Epoch milliseconds. */
   readonly startMs: number;
   readonly endMs: number;
@@ -66,4 +67,10 @@ export function derivedTurnSpanId(anchorSpanId: string): string {
     id += ((Number.isNaN(digit) ? 0 : digit) ^ parseInt(MASK[i], 16)).toString(16);
   }
   return id;
+}
+
+/** Epoch milliseconds (fractional) as OpenTelemetry's [seconds, nanoseconds], for the turn span's times. */
+export function epochMsToHrTime(epochMs: number): [number, number] {
+  const seconds = Math.floor(epochMs / 1000);
+  return [seconds, Math.min(999_999_999, Math.round((epochMs - seconds * 1000) * 1e6))];
 }

@@ -159,7 +159,7 @@ export function deriveLiveKitTurn(exchange: LiveKitExchange): DerivedTurn {
     source: TURN_SOURCE_LIVEKIT,
     traceId: userTurn.traceId,
     parentSpanId: userTurn.parentSpanId,
-    anchorSpanId: userTurn.spanId,
+    anchor: userTurn,
     startMs: Math.min(userTurn.startMs, speaking?.startMs ?? Infinity),
     endMs,
     figures: {

@@ -135,7 +135,7 @@ export function derivePipecatTurn(turn: SpanShape, services: readonly SpanShape[
     source: TURN_SOURCE_PIPECAT,
     traceId: turn.traceId,
     parentSpanId: turn.parentSpanId,
-    anchorSpanId: turn.spanId,
+    anchor: turn,
     startMs: turn.startMs,
     endMs: turn.endMs,
     figures: {
