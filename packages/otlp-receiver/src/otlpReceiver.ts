@@ -10,6 +10,10 @@ import {
   type SqliteStorageOptions,
   type StorageFault,
 } from '@transcriber/storage';
+import {
+  DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
+  DEFAULT_EVENT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
+} from '@transcriber/instrumentation/names';
 import { ComponentMapper, type ComponentRule } from './componentRules';
 import { CumulativeToDelta, type DeltaResult } from './cumulativeToDelta';
 import { DEFAULT_COMPONENT_RULES } from './defaultComponentRules';
@@ -55,15 +59,14 @@ export interface ValueLengthLimits {
 }
 
 /**
- * 4,096 characters for spans and metric points (OTel's own default is no limit: 4 senders of 8 MB
- * values grew the database by 1.5 GiB in 10 s); 1 MiB for our events, whose attributes are whole
- * JSON documents. OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT and the per-signal variables override them
- * (read by the CLI, `attributeValueLengthLimits` in @transcriber/node/config).
+ * The defaults of @transcriber/instrumentation/names: 4,096 characters for spans and metric points,
+ * 1 MiB for our events. OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT and the per-signal variables override
+ * them (read by the CLI through `attributeValueLengthLimits` in @transcriber/node/config).
  */
 export const DEFAULT_VALUE_LENGTH_LIMITS: ValueLengthLimits = {
-  spans: 4096,
-  metricPoints: 4096,
-  logRecords: 1024 * 1024,
+  spans: DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
+  metricPoints: DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
+  logRecords: DEFAULT_EVENT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
 };
 
 /** What became of one request's items. */

@@ -22,6 +22,7 @@ import {
   SqliteSpanExporter,
   TimeOrderedIdGenerator,
 } from '@transcriber/storage';
+import { attributeValueLengthLimits } from '../config/attributeValueLengthLimits';
 import type { PerformanceConfig } from '../config/performanceConfig';
 import { RecentOperations } from '../monitor/recentOperations';
 import { installDiagLogger } from './diagLogger';
@@ -98,6 +99,8 @@ export function startTelemetry(config: PerformanceConfig, options: TelemetryOpti
       : { traces: options.sqlite !== false, metrics: options.sqlite !== false, logs: options.sqlite !== false };
   const storage = { dataDir: config.dataDir, retention: { maxAgeDays: config.retentionDays } };
   const recentOperations = new RecentOperations(config.maxMetricsHistory);
+  // The same limits `transcriber collect` holds received values to (the SDK's own default is none).
+  const valueLengthLimits = valueLengthLimitsOrDefaults();
   const shutdowns: (() => Promise<void>)[] = [];
   const flushes: (() => Promise<void>)[] = [];
   // Providers we registered are unregistered at shutdown, so a later start in the same process
@@ -111,6 +114,7 @@ export function startTelemetry(config: PerformanceConfig, options: TelemetryOpti
       resource,
       // Trace ids that grow with time keep inserts into the trace-id index sequential.
       idGenerator: new TimeOrderedIdGenerator(),
+      spanLimits: { attributeValueLengthLimit: valueLengthLimits.spans },
       spanProcessors: [
         recentOperations,
         ...(options.spanProcessors ?? []),
@@ -149,7 +153,7 @@ export function startTelemetry(config: PerformanceConfig, options: TelemetryOpti
 
   if (!joined.logs) {
     const exporters = [...(sqlite.logs ? [new SqliteLogRecordExporter(storage)] : []), ...(options.logExporters ?? [])];
-    const provider = new LazyLoggerProvider(resource, exporters);
+    const provider = new LazyLoggerProvider(resource, exporters, valueLengthLimits.logRecords);
     logs.setGlobalLoggerProvider(provider);
     flushes.push(() => provider.forceFlush());
     shutdowns.push(() => provider.shutdown());
@@ -223,4 +227,14 @@ function registerTracerProvider(provider: BasicTracerProvider, joined: Registere
 function defaultServiceName(): string {
   const main = process.argv[1];
   return main ? `node:${main.split(/[\\/]/).pop()}` : 'unknown_service:node';
+}
+
+/** The limits from the environment; a bad value is reported, never thrown into the app. */
+function valueLengthLimitsOrDefaults() {
+  try {
+    return attributeValueLengthLimits();
+  } catch (err) {
+    diag.warn(`transcriber: ${(err as Error).message}; using the default limits`);
+    return attributeValueLengthLimits({});
+  }
 }
