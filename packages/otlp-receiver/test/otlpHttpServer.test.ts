@@ -343,6 +343,18 @@ describe('requests the receiver refuses', () => {
   });
 });
 
+describe('a batch sent twice', () => {
+  it('is stored once, as a retrying exporter would send it', async () => {
+    const { server, dataDir } = await startServer();
+    const body = spansJson(7);
+    for (let i = 0; i < 2; i++) {
+      expect((await request(server.url, '/v1/traces', { headers: JSON_HEADERS, body })).status).toBe(200);
+    }
+    await server.close();
+    expect(spanCount(dataDir)).toBe(7);
+  });
+});
+
 describe('back-pressure', () => {
   /** Creates the database (so another process can lock it) and returns a lock holder. */
   async function lockDatabase(url: string, dataDir: string, holdMs: number) {
