@@ -5,16 +5,19 @@ import { defineCommand, type CommandEntry } from './program/commandSpec';
 import {
   componentOption,
   exportOption,
+  forceOption,
   formatOption,
   intervalOption,
   limitOption,
   liveOption,
   minutesOption,
+  NO_COMPONENT,
   nonNegativeNumber,
   oneOf,
   positiveInteger,
   portNumber,
   positiveNumber,
+  serviceOption,
 } from './options';
 
 /*
@@ -47,17 +50,20 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'per-component latency, errors and resources over the last minutes',
     options: {
       component: componentOption('only this component; "memory" shows memory history and trend', ['memory']),
-      minutes: minutesOption(10),
+      service: serviceOption,
+      minutes: minutesOption(),
       live: liveOption,
       interval: intervalOption(2),
       outputFile: exportOption,
       format: formatOption,
+      force: forceOption,
     },
     examples: [
       'transcriber performance',
       'transcriber performance --live',
       'transcriber performance --component stt --minutes 30',
       'transcriber performance --component memory',
+      'transcriber performance --service my-voice-agent',
       'transcriber performance --minutes 60 --export metrics.csv',
     ],
     load: () => import('./commands/performance').then((m) => m.performanceCommand),
@@ -66,8 +72,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: 'traces',
     summary: 'recent (or slowest) operations; `traces show <traceId>` draws one trace',
     options: {
-      component: componentOption('only operations of this component'),
-      minutes: minutesOption(60),
+      component: componentOption('only operations of this component; "none": spans without one (received over OTLP)', [
+        NO_COMPONENT,
+      ]),
+      service: serviceOption,
+      minutes: minutesOption(),
       limit: limitOption(20),
       minDurationMs: {
         flags: '--min-duration <ms>',
@@ -78,6 +87,7 @@ export const COMMANDS: readonly CommandEntry[] = [
       slowest: { flags: '--slowest', description: 'longest first instead of newest first' },
       outputFile: exportOption,
       format: formatOption,
+      force: forceOption,
     },
     examples: [
       'transcriber traces --limit 20',
@@ -94,6 +104,7 @@ export const COMMANDS: readonly CommandEntry[] = [
       traceId: { argument: '<traceId>', description: 'the 32-hex-digit trace id (see `transcriber traces`)' },
       outputFile: exportOption,
       format: formatOption,
+      force: forceOption,
     },
     examples: ['transcriber traces show 4bf92f3577b34da6a3ce929d0e0e4736'],
     load: () => import('./commands/traceShow').then((m) => m.traceShowCommand),
@@ -102,16 +113,19 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: 'turns',
     summary: 'recent voice turns: voice-to-voice latency as a bar per turn, its stages, the slowest highlighted',
     options: {
-      minutes: minutesOption(60),
+      service: serviceOption,
+      minutes: minutesOption(),
       limit: limitOption(20),
       slowest: { flags: '--slowest', description: 'slowest voice-to-voice first instead of newest first' },
       outputFile: exportOption,
       format: formatOption,
+      force: forceOption,
     },
     examples: [
       'transcriber turns',
       'transcriber turns --slowest --minutes 1440 --limit 10',
       'transcriber turns --json',
+      'transcriber turns --service transcriber-benchmark   # the synthetic turns of benchmark runs',
     ],
     load: () => import('./commands/turns').then((m) => m.turnsCommand),
   }),
@@ -127,7 +141,13 @@ export const COMMANDS: readonly CommandEntry[] = [
       },
       component: componentOption('hot spots of this component only (the breakdown still lists all)'),
       memory: { flags: '--memory', description: 'also sample the heap and judge leaks (forces full GCs)' },
-      output: { flags: '--output <file>', description: 'also write the report to FILE (.json: JSON, else text)' },
+      outputFile: {
+        ...exportOption,
+        flags: '--output <file>',
+        description: 'also write the report to FILE (.json: JSON, .txt: text, or see --format)',
+      },
+      format: formatOption,
+      force: forceOption,
       pid: {
         flags: '--pid <pid>',
         description: 'profile this running process (started with @transcriber/node/register)',
@@ -165,6 +185,7 @@ export const COMMANDS: readonly CommandEntry[] = [
       },
       outputFile: { ...exportOption, flags: '--output <file>', description: 'also write the results to FILE' },
       format: formatOption,
+      force: forceOption,
     },
     examples: [
       'transcriber benchmark',
@@ -194,6 +215,7 @@ export const COMMANDS: readonly CommandEntry[] = [
       },
       outputFile: exportOption,
       format: formatOption,
+      force: forceOption,
     },
     examples: ['transcriber benchmark history --days 7', 'transcriber benchmark history --component stt --json'],
     load: () => import('./commands/benchmarkHistory').then((m) => m.benchmarkHistoryCommand),
@@ -226,7 +248,8 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'recommendations from the recorded data, each with its evidence; --apply memory on a running process',
     options: {
       component: componentOption('only recommendations about this component', ['memory', 'event_loop']),
-      minutes: minutesOption(60),
+      service: serviceOption,
+      minutes: minutesOption(),
       apply: {
         flags: '--apply <optimization>',
         description: 'carry out an optimization in the running process given by --pid (only "memory" is safe)',
@@ -239,6 +262,7 @@ export const COMMANDS: readonly CommandEntry[] = [
       },
       outputFile: exportOption,
       format: formatOption,
+      force: forceOption,
     },
     examples: [
       'transcriber optimize',
@@ -262,6 +286,7 @@ export const COMMANDS: readonly CommandEntry[] = [
       },
       outputFile: exportOption,
       format: formatOption,
+      force: forceOption,
     },
     examples: ['transcriber optimize log', 'transcriber optimize log --type action --json'],
     load: () => import('./commands/optimizeLog').then((m) => m.optimizeLogCommand),
@@ -315,9 +340,14 @@ export const COMMANDS: readonly CommandEntry[] = [
 ];
 
 /** Runs the CLI; resolves to the exit code. Every error is turned into one line here, by exitFor. */
+/** Commands that only group others (`db info`, `db prune`, …), with their line in --help. */
+const COMMAND_GROUPS: Readonly<Record<string, string>> = {
+  db: "the data directory's databases: info (sizes, rows, time ranges), prune, vacuum",
+};
+
 export async function main(argv: readonly string[] = process.argv): Promise<number> {
   try {
-    await buildProgram(COMMANDS).parseAsync([...argv]);
+    await buildProgram(COMMANDS, COMMAND_GROUPS).parseAsync([...argv]);
     return 0;
   } catch (err) {
     const plan = exitFor(err, argv.includes('--debug'));

@@ -11,6 +11,14 @@ export const ATTR_OPERATION = 'transcriber.operation';
 /** Standard OTel attribute naming the class of a failure (the error's `name`). */
 export const ATTR_ERROR_TYPE = 'error.type';
 
+/**
+ * `service.name` of the telemetry `transcriber benchmark` records while it runs bench files (a
+ * pipeline benchmark's operations, its process's resources). Views leave this service out unless it
+ * is asked for by name (`--service transcriber-benchmark`), so a benchmark run in an app's data
+ * directory does not mix its synthetic turns into the app's own figures.
+ */
+export const BENCHMARK_SERVICE_NAME = 'transcriber-benchmark';
+
 // Node.js runtime metrics recorded by the preload, under the OTel semantic-conventions names
 // (`v8js.*`, `nodejs.*`); GC pauses go to METRIC_V8_GC_DURATION.
 /** Attribute of the GC pause histogram: `major`, `minor`, `incremental` or `weakcb`. */

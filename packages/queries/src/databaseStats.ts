@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import { databasePath, type DatabaseName } from '@transcriber/storage/files';
-import { migrationsFor } from '@transcriber/storage/databases';
-import { QueryError } from './queryError';
-import { spanStartRange } from '@transcriber/storage/databases';
+import { migrationsFor, spanStartRange } from '@transcriber/storage/databases';
+import { checkDataDir } from './openForQuery';
 import { withQueryDatabase } from './withQueryDatabase';
 
 /** Rows and time range of one table (times in µs since the epoch; null for tables without time). */
@@ -29,9 +28,7 @@ export interface DatabaseStats {
 /** File size, schema version and per-table row counts and time ranges of one database. */
 export function databaseStats(dataDir: string, name: DatabaseName): DatabaseStats {
   const file = databasePath(dataDir, name);
-  if (!fs.existsSync(dataDir) || !fs.statSync(dataDir).isDirectory()) {
-    throw new QueryError('missing-data-dir', file, `data directory ${dataDir} does not exist`);
-  }
+  checkDataDir(dataDir, file);
   const empty: DatabaseStats = { name, file, exists: false, bytes: 0, walBytes: 0, schemaVersion: null, tables: [] };
   if (!fs.existsSync(file)) return empty;
   const walBytes = sizeOf(`${file}-wal`);

@@ -1,11 +1,15 @@
 import type { Database } from 'better-sqlite3';
 import * as fs from 'node:fs';
 import { databasePath, type DatabaseName } from '@transcriber/storage/files';
-import { openDatabaseForWriting } from '@transcriber/storage/databases';
+import {
+  openDatabaseForWriting,
+  pruneDatabase,
+  type PruneResult,
+  type RetentionPolicy,
+  migrationsFor,
+} from '@transcriber/storage/databases';
 import { asQueryError } from './asQueryError';
 import { checkExists } from './openForQuery';
-import { pruneDatabase, type PruneResult, type RetentionPolicy } from '@transcriber/storage/databases';
-import { migrationsFor } from '@transcriber/storage/databases';
 
 /** Size of a database file plus its write-ahead log before and after a maintenance step, bytes. */
 export interface MaintenanceResult {

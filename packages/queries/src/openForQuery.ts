@@ -1,8 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import * as fs from 'node:fs';
 import { databasePath, type DatabaseName } from '@transcriber/storage/files';
-import { openDatabaseForReading } from '@transcriber/storage/databases';
-import { migrationsFor } from '@transcriber/storage/databases';
+import { migrationsFor, openDatabaseForReading } from '@transcriber/storage/databases';
 import { asQueryError } from './asQueryError';
 import { QueryError } from './queryError';
 
@@ -26,11 +25,34 @@ export function openForQuery(dataDir: string, name: DatabaseName): Database {
   }
 }
 
-/** Throws the QueryError for a missing data directory or database file. */
-export function checkExists(dataDir: string, file: string): void {
-  if (!fs.existsSync(dataDir) || !fs.statSync(dataDir).isDirectory()) {
-    throw new QueryError('missing-data-dir', file, `data directory ${dataDir} does not exist`);
+/**
+ * Throws the QueryError for a data directory that is missing or not a usable directory (a file;
+ * no permission to read it), or a database file that is missing or unreadable: each named for what
+ * it is, not all as "does not exist".
+ */
+export function checkDataDir(dataDir: string, file: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(dataDir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new QueryError('missing-data-dir', file, `data directory ${dataDir} does not exist`);
+    }
+    throw new QueryError('unreadable', file, `cannot read data directory ${dataDir}: ${reasonOf(err)}`);
   }
+  if (!stat.isDirectory()) {
+    throw new QueryError('unreadable', file, `data directory ${dataDir} is a file, not a directory`);
+  }
+  try {
+    fs.accessSync(dataDir, fs.constants.R_OK | fs.constants.X_OK);
+  } catch (err) {
+    throw new QueryError('unreadable', file, `cannot read data directory ${dataDir}: ${reasonOf(err)}`);
+  }
+}
+
+/** Throws the QueryError for a missing or unusable data directory or database file. */
+export function checkExists(dataDir: string, file: string): void {
+  checkDataDir(dataDir, file);
   if (!fs.existsSync(file)) {
     throw new QueryError(
       'missing-database',
@@ -38,4 +60,13 @@ export function checkExists(dataDir: string, file: string): void {
       `${file} does not exist: nothing has been recorded in ${dataDir} yet`,
     );
   }
+}
+
+function reasonOf(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'EACCES' || code === 'EPERM'
+    ? 'permission denied'
+    : code === 'ENOTDIR'
+      ? 'a part of its path is not a directory'
+      : (err as Error).message;
 }

@@ -2,6 +2,8 @@
 export type QueryErrorReason =
   | 'missing-data-dir'
   | 'missing-database'
+  /** The data directory is a file, or cannot be read (permissions). */
+  | 'unreadable'
   | 'not-sqlite'
   | 'corrupt'
   | 'locked'

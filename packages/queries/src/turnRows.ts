@@ -15,7 +15,8 @@ import {
   TURN_OPERATION,
 } from '@transcriber/instrumentation/names';
 import { TURN_STAGES } from '@transcriber/instrumentation/turnStages';
-import type { TimeWindow } from './types';
+import { resourceCondition, spanScope, type ServiceFilter } from './serviceScope';
+import type { TimeWindow, TraceSpan } from './types';
 
 /** One stage of one turn, in ms (null when the turn lacks one of its two marks). */
 export interface TurnStageTime {
@@ -51,7 +52,7 @@ export interface TurnRecord {
   outputTokens: number | null;
 }
 
-export interface TurnFilter extends TimeWindow {
+export interface TurnFilter extends TimeWindow, ServiceFilter {
   /** Newest first (default) or slowest voice-to-voice first. */
   order?: 'recent' | 'slowest';
   /** At most this many turns (default: all in the window). */
@@ -88,6 +89,8 @@ interface TurnRow {
  */
 export function loadTurns(db: Database, filter: TurnFilter): TurnRecord[] {
   const order = filter.order === 'slowest' ? `${VOICE_TO_VOICE} IS NULL, ${VOICE_TO_VOICE} DESC` : 's.start_us DESC';
+  const until = filter.untilUs ?? Date.now() * 1000 + 1;
+  const resources = resourceCondition(spanScope(db, { ...filter, untilUs: until }), 's.resource_id');
   const rows = db
     .prepare(
       `SELECT s.trace_id AS traceId, s.span_id AS spanId, s.start_us AS startUs, s.duration_ms AS durationMs,
@@ -95,21 +98,30 @@ export function loadTurns(db: Database, filter: TurnFilter): TurnRecord[] {
               s.attributes AS attributes
          FROM spans s LEFT JOIN resources r ON r.id = s.resource_id
         WHERE s.component = @component AND s.operation = @operation
-          AND s.start_us >= @since AND s.start_us < @until
+          AND s.start_us >= @since AND s.start_us < @until AND ${resources}
         ORDER BY ${order} LIMIT @limit`,
     )
     .all({
       component: ComponentType.PIPELINE,
       operation: TURN_OPERATION,
       since: filter.sinceUs,
-      until: filter.untilUs ?? Date.now() * 1000 + 1,
+      until,
       limit: filter.limit ?? -1,
     }) as TurnRow[];
-  return rows.map(turnOf);
+  return rows.map((row) => turnRecord({ ...row, error: row.error === 1 }, parseAttributes(row.attributes)));
 }
 
-function turnOf(row: TurnRow): TurnRecord {
-  const attributes = parseAttributes(row.attributes);
+/** The turn a `pipeline`/`turn` span of a trace holds: the same reading as the turn listings'. */
+export function turnOfSpan(span: TraceSpan): TurnRecord {
+  return turnRecord(span, span.attributes);
+}
+
+type TurnSpanFields = Pick<
+  TurnRecord,
+  'traceId' | 'spanId' | 'startUs' | 'durationMs' | 'error' | 'errorType' | 'serviceName'
+>;
+
+function turnRecord(span: TurnSpanFields, attributes: Record<string, unknown>): TurnRecord {
   const value = (name: string) => {
     const v = attributes[name];
     return typeof v === 'number' ? v : null;
@@ -124,13 +136,13 @@ function turnOf(row: TurnRow): TurnRecord {
     ms: ms(stage.attribute),
   }));
   return {
-    traceId: row.traceId,
-    spanId: row.spanId,
-    startUs: row.startUs,
-    durationMs: row.durationMs,
-    error: row.error === 1,
-    errorType: row.errorType,
-    serviceName: row.serviceName,
+    traceId: span.traceId,
+    spanId: span.spanId,
+    startUs: span.startUs,
+    durationMs: span.durationMs,
+    error: span.error,
+    errorType: span.errorType,
+    serviceName: span.serviceName,
     voiceToVoiceMs: ms(METRIC_TURN_VOICE_TO_VOICE),
     stages,
     complete: stages.every((s) => s.ms !== null),

@@ -1,9 +1,14 @@
 import { trace } from '@opentelemetry/api';
 import { ATTR_COMPONENT } from '@transcriber/instrumentation';
 import { newestStart, openForQuery, recentOperations, summarizeComponents } from '@transcriber/queries';
-import { migrationsFor, openDatabaseForWriting, pruneDatabase } from '@transcriber/storage/databases';
+import {
+  migrationsFor,
+  openDatabaseForWriting,
+  pruneDatabase,
+  latencyBucketOf,
+  minuteOf,
+} from '@transcriber/storage/databases';
 import { databasePath } from '@transcriber/storage/files';
-import { latencyBucketOf, minuteOf } from '@transcriber/storage/databases';
 import { startTracing } from '../../../test/helpers/sqliteTelemetry';
 import { withDatabase, copyPerformanceDatabase } from '../../../test/helpers/sqlite';
 import { exactPercentile, seededRandom } from '../../../test/helpers/seededData';

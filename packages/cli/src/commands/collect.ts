@@ -1,22 +1,14 @@
-import type { CollectStats, OtlpHttpServer } from '@transcriber/otlp-receiver';
+import type { OtlpHttpServer } from '@transcriber/otlp-receiver';
 import { ExitError, EXIT_FAILURE, UsageError } from '../errors';
 import { printCollect, collectRows } from '../printers/collectPrinter';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
+import type { CollectSummary } from '../results/collectSummary';
 
 export interface CollectOptions {
   /** Address to listen on (default 127.0.0.1). */
   host: string;
   /** Port (default 4318; 0 picks a free one, shown in the first line on stderr). */
   port: number;
-}
-
-export interface CollectSummary {
-  /** Where senders sent to, e.g. `http://127.0.0.1:4318`. */
-  url: string;
-  dataDir: string;
-  /** The signal that stopped the receiver. */
-  stoppedBy: string;
-  stats: CollectStats;
 }
 
 export const collectCommand: CommandModule<CollectOptions, CollectSummary> = {

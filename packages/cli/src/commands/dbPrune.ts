@@ -1,21 +1,15 @@
-import { pruneDatabaseFile, type MaintenanceResult } from '@transcriber/queries';
-import type { PruneResult } from '@transcriber/storage/databases';
+import { pruneDatabaseFile } from '@transcriber/queries';
 import { UsageError } from '../errors';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { printPrune, pruneRows } from '../printers/dbPrinter';
 import { selectedDatabases } from './databaseSelection';
 import type { DatabaseName } from '@transcriber/storage/files';
+import type { DbPruneResult } from '../results/db';
 
 export interface DbPruneOptions {
   olderThanDays?: number;
   maxRows?: number;
   database?: DatabaseName;
-}
-
-export interface DbPruneResult {
-  dataDir: string;
-  policy: { maxAgeDays?: number; maxRowsPerTable?: number };
-  databases: (MaintenanceResult & { tables: PruneResult[] })[];
 }
 
 /** Deletes rows past the given age and/or row limit, per table, in every (or the named) database. */

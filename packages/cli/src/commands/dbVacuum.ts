@@ -1,16 +1,12 @@
-import { vacuumDatabaseFile, type MaintenanceResult } from '@transcriber/queries';
+import { vacuumDatabaseFile } from '@transcriber/queries';
 import type { DatabaseName } from '@transcriber/storage/files';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { printVacuum, vacuumRows } from '../printers/dbPrinter';
 import { selectedDatabases } from './databaseSelection';
+import type { DbVacuumResult } from '../results/db';
 
 export interface DbVacuumOptions {
   database?: DatabaseName;
-}
-
-export interface DbVacuumResult {
-  dataDir: string;
-  databases: MaintenanceResult[];
 }
 
 /** Rebuilds every (or the named) database without free pages, returning their space to the disk. */

@@ -5,71 +5,54 @@ import {
   summarizeComponents,
   summarizeTurns,
   withQueryDatabase,
-  type ComponentSummary,
-  type ProcessMemory,
-  type ProcessResources,
-  type TurnSummary,
 } from '@transcriber/queries';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { performanceRows, printPerformance } from '../printers/performancePrinter';
-import { lastMinutes, type Window } from './window';
+import { lastMinutes } from './window';
+import { MAX_SUMMARIZED_TURNS, type MemoryTrend, type PerformanceReport } from '../results/performance';
 
 export interface PerformanceOptions {
   /** A component type, or `memory` for the memory view. */
   component?: string;
+  /** Only this service; default every service but benchmark runs'. */
+  service?: string;
   minutes: number;
   live?: boolean;
   interval: number;
   outputFile?: string;
-  format?: 'json' | 'csv';
+  format?: 'json' | 'csv' | 'text';
+  force?: boolean;
 }
-
-/** Whether a process's memory grew, shrank or held over the window (see memoryTrendOf). */
-export type MemoryTrend = 'growing' | 'shrinking' | 'stable' | 'unknown';
-
-export interface ProcessMemoryReport extends ProcessMemory {
-  rssTrend: MemoryTrend;
-  heapUsedTrend: MemoryTrend;
-}
-
-export interface PerformanceReport {
-  window: Window;
-  component: string | null;
-  /** Per-component latency and errors (empty for `--component memory`). */
-  components: ComponentSummary[];
-  /** Per process: latest and peak resources. */
-  resources: ProcessResources[];
-  /** Only for `--component memory`: history and growth per process. */
-  memory?: ProcessMemoryReport[];
-  /** Voice turns (pipeline/turn): voice-to-voice percentiles and breakdown; all components or `pipeline` only. */
-  turns?: TurnSummary;
-  /** Set when the window held more pipeline operations than MAX_SUMMARIZED_TURNS: `turns` covers those since. */
-  turnsSinceUs?: number;
-}
-
-/** Pipeline operations the turns section covers at most (the newest of the window). */
-export const MAX_SUMMARIZED_TURNS = 2000;
 
 /** Latency and errors per component, and resources per process, over the last `minutes`. */
 export function performance(options: PerformanceOptions & CommandContext): PerformanceReport {
   const window = lastMinutes(options.minutes);
   const memoryView = options.component === 'memory';
+  const service = options.service;
   return withQueryDatabase(options.dataDir, 'performance_metrics', (db) => {
     const report: PerformanceReport = {
       window,
       component: options.component ?? null,
+      service: service ?? null,
       // No untilUs: "up to now" lets the current minute come from the rollup whole.
-      components: memoryView ? [] : summarizeComponents(db, { sinceUs: window.sinceUs, component: options.component }),
-      resources: resourceSummary(db, window),
+      components: memoryView
+        ? []
+        : summarizeComponents(db, { sinceUs: window.sinceUs, component: options.component, service }),
+      resources: resourceSummary(db, { ...window, service }),
     };
     if (options.component === undefined || options.component === 'pipeline') {
       // Summarizing turns reads each turn's marks (~30 µs a turn): a busy window gets its newest.
-      const sinceUs = newestStart(db, { component: 'pipeline', sinceUs: window.sinceUs, count: MAX_SUMMARIZED_TURNS });
-      report.turns = summarizeTurns(db, { sinceUs, untilUs: window.untilUs });
+      const sinceUs = newestStart(db, {
+        component: 'pipeline',
+        sinceUs: window.sinceUs,
+        count: MAX_SUMMARIZED_TURNS,
+        service,
+      });
+      report.turns = summarizeTurns(db, { sinceUs, untilUs: window.untilUs, service });
       if (sinceUs > window.sinceUs) report.turnsSinceUs = sinceUs;
     }
     if (memoryView) {
-      report.memory = memoryHistory(db, window).map((p) => ({
+      report.memory = memoryHistory(db, { ...window, service }).map((p) => ({
         ...p,
         rssTrend: memoryTrendOf(p.rssGrowthBytesPerMinute, p.maxRssBytes, p, window.minutes),
         heapUsedTrend: memoryTrendOf(p.heapUsedGrowthBytesPerMinute, p.maxHeapUsedBytes, p, window.minutes),

@@ -1,23 +1,22 @@
-import { recentOperations, withQueryDatabase, type OperationRecord } from '@transcriber/queries';
+import { recentOperations, withQueryDatabase } from '@transcriber/queries';
+import { NO_COMPONENT } from '../options';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { printTraces, tracesRows } from '../printers/tracesPrinter';
-import { lastMinutes, type Window } from './window';
+import { lastMinutes } from './window';
+import type { TracesResult } from '../results/traces';
 
 export interface TracesOptions {
   component?: string;
+  /** Only this service; default every service but benchmark runs'. */
+  service?: string;
   minutes: number;
   limit: number;
   minDurationMs?: number;
   errors?: boolean;
   slowest?: boolean;
   outputFile?: string;
-  format?: 'json' | 'csv';
-}
-
-export interface TracesResult {
-  window: Window;
-  order: 'recent' | 'slowest';
-  operations: OperationRecord[];
+  format?: 'json' | 'csv' | 'text';
+  force?: boolean;
 }
 
 /** Recorded operations of the window, newest (or longest) first, filtered as asked. */
@@ -28,14 +27,15 @@ export function traces(options: TracesOptions & CommandContext): TracesResult {
     recentOperations(db, {
       sinceUs: window.sinceUs,
       untilUs: window.untilUs,
-      component: options.component,
+      component: options.component === NO_COMPONENT ? null : options.component,
+      service: options.service,
       minDurationMs: options.minDurationMs,
       errorsOnly: options.errors === true,
       order,
       limit: options.limit,
     }),
   );
-  return { window, order, operations };
+  return { window, service: options.service ?? null, order, operations };
 }
 
 export const tracesCommand: CommandModule<TracesOptions, TracesResult> = {

@@ -1,25 +1,18 @@
-import { recentTurns, withQueryDatabase, type TurnRecord } from '@transcriber/queries';
+import { recentTurns, withQueryDatabase } from '@transcriber/queries';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { printTurns, turnsRows } from '../printers/turnsPrinter';
-import { lastMinutes, type Window } from './window';
+import { lastMinutes } from './window';
+import { slowestStageOf, type TurnsResult } from '../results/turns';
 
 export interface TurnsOptions {
+  /** Only this service; default every service but benchmark runs'. */
+  service?: string;
   minutes: number;
   limit: number;
   slowest?: boolean;
   outputFile?: string;
-  format?: 'json' | 'csv';
-}
-
-/** A turn as listed: its record and the stage that took longest. */
-export interface ListedTurn extends TurnRecord {
-  slowestStage: string | null;
-}
-
-export interface TurnsResult {
-  window: Window;
-  order: 'recent' | 'slowest';
-  turns: ListedTurn[];
+  format?: 'json' | 'csv' | 'text';
+  force?: boolean;
 }
 
 /** The recent (or slowest) voice turns of the window, each with its voice-to-voice breakdown. */
@@ -27,18 +20,20 @@ export function turns(options: TurnsOptions & CommandContext): TurnsResult {
   const window = lastMinutes(options.minutes);
   const order = options.slowest === true ? 'slowest' : 'recent';
   const turns = withQueryDatabase(options.dataDir, 'performance_metrics', (db) =>
-    recentTurns(db, { sinceUs: window.sinceUs, untilUs: window.untilUs, order, limit: options.limit }),
+    recentTurns(db, {
+      sinceUs: window.sinceUs,
+      untilUs: window.untilUs,
+      order,
+      limit: options.limit,
+      service: options.service,
+    }),
   );
-  return { window, order, turns: turns.map((t) => ({ ...t, slowestStage: slowestStageOf(t.stages) })) };
-}
-
-/** The stage with the longest time (null when none has a time). */
-export function slowestStageOf(stages: readonly { stage: string; ms: number | null }[]): string | null {
-  let slowest: { stage: string; ms: number | null } | undefined;
-  for (const stage of stages) {
-    if (stage.ms !== null && (slowest === undefined || stage.ms > slowest.ms!)) slowest = stage;
-  }
-  return slowest?.stage ?? null;
+  return {
+    window,
+    service: options.service ?? null,
+    order,
+    turns: turns.map((t) => ({ ...t, slowestStage: slowestStageOf(t.stages) })),
+  };
 }
 
 export const turnsCommand: CommandModule<TurnsOptions, TurnsResult> = {

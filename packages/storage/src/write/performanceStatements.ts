@@ -14,7 +14,7 @@ export interface PerformanceStatements {
   /** Inserts a metric point unless the same point (stream and time window) is stored. */
   readonly insertMetricPoint: Statement;
   readonly insertResourceSnapshot: Statement;
-  /** Adds one (minute, component, bucket) aggregate to `span_rollup`. */
+  /** Adds one (minute, component, resource, bucket) aggregate to `span_rollup`. */
   readonly upsertSpanRollup: Statement;
 }
 
@@ -41,9 +41,9 @@ export function preparePerformanceStatements(db: Database): PerformanceStatement
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     upsertSpanRollup: db.prepare(
-      `INSERT INTO span_rollup (minute_us, component, bucket, count, errors, sum_ms, min_ms, max_ms)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (minute_us, component, bucket) DO UPDATE SET
+      `INSERT INTO span_rollup (minute_us, component, resource_id, bucket, count, errors, sum_ms, min_ms, max_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (minute_us, component, resource_id, bucket) DO UPDATE SET
          count = count + excluded.count, errors = errors + excluded.errors, sum_ms = sum_ms + excluded.sum_ms,
          min_ms = min(min_ms, excluded.min_ms), max_ms = max(max_ms, excluded.max_ms)`,
     ),

@@ -74,7 +74,8 @@ function insertSpans(statements: PerformanceStatements, batch: SpanBatch): void 
     const component = row[SPAN_ROW.component];
     if (typeof component === 'string') {
       const failed = row[SPAN_ROW.statusCode] === STATUS_ERROR;
-      rollup.add(component, row[SPAN_ROW.startUs] as number, row[SPAN_ROW.durationMs] as number, failed);
+      const resourceId = row[SPAN_ROW.resource] as number | null;
+      rollup.add(component, resourceId, row[SPAN_ROW.startUs] as number, row[SPAN_ROW.durationMs] as number, failed);
     }
   }
 }

@@ -77,13 +77,13 @@ describe('the same batch exported twice', () => {
   });
 });
 
-describe('performance_metrics migration 5', () => {
+describe('performance_metrics migration 6', () => {
   it('removes duplicates already stored, takes them out of the rollup, and makes the ids unique', () => {
     const dataDir = makeTempDir();
     const file = databasePath(dataDir, 'performance_metrics');
-    const v4 = openDatabaseForWriting(file, migrationsFor('performance_metrics').slice(0, 4));
+    const v5 = openDatabaseForWriting(file, migrationsFor('performance_metrics').slice(0, 5));
     const T = 1_780_000_000_000_000;
-    const span = v4.prepare(
+    const span = v5.prepare(
       `INSERT INTO spans (trace_id, span_id, name, kind, component, operation, start_us, end_us, duration_ms, status_code)
        VALUES (?, ?, 'op', 0, ?, 'op', ?, ?, ?, ?)`,
     );
@@ -98,20 +98,21 @@ describe('performance_metrics migration 5', () => {
     for (const [traceId, spanId, component, startUs, ms, status] of rows) {
       span.run(traceId, spanId, component, startUs, startUs + ms * 1000, ms, status);
     }
-    v4.exec(
-      `INSERT INTO span_rollup (minute_us, component, bucket, count, errors, sum_ms, min_ms, max_ms)
-         SELECT start_us - start_us % 60000000, component, CAST(floor(log2(max(duration_ms, 0.001)) * 16) AS INTEGER),
+    v5.exec(
+      `INSERT INTO span_rollup (minute_us, component, resource_id, bucket, count, errors, sum_ms, min_ms, max_ms)
+         SELECT start_us - start_us % 60000000, component, coalesce(resource_id, 0),
+                CAST(floor(log2(max(duration_ms, 0.001)) * 16) AS INTEGER),
                 count(*), sum(status_code = 2), sum(duration_ms), min(duration_ms), max(duration_ms)
-           FROM spans WHERE component IS NOT NULL GROUP BY 1, 2, 3`,
+           FROM spans WHERE component IS NOT NULL GROUP BY 1, 2, 3, 4`,
     );
-    const point = v4.prepare(
+    const point = v5.prepare(
       `INSERT INTO metric_points (name, kind, start_us, time_us, value, attributes, resource_id) VALUES (?, 'sum', ?, ?, ?, ?, NULL)`,
     );
     point.run('tts.characters', T, T + 1000, 42, '{"a":1}');
     point.run('tts.characters', T, T + 1000, 42, '{"a":1}'); // sent twice
     point.run('tts.characters', T, T + 1000, 7, '{"a":2}'); // another series
     point.run('tts.characters', T + 1000, T + 2000, 5, '{"a":1}'); // the next window
-    v4.close();
+    v5.close();
 
     const db = openDatabaseForWriting(file, migrationsFor('performance_metrics'));
     expect(db.prepare('SELECT trace_id, span_id FROM spans ORDER BY id').raw().all()).toEqual([
