@@ -17,6 +17,8 @@ export class LazyLoggerProvider implements LoggerProvider {
   constructor(
     private readonly resource: Resource,
     private readonly exporters: readonly LogRecordExporter[],
+    /** Longest attribute value a log record keeps (see attributeValueLengthLimits). */
+    private readonly attributeValueLengthLimit: number,
   ) {}
 
   getLogger(name: string, version?: string, options?: LoggerOptions): Logger {
@@ -41,6 +43,7 @@ export class LazyLoggerProvider implements LoggerProvider {
       require('@opentelemetry/sdk-logs') as typeof import('@opentelemetry/sdk-logs');
     return new LoggerProvider({
       resource: this.resource,
+      logRecordLimits: { attributeValueLengthLimit: this.attributeValueLengthLimit },
       // forceFlush() resolves once the records are written (durableFlush).
       processors: this.exporters.map((exporter) =>
         durableFlush(new BatchLogRecordProcessor({ exporter, scheduledDelayMillis: 1000 }), exporter),
