@@ -135,7 +135,7 @@ export function startTelemetry(config: PerformanceConfig, options: TelemetryOpti
     unregisters.push(() => trace.disable());
   } else {
     diag.info(
-      'transcriber: joining the tracer provider the app registered; add SqliteSpanExporter to it to keep spans in SQLite (and TimeOrderedIdGenerator as its idGenerator: cheaper inserts)',
+      'transcriber: joining the tracer provider the app registered; add SqliteSpanExporter to it to keep spans in SQLite (its batch processor wrapped in durableFlush, for a forceFlush that waits for the rows; TimeOrderedIdGenerator as its idGenerator: cheaper inserts)',
     );
   }
 
