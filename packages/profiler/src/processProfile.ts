@@ -3,6 +3,7 @@ import { operationTimeline } from './attribution/operationTimeline';
 import type { CpuProfile } from './cpu/cpuProfile';
 import { analyzeCpuProfile } from './cpu/hotSpots';
 import { sampleTimes } from './cpu/sampleTimes';
+import { startCpuProfile } from './cpu/startCpuProfile';
 import { allocationHotSpots } from './memory/allocationHotSpots';
 import { assessLeak, type HeapReading } from './memory/assessLeak';
 import type { HeapCapture, HeapRecording } from './memory/heapRecording';
@@ -62,8 +63,7 @@ export async function recordProcessProfile(
   let stopUs = 0;
   let slice;
   try {
-    session.post('Profiler.setSamplingInterval', { interval: profiler.options.samplingIntervalUs });
-    session.post('Profiler.start');
+    startCpuProfile(session, profiler.options.samplingIntervalUs, { heapCollected: heap !== undefined });
     startUs = timeline.nowUs();
     if (heap !== undefined) {
       let before = 0;

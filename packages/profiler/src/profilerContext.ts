@@ -5,6 +5,7 @@ import { operationTimeline, type TimelineOperation, type TimelineSlice } from '.
 import type { CpuProfile } from './cpu/cpuProfile';
 import { analyzeCpuProfile } from './cpu/hotSpots';
 import { sampleTimes } from './cpu/sampleTimes';
+import { startCpuProfile } from './cpu/startCpuProfile';
 import type { InspectorSession } from './inspectorSession';
 import { allocationHotSpots } from './memory/allocationHotSpots';
 import type { HeapCapture, HeapRecording } from './memory/heapRecording';
@@ -159,8 +160,9 @@ export class ProfilerContext implements Disposable, AsyncDisposable {
         if (this.heap === undefined) this.memoryUnavailable = 'another memory profile was running';
       }
       this.session = this.profiler.leaseSession();
-      this.session.post('Profiler.setSamplingInterval', { interval: this.profiler.options.samplingIntervalUs });
-      this.session.post('Profiler.start');
+      startCpuProfile(this.session, this.profiler.options.samplingIntervalUs, {
+        heapCollected: this.heap !== undefined,
+      });
       this.timelineOp = timeline.startOperation(this.component, this.operation);
       this.startUs = timeline.nowUs();
       this.state = 'running';
