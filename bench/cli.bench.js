@@ -17,13 +17,9 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const {
-  databasePath,
-  migrationsFor,
-  openDatabaseForWriting,
-  openForQuery,
-  summarizeComponents,
-} = require('@transcriber/sqlite-exporter');
+const { openForQuery, summarizeComponents } = require('@transcriber/queries');
+const { migrationsFor, openDatabaseForWriting } = require('@transcriber/storage/databases');
+const { databasePath } = require('@transcriber/storage/files');
 
 const SPANS = Number(process.env.BENCH_SPANS ?? 1_000_000);
 const METRIC_POINTS = Number(process.env.BENCH_METRIC_POINTS ?? 1_000_000);

@@ -151,7 +151,7 @@ const median = (values) => {
 
 function countSpans(dataDir) {
   const BetterSqlite3 = require('better-sqlite3');
-  const { databasePath } = require('@transcriber/sqlite-exporter');
+  const { databasePath } = require('@transcriber/storage/files');
   const db = new BetterSqlite3(databasePath(dataDir, 'performance_metrics'), { readonly: true });
   try {
     return db.prepare('SELECT count(*) FROM spans').pluck().get();
@@ -161,7 +161,7 @@ function countSpans(dataDir) {
 }
 
 async function inProcess(spans, warmup) {
-  const { SqliteSpanExporter } = require('@transcriber/sqlite-exporter');
+  const { SqliteSpanExporter } = require('@transcriber/storage');
   const dataDir = tmpRoot();
   const exporter = new SqliteSpanExporter({ dataDir });
   // Open (create, migrate) the database outside the timing.
@@ -181,7 +181,7 @@ async function inProcess(spans, warmup) {
 }
 
 async function overLoopback(encoding, warmupBody) {
-  const { OtlpHttpServer } = require('@transcriber/sqlite-exporter');
+  const { OtlpHttpServer } = require('@transcriber/otlp-receiver');
   const dataDir = tmpRoot();
   const server = await OtlpHttpServer.start({ dataDir, port: 0 });
   // Open the database outside the timing, as for the in-process rounds.

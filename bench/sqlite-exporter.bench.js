@@ -34,13 +34,9 @@ const os = require('node:os');
 const path = require('node:path');
 const { monitorEventLoopDelay } = require('node:perf_hooks');
 const { ComponentType, timeOperation } = require('@transcriber/instrumentation');
-const {
-  SqliteSpanExporter,
-  TimeOrderedIdGenerator,
-  databasePath,
-  migrationsFor,
-  openDatabaseForWriting,
-} = require('@transcriber/sqlite-exporter');
+const { SqliteSpanExporter, TimeOrderedIdGenerator } = require('@transcriber/storage');
+const { migrationsFor, openDatabaseForWriting } = require('@transcriber/storage/databases');
+const { databasePath } = require('@transcriber/storage/files');
 
 const N = Number(process.env.BENCH_SPANS ?? 200_000);
 const STALL_RATE = 10_000; // operations per second

@@ -12,12 +12,9 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { RandomIdGenerator } = require('@opentelemetry/sdk-trace-base');
-const {
-  TimeOrderedIdGenerator,
-  databasePath,
-  migrationsFor,
-  openDatabaseForWriting,
-} = require('@transcriber/sqlite-exporter');
+const { TimeOrderedIdGenerator } = require('@transcriber/storage');
+const { migrationsFor, openDatabaseForWriting } = require('@transcriber/storage/databases');
+const { databasePath } = require('@transcriber/storage/files');
 
 const N = Number(process.env.BENCH_SPANS ?? 200_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);

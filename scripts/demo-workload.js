@@ -4,7 +4,7 @@
 // performance_metrics.db. Usage: npm start [-- --turns N] (data dir from config/env, else ./data).
 'use strict';
 const { PerformanceIntegration, ComponentType } = require('@transcriber/node');
-const { openForQuery, summarizeComponents } = require('@transcriber/sqlite-exporter');
+const { openForQuery, summarizeComponents } = require('@transcriber/queries');
 
 const SAMPLE_RATE = 16000;
 const FRAME_SAMPLES = SAMPLE_RATE / 50; // 20 ms frames

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { COMPONENT_TYPES } from '@transcriber/instrumentation';
-import { openForQuery, summarizeComponents } from '@transcriber/sqlite-exporter';
+import { openForQuery, summarizeComponents } from '@transcriber/queries';
 
 // The README's main job (`npm start` runs scripts/demo-workload.js): every component type is
 // recorded, some operations fail, and the printed summary is what the database holds.

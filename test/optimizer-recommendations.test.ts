@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ResourceOptimizer, type Figure } from '@transcriber/optimizer';
-import { openForQuery, optimizationLog } from '@transcriber/sqlite-exporter';
+import { openForQuery, optimizationLog } from '@transcriber/queries';
 
 // An agent that leaks and blocks its event loop, recorded by the real monitor in its own process;
 // the optimizer reads what was recorded and names both problems with their evidence.

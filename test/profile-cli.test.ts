@@ -198,7 +198,7 @@ describe('transcriber profile: bad input', () => {
     const missing = path.join(dataDir, 'no', 'such', 'dir', 'report.json');
     const run = cli(dataDir, '--pid', String(process.pid), '--duration', '60', '--output', missing);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/cannot write --output .*report\.json: its directory does not exist/);
+    expect(run.stderr).toMatch(/cannot write export file .*report\.json: its directory does not exist/);
     oneLine(run);
   });
 });

@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { OPERATION_DURATION_BUCKETS_S } from '@transcriber/instrumentation';
-import { openForQuery, summarizeComponents, type ComponentSummary } from '@transcriber/sqlite-exporter';
+import { openForQuery, summarizeComponents, type ComponentSummary } from '@transcriber/queries';
 import { metricNamesIn, promqlQueries, promtool, sanitizeName, substituteGrafanaVariables } from './helpers/promql';
 import { cleanEnv, startNode, tempProject, type RunningProcess } from './preload/helpers/preloadedProcess';
 

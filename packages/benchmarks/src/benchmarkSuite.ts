@@ -2,13 +2,12 @@ import { diag, type SpanContext } from '@opentelemetry/api';
 import { ComponentType, EVENT_BENCHMARK_RESULT, timeOperation } from '@transcriber/instrumentation';
 import {
   benchmarkHistory,
-  createEventEmitter,
   openForQuery,
   QueryError,
   type BenchmarkHistoryFilter,
   type BenchmarkRecord,
-  type EventEmitter,
-} from '@transcriber/sqlite-exporter';
+} from '@transcriber/queries';
+import { createEventEmitter, type EventEmitter } from '@transcriber/storage/events';
 import { BenchmarkInputError } from './benchmarkInputError';
 import { benchmarkTrends } from './history/trends';
 import { benchmarkEventAttributes } from './run/benchmarkEvent';

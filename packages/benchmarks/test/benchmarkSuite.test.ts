@@ -1,9 +1,9 @@
 import { BENCHMARK_ATTR, EVENT_ATTR, EVENT_BENCHMARK_RESULT } from '@transcriber/instrumentation';
 import { BenchmarkInputError, BenchmarkSuite, currentEnvironment, type BenchmarkResult } from '@transcriber/benchmarks';
-import { createEventEmitter } from '@transcriber/sqlite-exporter';
+import { createEventEmitter } from '@transcriber/storage/events';
 import Database from 'better-sqlite3';
 import * as path from 'node:path';
-import { makeTempDir, removeTempDirs } from './helpers/tempDir';
+import { makeTempDir, removeTempDirs } from '../../../test/helpers/tempDir';
 import { busyWaitUs } from './helpers/workload';
 
 afterAll(removeTempDirs);

@@ -1,15 +1,17 @@
-import { DATABASE_NAME_LIST } from './databaseNames';
+import { DATABASE_NAMES } from '@transcriber/storage/files';
 import { exitFor } from './program/exitFor';
 import { buildProgram } from './program/buildProgram';
 import { defineCommand, type CommandEntry } from './program/commandSpec';
 import {
   componentOption,
   exportOption,
+  forceOption,
   formatOption,
   intervalOption,
   limitOption,
   liveOption,
   minutesOption,
+  NO_COMPONENT,
   nonNegativeNumber,
   oneOf,
   positiveInteger,
@@ -47,11 +49,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'per-component latency, errors and resources over the last minutes',
     options: {
       component: componentOption('only this component; "memory" shows memory history and trend', ['memory']),
-      minutes: minutesOption(10),
+      minutes: minutesOption(),
       live: liveOption,
       interval: intervalOption(2),
       outputFile: exportOption,
       format: formatOption,
+      force: forceOption,
     },
     examples: [
       'transcriber performance',
@@ -66,8 +69,10 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: 'traces',
     summary: 'recent (or slowest) operations; `traces show <traceId>` draws one trace',
     options: {
-      component: componentOption('only operations of this component'),
-      minutes: minutesOption(60),
+      component: componentOption('only operations of this component; "none": spans without one (received over OTLP)', [
+        NO_COMPONENT,
+      ]),
+      minutes: minutesOption(),
       limit: limitOption(20),
       minDurationMs: {
         flags: '--min-duration <ms>',
@@ -78,6 +83,7 @@ export const COMMANDS: readonly CommandEntry[] = [
       slowest: { flags: '--slowest', description: 'longest first instead of newest first' },
       outputFile: exportOption,
       format: formatOption,
+      force: forceOption,
     },
     examples: [
       'transcriber traces --limit 20',
@@ -94,6 +100,7 @@ export const COMMANDS: readonly CommandEntry[] = [
       traceId: { argument: '<traceId>', description: 'the 32-hex-digit trace id (see `transcriber traces`)' },
       outputFile: exportOption,
       format: formatOption,
+      force: forceOption,
     },
     examples: ['transcriber traces show 4bf92f3577b34da6a3ce929d0e0e4736'],
     load: () => import('./commands/traceShow').then((m) => m.traceShowCommand),
@@ -102,11 +109,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: 'turns',
     summary: 'recent voice turns: voice-to-voice latency as a bar per turn, its stages, the slowest highlighted',
     options: {
-      minutes: minutesOption(60),
+      minutes: minutesOption(),
       limit: limitOption(20),
       slowest: { flags: '--slowest', description: 'slowest voice-to-voice first instead of newest first' },
       outputFile: exportOption,
       format: formatOption,
+      force: forceOption,
     },
     examples: [
       'transcriber turns',
@@ -127,7 +135,13 @@ export const COMMANDS: readonly CommandEntry[] = [
       },
       component: componentOption('hot spots of this component only (the breakdown still lists all)'),
       memory: { flags: '--memory', description: 'also sample the heap and judge leaks (forces full GCs)' },
-      output: { flags: '--output <file>', description: 'also write the report to FILE (.json: JSON, else text)' },
+      outputFile: {
+        ...exportOption,
+        flags: '--output <file>',
+        description: 'also write the report to FILE (.json: JSON, .txt: text, or see --format)',
+      },
+      format: formatOption,
+      force: forceOption,
       pid: {
         flags: '--pid <pid>',
         description: 'profile this running process (started with @transcriber/node/register)',
@@ -165,6 +179,7 @@ export const COMMANDS: readonly CommandEntry[] = [
       },
       outputFile: { ...exportOption, flags: '--output <file>', description: 'also write the results to FILE' },
       format: formatOption,
+      force: forceOption,
     },
     examples: [
       'transcriber benchmark',
@@ -194,6 +209,7 @@ export const COMMANDS: readonly CommandEntry[] = [
       },
       outputFile: exportOption,
       format: formatOption,
+      force: forceOption,
     },
     examples: ['transcriber benchmark history --days 7', 'transcriber benchmark history --component stt --json'],
     load: () => import('./commands/benchmarkHistory').then((m) => m.benchmarkHistoryCommand),
@@ -226,7 +242,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'recommendations from the recorded data, each with its evidence; --apply memory on a running process',
     options: {
       component: componentOption('only recommendations about this component', ['memory', 'event_loop']),
-      minutes: minutesOption(60),
+      minutes: minutesOption(),
       apply: {
         flags: '--apply <optimization>',
         description: 'carry out an optimization in the running process given by --pid (only "memory" is safe)',
@@ -239,6 +255,7 @@ export const COMMANDS: readonly CommandEntry[] = [
       },
       outputFile: exportOption,
       format: formatOption,
+      force: forceOption,
     },
     examples: [
       'transcriber optimize',
@@ -262,6 +279,7 @@ export const COMMANDS: readonly CommandEntry[] = [
       },
       outputFile: exportOption,
       format: formatOption,
+      force: forceOption,
     },
     examples: ['transcriber optimize log', 'transcriber optimize log --type action --json'],
     load: () => import('./commands/optimizeLog').then((m) => m.optimizeLogCommand),
@@ -289,8 +307,8 @@ export const COMMANDS: readonly CommandEntry[] = [
       },
       database: {
         flags: '--database <name>',
-        description: `only this database (${DATABASE_NAME_LIST.join(', ')})`,
-        parse: oneOf(DATABASE_NAME_LIST),
+        description: `only this database (${DATABASE_NAMES.join(', ')})`,
+        parse: oneOf(DATABASE_NAMES),
       },
     },
     examples: [
@@ -305,8 +323,8 @@ export const COMMANDS: readonly CommandEntry[] = [
     options: {
       database: {
         flags: '--database <name>',
-        description: `only this database (${DATABASE_NAME_LIST.join(', ')})`,
-        parse: oneOf(DATABASE_NAME_LIST),
+        description: `only this database (${DATABASE_NAMES.join(', ')})`,
+        parse: oneOf(DATABASE_NAMES),
       },
     },
     examples: ['transcriber db vacuum', 'transcriber db prune --older-than 7 && transcriber db vacuum'],
@@ -315,9 +333,14 @@ export const COMMANDS: readonly CommandEntry[] = [
 ];
 
 /** Runs the CLI; resolves to the exit code. Every error is turned into one line here, by exitFor. */
+/** Commands that only group others (`db info`, `db prune`, …), with their line in --help. */
+const COMMAND_GROUPS: Readonly<Record<string, string>> = {
+  db: "the data directory's databases: info (sizes, rows, time ranges), prune, vacuum",
+};
+
 export async function main(argv: readonly string[] = process.argv): Promise<number> {
   try {
-    await buildProgram(COMMANDS).parseAsync([...argv]);
+    await buildProgram(COMMANDS, COMMAND_GROUPS).parseAsync([...argv]);
     return 0;
   } catch (err) {
     const plan = exitFor(err, argv.includes('--debug'));

@@ -20,3 +20,5 @@ export class ExitError extends Error {
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
+/** `benchmark --fail-on-regression` and a benchmark regressed (1 stays "could not run"). */
+export const EXIT_REGRESSION = 3;

@@ -9,5 +9,5 @@ export type {
   OptionSpec,
   ArgumentSpec,
   OptionTable,
-  Style,
 } from './program/commandSpec';
+export type { Style } from './output/style';

@@ -50,6 +50,9 @@ export function oneOf<T extends string>(allowed: readonly T[]): (raw: string, fl
 }
 
 /** `--component C`: a ComponentType value (plus `extra` words a command accepts, e.g. `memory`). */
+/** `--component none`: the spans that have no component (foreign spans no rule matched). */
+export const NO_COMPONENT = 'none';
+
 export function componentOption(description: string, extra: readonly string[] = []): OptionSpec<string> {
   return {
     flags: '--component <name>',
@@ -66,7 +69,13 @@ export function componentOption(description: string, extra: readonly string[] = 
   };
 }
 
-export function minutesOption(defaultMinutes: number): OptionSpec<number> {
+/**
+ * The window every view of recorded telemetry looks at unless told (performance, turns, traces,
+ * optimize): one default, so their figures describe the same stretch of time.
+ */
+export const DEFAULT_WINDOW_MINUTES = 60;
+
+export function minutesOption(defaultMinutes = DEFAULT_WINDOW_MINUTES): OptionSpec<number> {
   return {
     flags: '--minutes <n>',
     description: `how far back to look, in minutes (default ${defaultMinutes})`,
@@ -87,14 +96,21 @@ export function limitOption(defaultLimit: number): OptionSpec<number> {
 /** `--export FILE` (key `outputFile`): the program writes the returned data there. */
 export const exportOption: OptionSpec<string> = {
   flags: '--export <file>',
-  description: 'also write the data shown to FILE (.json or .csv, or see --format)',
+  description:
+    'also write the data shown to FILE (.json, .csv or .txt, or see --format); never replaces a file without --force',
+};
+
+/** `--force` (key `force`): an export may replace an existing regular file (never a database). */
+export const forceOption: OptionSpec<boolean> = {
+  flags: '--force',
+  description: 'let the export replace an existing file (never a database, a link or a device)',
 };
 
 /** `--format csv|json` (key `format`): the export format when the file name does not tell. */
-export const formatOption: OptionSpec<'csv' | 'json'> = {
+export const formatOption: OptionSpec<'csv' | 'json' | 'text'> = {
   flags: '--format <format>',
-  description: 'export format: json or csv (default: from the file extension, else json)',
-  parse: oneOf(['json', 'csv'] as const),
+  description: 'export format: json, csv or text (default: from the file extension, else json)',
+  parse: oneOf(['json', 'csv', 'text'] as const),
 };
 
 /** `--live` (key `live`): the program re-runs the command every `interval` seconds on one screen. */

@@ -38,6 +38,7 @@ describe('bad input', () => {
     [['performance', '--minutes'], /option '--minutes <n>' argument missing/],
     [['performance', '--colour'], /unknown option '--colour'/],
     [['perf'], /unknown command 'perf'/],
+    [['trace', 'show', 'x'], /unknown command 'trace' \(Did you mean traces\?\)$/],
     [['traces', 'show'], /missing required argument 'traceId'/],
   ])('%j is a usage error (exit 2)', (args, message) => {
     expectOneLineError(runCli(['--data-dir', dataDir, ...(args as string[])]), 2, message as RegExp);

@@ -13,17 +13,6 @@ export const EVENT_OPTIMIZATION_ACTION = 'transcriber.optimization.action';
 /** A recommendation derived from recorded data → `optimization_logs.db`. */
 export const EVENT_OPTIMIZATION_RECOMMENDATION = 'transcriber.optimization.recommendation';
 
-/** The databases events are routed to, by file stem. */
-export type EventDatabase = 'profile_results' | 'benchmark_results' | 'optimization_logs';
-
-/** Which database stores each event. */
-export const EVENT_DATABASES: Readonly<Record<string, EventDatabase>> = Object.freeze({
-  [EVENT_PROFILE_RESULT]: 'profile_results',
-  [EVENT_BENCHMARK_RESULT]: 'benchmark_results',
-  [EVENT_OPTIMIZATION_ACTION]: 'optimization_logs',
-  [EVENT_OPTIMIZATION_RECOMMENDATION]: 'optimization_logs',
-});
-
 /** Attribute keys shared by all our events. Component and operation use the span keys. */
 export const EVENT_ATTR = Object.freeze({
   COMPONENT: 'transcriber.component',

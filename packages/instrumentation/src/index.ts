@@ -67,13 +67,11 @@ export {
   EVENT_BENCHMARK_RESULT,
   EVENT_OPTIMIZATION_ACTION,
   EVENT_OPTIMIZATION_RECOMMENDATION,
-  EVENT_DATABASES,
   EVENT_ATTR,
   PROFILE_ATTR,
   BENCHMARK_ATTR,
   OPTIMIZATION_ATTR,
 } from './events';
-export type { EventDatabase } from './events';
 export { timeOperation } from './timeOperation';
 export { OperationHandle } from './operationHandle';
 export { TurnHandle, activeTurn } from './turnHandle';

@@ -1,25 +1,6 @@
-import {
-  BENCHMARK_ATTR,
-  EVENT_ATTR,
-  EVENT_BENCHMARK_RESULT,
-  EVENT_DATABASES,
-  EVENT_OPTIMIZATION_ACTION,
-  EVENT_OPTIMIZATION_RECOMMENDATION,
-  EVENT_PROFILE_RESULT,
-  OPTIMIZATION_ATTR,
-  PROFILE_ATTR,
-} from '@transcriber/instrumentation';
+import { BENCHMARK_ATTR, EVENT_ATTR, OPTIMIZATION_ATTR, PROFILE_ATTR } from '@transcriber/instrumentation';
 
 describe('events', () => {
-  it('routes each event to its documented database', () => {
-    expect(EVENT_DATABASES).toEqual({
-      [EVENT_PROFILE_RESULT]: 'profile_results',
-      [EVENT_BENCHMARK_RESULT]: 'benchmark_results',
-      [EVENT_OPTIMIZATION_ACTION]: 'optimization_logs',
-      [EVENT_OPTIMIZATION_RECOMMENDATION]: 'optimization_logs',
-    });
-  });
-
   it('uses the span attribute keys for component and operation', () => {
     expect(EVENT_ATTR.COMPONENT).toBe('transcriber.component');
     expect(EVENT_ATTR.OPERATION).toBe('transcriber.operation');

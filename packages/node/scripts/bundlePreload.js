@@ -18,7 +18,7 @@ const OUT_FILE = path.join(PACKAGE_DIR, 'dist', 'preload.bundle.js');
 // module-level state must be the app's own copy's), better-sqlite3 (native), and all that is loaded
 // only when used (OTLP, Prometheus, the logs SDK, the openai instrumentation, profiler, optimizer).
 // They are resolved from packages/node/dist at run time, so each is a dependency of
-// @transcriber/node itself (better-sqlite3 too, though sqlite-exporter is what uses it).
+// @transcriber/node itself (better-sqlite3 too, though @transcriber/storage is what uses it).
 const BUNDLED = new Set([
   '@opentelemetry/context-async-hooks',
   '@opentelemetry/core',
@@ -27,12 +27,14 @@ const BUNDLED = new Set([
   '@opentelemetry/sdk-trace',
   '@opentelemetry/sdk-trace-base',
   '@opentelemetry/semantic-conventions',
-  '@transcriber/sqlite-exporter',
+  '@transcriber/storage',
+  '@transcriber/queries',
 ]);
 
 // Our own packages come from their TypeScript sources, as the tests map them.
 const SOURCE_ENTRIES = {
-  '@transcriber/sqlite-exporter/export': path.resolve(PACKAGE_DIR, '../sqlite-exporter/src/export.ts'),
+  '@transcriber/storage': path.resolve(PACKAGE_DIR, '../storage/src/index.ts'),
+  '@transcriber/queries/percentile': path.resolve(PACKAGE_DIR, '../queries/src/percentile.ts'),
 };
 
 const packageName = (specifier) => specifier.split('/', specifier.startsWith('@') ? 2 : 1).join('/');

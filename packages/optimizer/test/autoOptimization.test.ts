@@ -1,7 +1,10 @@
+import * as path from 'node:path';
 import { ModelCache, OptimizerInputError, ResourceOptimizer } from '@transcriber/optimizer';
-import { openForQuery, optimizationLog, type OptimizationLogEntry } from '@transcriber/sqlite-exporter';
-import { runChild } from './helpers/children';
-import { makeTempDir, removeTempDirs } from './helpers/tempDir';
+import { openForQuery, optimizationLog, type OptimizationLogEntry } from '@transcriber/queries';
+import { runChild } from '../../../test/helpers/children';
+import { makeTempDir, removeTempDirs } from '../../../test/helpers/tempDir';
+
+const CHILDREN = path.join(__dirname, 'children');
 
 afterAll(removeTempDirs);
 
@@ -50,7 +53,7 @@ describe('automatic optimization', () => {
 
   it('never keeps the process alive', async () => {
     const dataDir = makeTempDir();
-    const result = await runChild('autoOptimize.ts', [dataDir]);
+    const result = await runChild(path.join(CHILDREN, 'autoOptimize.ts'), [dataDir]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('done\n');

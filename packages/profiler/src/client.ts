@@ -1,5 +1,8 @@
-// The control-channel client alone, for programs that ask another process for a profile (the CLI):
-// `@transcriber/profiler/dist/client` loads neither the OTel SDK nor the inspector.
+/**
+ * The control channel's client alone, for programs that ask another process for a profile or a
+ * memory optimization (the CLI): `@transcriber/profiler/client` loads neither the OTel SDK nor
+ * the inspector.
+ */
 export {
   requestProcessProfile,
   collectStartupProfile,
@@ -8,7 +11,8 @@ export {
   ControlChannelError,
 } from './control/controlClient';
 export type { ControlClientOptions } from './control/controlClient';
-export { PROFILE_ON_START_ENV, type ProfileRequest } from './control/controlProtocol';
+export { PROFILE_ON_START_ENV } from './control/controlProtocol';
+export type { ProfileRequest } from './control/controlProtocol';
 export { controlSocketPath } from './control/controlSocket';
 export type { ProcessProfileResults, ComponentProfile, MemoryProfile } from './profileResults';
 export type { HotSpot, CallEdge } from './cpu/hotSpots';

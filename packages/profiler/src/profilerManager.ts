@@ -5,7 +5,7 @@ import {
   setOperationProfiler,
   type OperationProfiler,
 } from '@transcriber/instrumentation';
-import { createEventEmitter, type EventEmitter } from '@transcriber/sqlite-exporter';
+import { createEventEmitter, type EventEmitter } from '@transcriber/storage/events';
 import { InspectorSession } from './inspectorSession';
 import { assessLeak, type HeapReading, type LeakVerdict } from './memory/assessLeak';
 import { HeapRecording } from './memory/heapRecording';

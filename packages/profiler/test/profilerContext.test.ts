@@ -10,7 +10,7 @@ import {
   sumSmall,
 } from './helpers/workloads';
 import { profileRows } from './helpers/profileRows';
-import { makeTempDir, removeTempDirs } from './helpers/tempDir';
+import { makeTempDir, removeTempDirs } from '../../../test/helpers/tempDir';
 
 afterAll(removeTempDirs);
 

@@ -5,7 +5,7 @@ import { getOperationProfiler, monitorComponentPerformance } from '@transcriber/
 import { ProfilerManager } from '@transcriber/profiler';
 import { countPrimes, nextTurn } from './helpers/workloads';
 import { profileRows } from './helpers/profileRows';
-import { makeTempDir, removeTempDirs } from './helpers/tempDir';
+import { makeTempDir, removeTempDirs } from '../../../test/helpers/tempDir';
 
 /** A random source that returns the given values in turn. */
 function sequence(...values: number[]): () => number {

@@ -1,4 +1,4 @@
-import type { BenchmarkRecord } from '@transcriber/sqlite-exporter';
+import type { BenchmarkRecord } from '@transcriber/queries';
 import type { BenchmarkTrend, TrendPoint } from '../types';
 
 /**

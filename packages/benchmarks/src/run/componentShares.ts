@@ -1,5 +1,6 @@
 import { trace, type SpanContext } from '@opentelemetry/api';
-import { getTrace, openForQuery, QueryError, SqliteStorage, type TraceSpan } from '@transcriber/sqlite-exporter';
+import { getTrace, openForQuery, QueryError, type TraceSpan } from '@transcriber/queries';
+import { SqliteStorage } from '@transcriber/storage';
 import type { ComponentShare } from '../types';
 
 export type PipelineBreakdown = { shares: ComponentShare[] } | { unavailable: string };

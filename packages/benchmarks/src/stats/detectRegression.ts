@@ -1,4 +1,4 @@
-import { percentileOfSorted } from '@transcriber/sqlite-exporter';
+import { percentileOfSorted } from '@transcriber/queries';
 import type { RegressionReport } from '../types';
 import { mannWhitneyU } from './mannWhitney';
 

@@ -1,4 +1,4 @@
-import { percentileOfSorted } from '@transcriber/sqlite-exporter';
+import { percentileOfSorted } from '@transcriber/queries';
 import type { BenchmarkStatistics } from '../types';
 import { tCritical95 } from './studentT';
 

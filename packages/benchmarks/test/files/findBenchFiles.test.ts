@@ -1,6 +1,6 @@
 import { findBenchFiles, globToRegExp } from '@transcriber/benchmarks';
 import * as path from 'node:path';
-import { makeTempDir, removeTempDirs, writeFiles } from '../helpers/tempDir';
+import { makeTempDir, removeTempDirs, writeFiles } from '../../../../test/helpers/tempDir';
 
 afterAll(removeTempDirs);
 

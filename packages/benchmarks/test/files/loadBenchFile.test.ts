@@ -1,7 +1,9 @@
 import { BenchFileError, loadBenchFile } from '@transcriber/benchmarks';
 import * as path from 'node:path';
-import { runChild } from '../helpers/children';
-import { makeTempDir, removeTempDirs, writeFiles } from '../helpers/tempDir';
+import { runChild } from '../../../../test/helpers/children';
+import { makeTempDir, removeTempDirs, writeFiles } from '../../../../test/helpers/tempDir';
+
+const CHILDREN = path.join(__dirname, '..', 'children');
 
 afterAll(removeTempDirs);
 
@@ -64,6 +66,7 @@ describe('loadBenchFile', () => {
       'benchmarks/lib/audio.ts': `export function frames(seconds: number): number { return seconds * 50; }\n`,
       'benchmarks/stt.bench.ts': `import { defineBenchmarks } from '@transcriber/benchmarks';
 import { frames } from './lib/audio';
+
 interface Clip { seconds: number }
 const clip: Clip = { seconds: 2 };
 export default defineBenchmarks({
@@ -83,7 +86,7 @@ export default defineBenchmarks({
       'benchmarks/broken.bench.ts',
     ];
     const child = await runChild(
-      'loadBenchFiles.ts',
+      path.join(CHILDREN, 'loadBenchFiles.ts'),
       files.map((f) => path.join(project, f)),
     );
     expect(child.stderr).toBe('');

@@ -2,8 +2,8 @@ import { trace } from '@opentelemetry/api';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { timeOperation } from '@transcriber/instrumentation';
 import { BenchmarkSuite, type CompletedBenchmark } from '@transcriber/benchmarks';
-import { SqliteSpanExporter } from '@transcriber/sqlite-exporter';
-import { makeTempDir, removeTempDirs } from '../helpers/tempDir';
+import { SqliteSpanExporter } from '@transcriber/storage';
+import { makeTempDir, removeTempDirs } from '../../../../test/helpers/tempDir';
 import { busyWaitUs } from '../helpers/workload';
 
 afterAll(removeTempDirs);

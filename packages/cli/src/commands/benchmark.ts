@@ -1,8 +1,10 @@
 import * as path from 'node:path';
 import type { BenchmarkResult, BenchRunProblem, LoadedBenchFile } from '@transcriber/benchmarks';
-import type { CommandContext, CommandModule } from '../program/commandSpec';
+import type { CommandContext, CommandModule, ExitStatus } from '../program/commandSpec';
 import { ProgressBar } from '../output/progressBar';
-import { benchmarkExitStatus, benchmarkRows, printBenchmarkRun } from '../printers/benchmarkPrinter';
+import { benchmarkRows, printBenchmarkRun } from '../printers/benchmarkPrinter';
+import { EXIT_FAILURE, EXIT_REGRESSION } from '../errors';
+import type { BenchmarkRow, BenchmarkRunView } from '../results/benchmarkRun';
 
 export interface BenchmarkCommandOptions {
   component?: string;
@@ -11,28 +13,8 @@ export interface BenchmarkCommandOptions {
   minEffect: number;
   failOnRegression?: boolean;
   outputFile?: string;
-  format?: 'json' | 'csv';
-}
-
-/** One benchmark's result as shown and exported: everything but the raw samples (they are in the database). */
-export type BenchmarkRow = BenchmarkResult extends infer R
-  ? R extends BenchmarkResult
-    ? Omit<R, 'samples' | 'environment' | 'environmentKey'> & { file: string; sampleCount: number }
-    : never
-  : never;
-
-export interface BenchmarkRunView {
-  cwd: string;
-  /** The glob patterns searched (benchmarkFiles of the configuration). */
-  patterns: readonly string[];
-  /** Bench files found, relative to cwd. */
-  files: string[];
-  component: string | null;
-  environment: BenchmarkResult['environment'];
-  environmentKey: string;
-  results: BenchmarkRow[];
-  problems: BenchRunProblem[];
-  failOnRegression: boolean;
+  format?: 'json' | 'csv' | 'text';
+  force?: boolean;
 }
 
 /**
@@ -120,6 +102,23 @@ function toRow(file: string, result: BenchmarkResult): BenchmarkRow {
 function relative(cwd: string, file: string): string {
   const rel = path.relative(cwd, file);
   return rel.startsWith('..') ? file : rel;
+}
+
+/** The run's exit status: a policy on its data (problems, regressions with --fail-on-regression). */
+export function benchmarkExitStatus(view: BenchmarkRunView): ExitStatus | undefined {
+  if (view.files.length === 0) return { code: EXIT_FAILURE, message: 'no bench files found' };
+  const failed = view.problems.length + view.results.filter((r) => r.state !== 'completed').length;
+  if (failed > 0) return { code: EXIT_FAILURE, message: `${failed} problem(s): see Problems above` };
+  if (view.results.length === 0)
+    return { code: EXIT_FAILURE, message: `no benchmark of component ${view.component} ran` };
+  const regressions = view.results.filter((r) => r.state === 'completed' && r.regression.verdict === 'regression');
+  if (view.failOnRegression && regressions.length > 0) {
+    return {
+      code: EXIT_REGRESSION,
+      message: `${regressions.length} regression(s) against history: ${regressions.map((r) => `${r.component} / ${r.name}`).join(', ')}`,
+    };
+  }
+  return undefined;
 }
 
 export const benchmarkCommand: CommandModule<BenchmarkCommandOptions, BenchmarkRunView> = {

@@ -1,7 +1,8 @@
-import { benchmarkTrends, type BenchmarkTrend } from '@transcriber/benchmarks/history';
-import { benchmarkHistory, withQueryDatabase } from '@transcriber/sqlite-exporter/read';
+import { benchmarkTrends } from '@transcriber/benchmarks/history';
+import { benchmarkHistory, withQueryDatabase } from '@transcriber/queries';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { benchmarkHistoryRows, printBenchmarkHistory } from '../printers/benchmarkHistoryPrinter';
+import type { BenchmarkHistoryView } from '../results/benchmarkHistory';
 
 export interface BenchmarkHistoryOptions {
   days: number;
@@ -10,16 +11,8 @@ export interface BenchmarkHistoryOptions {
   /** Smallest change, %, shown as slower or faster rather than flat. */
   minEffect: number;
   outputFile?: string;
-  format?: 'json' | 'csv';
-}
-
-export interface BenchmarkHistoryView {
-  days: number;
-  component: string | null;
-  name: string | null;
-  minEffect: number;
-  /** One trend per benchmark and environment, in the order they first ran. */
-  trends: BenchmarkTrend[];
+  format?: 'json' | 'csv' | 'text';
+  force?: boolean;
 }
 
 /** Stored benchmark runs of the last `days` days, as a trend per benchmark (name, component, environment). */

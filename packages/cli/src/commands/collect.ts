@@ -1,22 +1,14 @@
-import type { CollectStats, OtlpHttpServer } from '@transcriber/sqlite-exporter';
+import type { OtlpHttpServer } from '@transcriber/otlp-receiver';
 import { ExitError, EXIT_FAILURE, UsageError } from '../errors';
 import { printCollect, collectRows } from '../printers/collectPrinter';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
+import type { CollectSummary } from '../results/collectSummary';
 
 export interface CollectOptions {
   /** Address to listen on (default 127.0.0.1). */
   host: string;
   /** Port (default 4318; 0 picks a free one, shown in the first line on stderr). */
   port: number;
-}
-
-export interface CollectSummary {
-  /** Where senders sent to, e.g. `http://127.0.0.1:4318`. */
-  url: string;
-  dataDir: string;
-  /** The signal that stopped the receiver. */
-  stoppedBy: string;
-  stats: CollectStats;
 }
 
 export const collectCommand: CommandModule<CollectOptions, CollectSummary> = {
@@ -33,7 +25,7 @@ export const collectCommand: CommandModule<CollectOptions, CollectSummary> = {
  */
 export async function collect(options: CollectOptions & CommandContext): Promise<CollectSummary> {
   const componentRules = await componentRulesOf(options.cwd);
-  const { OtlpHttpServer } = await import('@transcriber/sqlite-exporter');
+  const { OtlpHttpServer } = await import('@transcriber/otlp-receiver');
   const status = (line: string) => process.stderr.write(`transcriber collect: ${line}\n`);
   let server: OtlpHttpServer;
   try {
@@ -60,7 +52,7 @@ export async function collect(options: CollectOptions & CommandContext): Promise
 /** The component rules of the config file's `collect` section, or the built-in ones. */
 async function componentRulesOf(cwd: string) {
   const { loadConfig } = await import('@transcriber/node/config');
-  const { componentRulesFromConfig } = await import('@transcriber/sqlite-exporter');
+  const { componentRulesFromConfig } = await import('@transcriber/otlp-receiver');
   const loaded = loadConfig({ cwd });
   try {
     return componentRulesFromConfig(loaded.sections.collect);

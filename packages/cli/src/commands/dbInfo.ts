@@ -1,11 +1,8 @@
-import { DATABASE_NAMES, databaseStats, type DatabaseStats } from '@transcriber/sqlite-exporter/read';
+import { databaseStats } from '@transcriber/queries';
+import { DATABASE_NAMES } from '@transcriber/storage/files';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { dbInfoRows, printDbInfo } from '../printers/dbPrinter';
-
-export interface DbInfo {
-  dataDir: string;
-  databases: DatabaseStats[];
-}
+import type { DbInfo } from '../results/db';
 
 /** Size, schema version, and row count and time range per table, of each database of the data dir. */
 export function dbInfo(options: CommandContext): DbInfo {

@@ -1,20 +1,15 @@
-import { pruneDatabaseFile, type MaintenanceResult, type PruneResult } from '@transcriber/sqlite-exporter/read';
+import { pruneDatabaseFile } from '@transcriber/queries';
 import { UsageError } from '../errors';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { printPrune, pruneRows } from '../printers/dbPrinter';
 import { selectedDatabases } from './databaseSelection';
-import type { DatabaseNameOption } from '../databaseNames';
+import type { DatabaseName } from '@transcriber/storage/files';
+import type { DbPruneResult } from '../results/db';
 
 export interface DbPruneOptions {
   olderThanDays?: number;
   maxRows?: number;
-  database?: DatabaseNameOption;
-}
-
-export interface DbPruneResult {
-  dataDir: string;
-  policy: { maxAgeDays?: number; maxRowsPerTable?: number };
-  databases: (MaintenanceResult & { tables: PruneResult[] })[];
+  database?: DatabaseName;
 }
 
 /** Deletes rows past the given age and/or row limit, per table, in every (or the named) database. */

@@ -1,16 +1,12 @@
-import { vacuumDatabaseFile, type MaintenanceResult } from '@transcriber/sqlite-exporter/read';
+import { vacuumDatabaseFile } from '@transcriber/queries';
+import type { DatabaseName } from '@transcriber/storage/files';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { printVacuum, vacuumRows } from '../printers/dbPrinter';
 import { selectedDatabases } from './databaseSelection';
-import type { DatabaseNameOption } from '../databaseNames';
+import type { DbVacuumResult } from '../results/db';
 
 export interface DbVacuumOptions {
-  database?: DatabaseNameOption;
-}
-
-export interface DbVacuumResult {
-  dataDir: string;
-  databases: MaintenanceResult[];
+  database?: DatabaseName;
 }
 
 /** Rebuilds every (or the named) database without free pages, returning their space to the disk. */

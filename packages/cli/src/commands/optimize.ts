@@ -1,13 +1,10 @@
-import { requestMemoryOptimization, ControlChannelError } from '@transcriber/profiler/dist/client';
-import {
-  OptimizerInputError,
-  ResourceOptimizer,
-  type MemoryOptimizationResult,
-  type RecommendationReport,
-} from '@transcriber/optimizer';
+import { requestMemoryOptimization, ControlChannelError } from '@transcriber/profiler/client';
+import type { MemoryOptimizationResult } from '@transcriber/optimizer';
+import { OptimizerInputError, recommendFromRecords } from '@transcriber/optimizer/recommendations';
 import { ExitError, EXIT_FAILURE, UsageError } from '../errors';
 import { optimizeRows, printOptimize } from '../printers/optimizePrinter';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
+import type { OptimizeResult } from '../results/optimize';
 
 export interface OptimizeOptions {
   component?: string;
@@ -17,17 +14,14 @@ export interface OptimizeOptions {
   /** The running instrumented process `--apply` acts on. */
   pid?: number;
   outputFile?: string;
-  format?: 'json' | 'csv';
+  format?: 'json' | 'csv' | 'text';
+  force?: boolean;
 }
 
-export type OptimizeResult =
-  | { mode: 'recommendations'; report: RecommendationReport }
-  | { mode: 'applied'; pid: number; memory: MemoryOptimizationResult };
-
 /**
- * Recommendations derived from the data recorded in the last `minutes` (logged to
- * optimization_logs.db as they are made), or, with `--apply memory --pid N`, the memory
- * optimization carried out inside that running process and measured there.
+ * Recommendations derived from the data recorded in the last `minutes` (read only: listing writes
+ * nothing), or, with `--apply memory --pid N`, the memory optimization carried out inside that
+ * running process, measured and logged there.
  */
 export async function optimize(options: OptimizeOptions & CommandContext): Promise<OptimizeResult> {
   if (options.apply !== undefined) {
@@ -46,14 +40,11 @@ export async function optimize(options: OptimizeOptions & CommandContext): Promi
     }
   }
   if (options.pid !== undefined) throw new UsageError('--pid goes with --apply memory');
-  const optimizer = new ResourceOptimizer(options.dataDir);
   try {
-    const report = optimizer.getOptimizationRecommendations({ minutes: options.minutes, component: options.component });
+    const report = recommendFromRecords(options.dataDir, { minutes: options.minutes, component: options.component });
     return { mode: 'recommendations', report };
   } catch (err) {
     throw err instanceof OptimizerInputError ? new UsageError(err.message) : err;
-  } finally {
-    await optimizer.shutdown();
   }
 }
 

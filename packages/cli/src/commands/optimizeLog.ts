@@ -1,7 +1,8 @@
-import { optimizationLog, withQueryDatabase, type OptimizationLogEntry } from '@transcriber/sqlite-exporter/read';
+import { optimizationLog, withQueryDatabase } from '@transcriber/queries';
 import { optimizeLogRows, printOptimizeLog } from '../printers/optimizeLogPrinter';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
-import { lastMinutes, type Window } from './window';
+import { lastMinutes } from './window';
+import type { OptimizeLogResult } from '../results/optimizeLog';
 
 export interface OptimizeLogOptions {
   component?: string;
@@ -10,12 +11,8 @@ export interface OptimizeLogOptions {
   /** Only optimizations carried out, or only recommendations. */
   type?: 'action' | 'recommendation';
   outputFile?: string;
-  format?: 'json' | 'csv';
-}
-
-export interface OptimizeLogResult {
-  window: Window;
-  entries: OptimizationLogEntry[];
+  format?: 'json' | 'csv' | 'text';
+  force?: boolean;
 }
 
 /** The optimization log: what was optimized (measured before/after) and recommended, newest first. */

@@ -5,14 +5,11 @@ import {
   summarizeComponents,
   summarizeTurns,
   withQueryDatabase,
-  type ComponentSummary,
-  type ProcessMemory,
-  type ProcessResources,
-  type TurnSummary,
-} from '@transcriber/sqlite-exporter/read';
+} from '@transcriber/queries';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { performanceRows, printPerformance } from '../printers/performancePrinter';
-import { lastMinutes, type Window } from './window';
+import { lastMinutes } from './window';
+import { MAX_SUMMARIZED_TURNS, type MemoryTrend, type PerformanceReport } from '../results/performance';
 
 export interface PerformanceOptions {
   /** A component type, or `memory` for the memory view. */
@@ -21,34 +18,9 @@ export interface PerformanceOptions {
   live?: boolean;
   interval: number;
   outputFile?: string;
-  format?: 'json' | 'csv';
+  format?: 'json' | 'csv' | 'text';
+  force?: boolean;
 }
-
-/** Whether a process's memory grew, shrank or held over the window (see memoryTrendOf). */
-export type MemoryTrend = 'growing' | 'shrinking' | 'stable' | 'unknown';
-
-export interface ProcessMemoryReport extends ProcessMemory {
-  rssTrend: MemoryTrend;
-  heapUsedTrend: MemoryTrend;
-}
-
-export interface PerformanceReport {
-  window: Window;
-  component: string | null;
-  /** Per-component latency and errors (empty for `--component memory`). */
-  components: ComponentSummary[];
-  /** Per process: latest and peak resources. */
-  resources: ProcessResources[];
-  /** Only for `--component memory`: history and growth per process. */
-  memory?: ProcessMemoryReport[];
-  /** Voice turns (pipeline/turn): voice-to-voice percentiles and breakdown; all components or `pipeline` only. */
-  turns?: TurnSummary;
-  /** Set when the window held more pipeline operations than MAX_SUMMARIZED_TURNS: `turns` covers those since. */
-  turnsSinceUs?: number;
-}
-
-/** Pipeline operations the turns section covers at most (the newest of the window). */
-export const MAX_SUMMARIZED_TURNS = 2000;
 
 /** Latency and errors per component, and resources per process, over the last `minutes`. */
 export function performance(options: PerformanceOptions & CommandContext): PerformanceReport {

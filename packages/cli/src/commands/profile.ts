@@ -1,30 +1,24 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ProcessProfileResults, ProfileRequest } from '@transcriber/profiler/dist/client';
-import { ExitError, EXIT_FAILURE, UsageError } from '../errors';
-import { makeStyle } from '../output/style';
+import type { ProfileRequest } from '@transcriber/profiler/client';
+import { UsageError } from '../errors';
 import { printProfile } from '../printers/profilePrinter';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { profileRunningProcess, profileStartedProgram } from './profileTarget';
+import type { ProfileReport } from '../results/profile';
 
 export interface ProfileOptions {
   /** Seconds to profile. */
   duration: number;
   component?: string;
   memory?: boolean;
-  /** Also write the report to this file: JSON for `.json`, else the text report. */
-  output?: string;
+  /** Also write the report to this file (the program's export: JSON, or text for `.txt`). */
+  outputFile?: string;
+  format?: 'json' | 'csv' | 'text';
+  force?: boolean;
   /** A running instrumented process. */
   pid?: number;
   /** Or a Node program to start with the instrumentation preloaded (after `--`). */
   command?: string[];
-}
-
-export interface ProfileReport extends ProcessProfileResults {
-  /** The program started, when profiled with `-- <command>`. */
-  command?: string[];
-  /** Where the report was written (`--output`). */
-  outputFile?: string;
 }
 
 export const profileCommand: CommandModule<ProfileOptions, ProfileReport> = {
@@ -41,9 +35,6 @@ export async function profile(options: ProfileOptions & CommandContext): Promise
   if (options.pid !== undefined && command.length > 0) {
     throw new UsageError('give either --pid or a program to start, not both');
   }
-  const outputFile = options.output === undefined ? undefined : path.resolve(options.cwd, options.output);
-  // Checked first: a long profile must not be lost to a typo in the output path.
-  if (outputFile !== undefined) checkWritable(outputFile);
   const request: ProfileRequest = { durationMs: options.duration * 1000, memory: options.memory === true };
   if (options.component !== undefined) request.component = options.component;
 
@@ -54,41 +45,7 @@ export async function profile(options: ProfileOptions & CommandContext): Promise
     const started = await profileStartedProgram(command, request, { dataDir: options.dataDir, cwd: options.cwd });
     report = { ...started.results, command };
   }
-  if (outputFile !== undefined) {
-    report.outputFile = outputFile;
-    const text =
-      path.extname(outputFile).toLowerCase() === '.json'
-        ? JSON.stringify(report, null, 2)
-        : printProfile(report, makeStyle(false));
-    writeReport(outputFile, text + '\n');
-  }
+  // The program writes the file (see runEntry); the report says where.
+  if (options.outputFile !== undefined) report.outputFile = path.resolve(options.cwd, options.outputFile);
   return report;
-}
-
-function checkWritable(file: string): void {
-  try {
-    if (fs.existsSync(file)) {
-      if (fs.statSync(file).isDirectory()) throw new Error('it is a directory');
-      fs.accessSync(file, fs.constants.W_OK);
-    } else {
-      fs.accessSync(path.dirname(file), fs.constants.W_OK);
-    }
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'its directory does not exist'
-        : code === 'EACCES'
-          ? 'permission denied'
-          : (err as Error).message;
-    throw new UsageError(`cannot write --output ${file}: ${why}`);
-  }
-}
-
-function writeReport(file: string, text: string): void {
-  try {
-    fs.writeFileSync(file, text, { mode: 0o600 });
-  } catch (err) {
-    throw new ExitError(EXIT_FAILURE, `cannot write --output ${file}: ${(err as Error).message}`, { cause: err });
-  }
 }

@@ -8,7 +8,7 @@ import {
   requestProcessProfile,
   type ProcessProfileResults,
   type ProfileRequest,
-} from '@transcriber/profiler/dist/client';
+} from '@transcriber/profiler/client';
 import { ExitError, EXIT_FAILURE, UsageError } from '../errors';
 
 /** Profiles a running instrumented process through its control channel. */

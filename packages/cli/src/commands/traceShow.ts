@@ -1,43 +1,37 @@
-import { databasePath, getTrace, withQueryDatabase, type TraceSpan } from '@transcriber/sqlite-exporter/read';
+import { getTrace, traceIdsWith, withQueryDatabase, type TraceSpan } from '@transcriber/queries';
+import { databasePath } from '@transcriber/storage/files';
 import { ExitError, UsageError, EXIT_FAILURE } from '../errors';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { printWaterfall, waterfallRows } from '../printers/waterfallPrinter';
+import { traceTurns } from './traceTurns';
+import type { WaterfallSpan, TraceView } from '../results/traceView';
 
 export interface TraceShowOptions {
   traceId: string;
   outputFile?: string;
-  format?: 'json' | 'csv';
+  format?: 'json' | 'csv' | 'text';
+  force?: boolean;
 }
 
-/** A span placed in its trace's tree: depth below its root and start offset from the trace start. */
-export interface WaterfallSpan extends TraceSpan {
-  depth: number;
-  offsetMs: number;
-}
+/** The fewest hexadecimal digits a trace id may be given by (its start or end): `turns` prints its end. */
+const MIN_TRACE_ID_DIGITS = 8;
 
-export interface TraceView {
-  traceId: string;
-  startUs: number;
-  durationMs: number;
-  spanCount: number;
-  errorCount: number;
-  /** Depth-first, children in start order: the order a waterfall draws them. */
-  spans: WaterfallSpan[];
-}
-
-/** One trace as a tree of spans with offsets, for the waterfall. */
+/** One trace as a tree of spans with offsets, and its turns, for the waterfall. */
 export function traceShow(options: TraceShowOptions & CommandContext): TraceView {
-  if (!/^[0-9a-f]{32}$/i.test(options.traceId)) {
-    throw new UsageError(`trace id ${JSON.stringify(options.traceId)} is not 32 hexadecimal digits`);
-  }
-  const spans = withQueryDatabase(options.dataDir, 'performance_metrics', (db) => getTrace(db, options.traceId));
-  if (spans.length === 0) {
-    throw new ExitError(
-      EXIT_FAILURE,
-      `no trace ${options.traceId.toLowerCase()} in ${databasePath(options.dataDir, 'performance_metrics')}`,
+  const given = options.traceId.toLowerCase();
+  if (!new RegExp(`^[0-9a-f]{${MIN_TRACE_ID_DIGITS},32}$`).test(given)) {
+    throw new UsageError(
+      `trace id ${JSON.stringify(options.traceId)} is not ${MIN_TRACE_ID_DIGITS} to 32 hexadecimal digits`,
     );
   }
-  return treeOf(options.traceId.toLowerCase(), spans);
+  const file = databasePath(options.dataDir, 'performance_metrics');
+  const { traceId, spans } = withQueryDatabase(options.dataDir, 'performance_metrics', (db) => {
+    const ids = given.length === 32 ? [given] : traceIdsWith(db, given);
+    if (ids.length > 1) throw new UsageError(`trace id ${given} is ambiguous in ${file}: give more digits`);
+    return { traceId: ids[0] ?? given, spans: ids.length === 0 ? [] : getTrace(db, ids[0]) };
+  });
+  if (spans.length === 0) throw new ExitError(EXIT_FAILURE, `no trace ${given} in ${file}`);
+  return treeOf(traceId, spans);
 }
 
 export function treeOf(traceId: string, spans: readonly TraceSpan[]): TraceView {
@@ -70,6 +64,7 @@ export function treeOf(traceId: string, spans: readonly TraceSpan[]): TraceView 
     spanCount: spans.length,
     errorCount: spans.filter((s) => s.error).length,
     spans: ordered,
+    turns: traceTurns(spans, startUs),
   };
 }
 

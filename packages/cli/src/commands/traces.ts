@@ -1,7 +1,9 @@
-import { recentOperations, withQueryDatabase, type OperationRecord } from '@transcriber/sqlite-exporter/read';
+import { recentOperations, withQueryDatabase } from '@transcriber/queries';
+import { NO_COMPONENT } from '../options';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { printTraces, tracesRows } from '../printers/tracesPrinter';
-import { lastMinutes, type Window } from './window';
+import { lastMinutes } from './window';
+import type { TracesResult } from '../results/traces';
 
 export interface TracesOptions {
   component?: string;
@@ -11,13 +13,8 @@ export interface TracesOptions {
   errors?: boolean;
   slowest?: boolean;
   outputFile?: string;
-  format?: 'json' | 'csv';
-}
-
-export interface TracesResult {
-  window: Window;
-  order: 'recent' | 'slowest';
-  operations: OperationRecord[];
+  format?: 'json' | 'csv' | 'text';
+  force?: boolean;
 }
 
 /** Recorded operations of the window, newest (or longest) first, filtered as asked. */
@@ -28,7 +25,7 @@ export function traces(options: TracesOptions & CommandContext): TracesResult {
     recentOperations(db, {
       sinceUs: window.sinceUs,
       untilUs: window.untilUs,
-      component: options.component,
+      component: options.component === NO_COMPONENT ? null : options.component,
       minDurationMs: options.minDurationMs,
       errorsOnly: options.errors === true,
       order,

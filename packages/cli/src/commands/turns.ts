@@ -1,25 +1,16 @@
-import { recentTurns, withQueryDatabase, type TurnRecord } from '@transcriber/sqlite-exporter/read';
+import { recentTurns, withQueryDatabase } from '@transcriber/queries';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { printTurns, turnsRows } from '../printers/turnsPrinter';
-import { lastMinutes, type Window } from './window';
+import { lastMinutes } from './window';
+import { slowestStageOf, type TurnsResult } from '../results/turns';
 
 export interface TurnsOptions {
   minutes: number;
   limit: number;
   slowest?: boolean;
   outputFile?: string;
-  format?: 'json' | 'csv';
-}
-
-/** A turn as listed: its record and the stage that took longest. */
-export interface ListedTurn extends TurnRecord {
-  slowestStage: string | null;
-}
-
-export interface TurnsResult {
-  window: Window;
-  order: 'recent' | 'slowest';
-  turns: ListedTurn[];
+  format?: 'json' | 'csv' | 'text';
+  force?: boolean;
 }
 
 /** The recent (or slowest) voice turns of the window, each with its voice-to-voice breakdown. */
@@ -30,15 +21,6 @@ export function turns(options: TurnsOptions & CommandContext): TurnsResult {
     recentTurns(db, { sinceUs: window.sinceUs, untilUs: window.untilUs, order, limit: options.limit }),
   );
   return { window, order, turns: turns.map((t) => ({ ...t, slowestStage: slowestStageOf(t.stages) })) };
-}
-
-/** The stage with the longest time (null when none has a time). */
-export function slowestStageOf(stages: readonly { stage: string; ms: number | null }[]): string | null {
-  let slowest: { stage: string; ms: number | null } | undefined;
-  for (const stage of stages) {
-    if (stage.ms !== null && (slowest === undefined || stage.ms > slowest.ms!)) slowest = stage;
-  }
-  return slowest?.stage ?? null;
 }
 
 export const turnsCommand: CommandModule<TurnsOptions, TurnsResult> = {

@@ -1,9 +1,4 @@
-/** The time window a command looks at: the last `minutes` up to now, in µs since the epoch. */
-export interface Window {
-  minutes: number;
-  sinceUs: number;
-  untilUs: number;
-}
+import type { Window } from '../results/window';
 
 export function lastMinutes(minutes: number, nowMs = Date.now()): Window {
   const untilUs = nowMs * 1000 + 1;

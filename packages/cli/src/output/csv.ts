@@ -16,8 +16,16 @@ export function toCsv(rows: readonly Record<string, Cell>[]): string {
   return lines.map((cells) => cells.join(',')).join('\r\n') + '\r\n';
 }
 
+/**
+ * A text cell a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, or a tab or carriage return
+ * before one): names received over OTLP are anyone's, and `=HYPERLINK(…)` in a span name must stay
+ * text. Prefixed with an apostrophe, as OWASP advises. Numbers are written as numbers.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 function quote(value: Cell): string {
   if (value === null || value === undefined) return '';
-  const text = typeof value === 'number' && !Number.isFinite(value) ? '' : String(value);
+  let text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : String(value);
+  if (typeof value === 'string' && FORMULA_START.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -1,4 +1,4 @@
-import type { Style } from '../program/commandSpec';
+import type { Style } from './style';
 
 /** One segment of a stacked bar: a stage and its time. */
 export interface BarSegment {

@@ -1,4 +1,15 @@
-import type { Style } from '../program/commandSpec';
+/** How text output may be styled; colour only when stdout is a TTY (and NO_COLOR is unset). */
+export interface Style {
+  readonly color: boolean;
+  /** Terminal width in columns (80 when unknown). */
+  readonly columns: number;
+  bold(text: string): string;
+  dim(text: string): string;
+  red(text: string): string;
+  yellow(text: string): string;
+  green(text: string): string;
+  cyan(text: string): string;
+}
 
 /**
  * Colour only on a TTY, and never when NO_COLOR is set (https://no-color.org); FORCE_COLOR turns it

@@ -1,5 +1,4 @@
-import type { Style } from '../program/commandSpec';
-import { visibleWidth } from './style';
+import { type Style, visibleWidth } from './style';
 
 export interface Column<T> {
   header: string;

@@ -1,9 +1,9 @@
 import type { BenchmarkTrend } from '@transcriber/benchmarks/history';
-import type { BenchmarkHistoryView } from '../commands/benchmarkHistory';
+import type { BenchmarkHistoryView } from '../results/benchmarkHistory';
 import { clock, ms } from '../output/format';
 import { sparkline } from '../output/sparkline';
 import { formatTable } from '../output/table';
-import type { Style } from '../program/commandSpec';
+import type { Style } from '../output/style';
 
 export function printBenchmarkHistory(view: BenchmarkHistoryView, style: Style): string {
   const scope = [view.component, view.name].filter((s) => s !== null).join(' · ');

@@ -1,10 +1,7 @@
-import type { BenchmarkRow, BenchmarkRunView } from '../commands/benchmark';
+import type { BenchmarkRow, BenchmarkRunView } from '../results/benchmarkRun';
 import { count, ms, percent } from '../output/format';
 import { formatTable } from '../output/table';
-import type { ExitStatus, Style } from '../program/commandSpec';
-
-/** Exit code when `--fail-on-regression` is given and a benchmark regressed (1 stays "could not run"). */
-export const EXIT_REGRESSION = 3;
+import type { Style } from '../output/style';
 
 const BENCH_FILE_EXAMPLE = `  // benchmarks/stt.bench.ts
   import { defineBenchmarks } from '@transcriber/benchmarks';
@@ -162,21 +159,6 @@ function rate(perSec: number): string {
 }
 
 /** 1 when something could not run (or nothing ran), else 3 for a regression under --fail-on-regression, else 0. */
-export function benchmarkExitStatus(view: BenchmarkRunView): ExitStatus | undefined {
-  if (view.files.length === 0) return { code: 1, message: 'no bench files found' };
-  const failed = view.problems.length + view.results.filter((r) => r.state !== 'completed').length;
-  if (failed > 0) return { code: 1, message: `${failed} problem(s): see Problems above` };
-  if (view.results.length === 0) return { code: 1, message: `no benchmark of component ${view.component} ran` };
-  const regressions = view.results.filter((r) => r.state === 'completed' && r.regression.verdict === 'regression');
-  if (view.failOnRegression && regressions.length > 0) {
-    return {
-      code: EXIT_REGRESSION,
-      message: `${regressions.length} regression(s) against history: ${regressions.map((r) => `${r.component} / ${r.name}`).join(', ')}`,
-    };
-  }
-  return undefined;
-}
-
 /** One CSV row per benchmark run. */
 export function benchmarkRows(view: BenchmarkRunView): Record<string, string | number | boolean | null>[] {
   const num = (v: number) => (Number.isFinite(v) ? v : null);

@@ -1,7 +1,7 @@
-import type { CollectSummary } from '../commands/collect';
+import type { CollectSummary } from '../results/collectSummary';
 import { count } from '../output/format';
 import { formatTable } from '../output/table';
-import type { Style } from '../program/commandSpec';
+import type { Style } from '../output/style';
 
 interface Line {
   what: string;

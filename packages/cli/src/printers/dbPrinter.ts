@@ -1,9 +1,7 @@
-import type { DbInfo } from '../commands/dbInfo';
-import type { DbPruneResult } from '../commands/dbPrune';
-import type { DbVacuumResult } from '../commands/dbVacuum';
+import type { DbInfo, DbPruneResult, DbVacuumResult } from '../results/db';
 import { bytes, clock, count } from '../output/format';
 import { formatTable } from '../output/table';
-import type { Style } from '../program/commandSpec';
+import type { Style } from '../output/style';
 
 export function printDbInfo(info: DbInfo, style: Style): string {
   const blocks = [`${style.bold('data directory')} ${info.dataDir}`];

@@ -1,8 +1,8 @@
-import type { OptimizationLogEntry } from '@transcriber/sqlite-exporter/read';
-import type { OptimizeLogResult } from '../commands/optimizeLog';
+import type { OptimizationLogEntry } from '@transcriber/queries';
+import type { OptimizeLogResult } from '../results/optimizeLog';
 import { clock } from '../output/format';
 import { formatTable } from '../output/table';
-import type { Style } from '../program/commandSpec';
+import type { Style } from '../output/style';
 
 export function printOptimizeLog(result: OptimizeLogResult, style: Style): string {
   const heading = style.bold(`Optimization log, last ${result.window.minutes} min`);

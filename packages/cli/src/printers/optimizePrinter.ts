@@ -1,7 +1,7 @@
 import type { Figure, MemoryAction, MemorySnapshot, Recommendation } from '@transcriber/optimizer';
-import type { OptimizeResult } from '../commands/optimize';
+import type { OptimizeResult } from '../results/optimize';
 import { formatTable } from '../output/table';
-import type { Style } from '../program/commandSpec';
+import type { Style } from '../output/style';
 
 export function printOptimize(result: OptimizeResult, style: Style): string {
   return result.mode === 'applied' ? printApplied(result, style) : printRecommendations(result, style);

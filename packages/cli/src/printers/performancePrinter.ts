@@ -3,10 +3,10 @@ import {
   type MemoryTrend,
   type PerformanceReport,
   type ProcessMemoryReport,
-} from '../commands/performance';
+} from '../results/performance';
 import { bytes, clock, count, ms, percent } from '../output/format';
 import { formatTable } from '../output/table';
-import type { Style } from '../program/commandSpec';
+import type { Style } from '../output/style';
 import { turnSummaryRows, turnSummarySection } from './turnSummaryPrinter';
 
 export function printPerformance(report: PerformanceReport, style: Style): string {

@@ -1,7 +1,7 @@
-import type { ProfileReport } from '../commands/profile';
+import type { ProfileReport } from '../results/profile';
 import { bytes, count, ms, percent } from '../output/format';
 import { formatTable } from '../output/table';
-import type { Style } from '../program/commandSpec';
+import type { Style } from '../output/style';
 
 const HOT_SPOTS_SHOWN = 15;
 

@@ -1,7 +1,7 @@
-import type { TracesResult } from '../commands/traces';
+import type { TracesResult } from '../results/traces';
 import { clock, ms } from '../output/format';
 import { formatTable } from '../output/table';
-import type { Style } from '../program/commandSpec';
+import type { Style } from '../output/style';
 
 export function printTraces(result: TracesResult, style: Style): string {
   const what = result.order === 'slowest' ? 'Slowest' : 'Most recent';

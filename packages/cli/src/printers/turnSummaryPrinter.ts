@@ -1,9 +1,9 @@
-import type { Distribution, TurnSummary } from '@transcriber/sqlite-exporter/read';
-import { slowestStageOf } from '../commands/turns';
+import type { Distribution, TurnSummary } from '@transcriber/queries';
+import { slowestStageOf } from '../results/turns';
 import { count, ms, percent } from '../output/format';
 import { stageBar } from '../output/stageBar';
 import { formatTable } from '../output/table';
-import type { Style } from '../program/commandSpec';
+import type { Style } from '../output/style';
 import { segmentsOf, stageLegend } from './turnsPrinter';
 
 /** The turns section of `transcriber performance`: voice-to-voice percentiles and the average breakdown. */

@@ -10,7 +10,7 @@ import { runEntry, type GlobalFlags } from './runEntry';
  * arguments from the entry's option table, its examples in --help, and an action that parses the
  * values and hands them to runEntry. Errors propagate to the caller (main) — nothing exits here.
  */
-export function buildProgram(entries: readonly CommandEntry[]): Command {
+export function buildProgram(entries: readonly CommandEntry[], groups: Readonly<Record<string, string>> = {}): Command {
   const program = new Command('transcriber')
     .description('Performance of a voice agent from its local telemetry databases')
     .version(packageVersion(), '-V, --version', 'print the version')
@@ -18,13 +18,13 @@ export function buildProgram(entries: readonly CommandEntry[]): Command {
     .option('--json', 'print machine-readable JSON instead of tables')
     .option('--debug', 'show stack traces of unexpected errors')
     .helpOption('-h, --help', 'show help')
-    .showSuggestionAfterError(false)
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(text) });
+    // Commander's suggestion comes on a line of its own: kept, but within the one line of the error.
+    .configureOutput({ outputError: (text, write) => write(text.replace(/\n\((Did you mean [^)]*)\)/, ' ($1)')) });
   program.addHelpText('after', examplesText(entries.flatMap((e) => e.examples.slice(0, 1))));
 
   for (const entry of entries) {
-    const command = commandAt(program, entry.name.split(' '));
+    const command = commandAt(program, entry.name.split(' '), groups);
     command.description(entry.summary);
     const flags = new Map<string, string>();
     const argumentKeys: string[] = [];
@@ -56,12 +56,15 @@ export function buildProgram(entries: readonly CommandEntry[]): Command {
   return program;
 }
 
-/** The command at a path ('db info' → db → info), creating parents that have no entry of their own. */
-function commandAt(program: Command, names: string[]): Command {
+/**
+ * The command at a path ('db info' → db → info), creating parents that have no entry of their own
+ * (described by `groups`, e.g. `db`).
+ */
+function commandAt(program: Command, names: string[], groups: Readonly<Record<string, string>>): Command {
   let parent = program;
   for (const name of names) {
     const existing = parent.commands.find((c) => c.name() === name);
-    parent = existing ?? parent.command(name);
+    parent = existing ?? parent.command(name).description(groups[name] ?? '');
   }
   return parent;
 }

@@ -2,6 +2,7 @@
  * The contract between the command table (cli.ts), the program that parses argv, and each command
  * module. A command is a function from an options object to data; printing is separate.
  */
+import type { Style } from '../output/style';
 
 /** What every command receives besides its own options (from the global flags). */
 export interface CommandContext {
@@ -13,19 +14,6 @@ export interface CommandContext {
   json: boolean;
   /** --debug: show stack traces of unexpected errors. */
   debug: boolean;
-}
-
-/** How text output may be styled; colour only when stdout is a TTY (and NO_COLOR is unset). */
-export interface Style {
-  readonly color: boolean;
-  /** Terminal width in columns (80 when unknown). */
-  readonly columns: number;
-  bold(text: string): string;
-  dim(text: string): string;
-  red(text: string): string;
-  yellow(text: string): string;
-  green(text: string): string;
-  cyan(text: string): string;
 }
 
 /** A non-zero exit decided from a command's data, with its one-line message for stderr. */

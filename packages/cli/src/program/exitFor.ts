@@ -1,4 +1,5 @@
 import { ExitError, UsageError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../errors';
+import { escapeControl } from '../output/printable';
 
 /** What the process prints (one line, or nothing) and exits with, for an error. */
 export interface ExitPlan {
@@ -10,11 +11,14 @@ export interface ExitPlan {
  * The ONE place errors become exit codes and messages: 2 for usage (bad flags, bad config values),
  * 1 for everything else. Unexpected errors name themselves in one line; --debug adds the stack.
  * Errors are matched by name, not instanceof, so no module is loaded just to recognise its error.
+ * A message may quote anyone's text (a name received over OTLP, a path): its control characters
+ * are escaped, so it stays one line and cannot drive the terminal.
  */
 export function exitFor(err: unknown, debug: boolean): ExitPlan {
   const stack = debug && err instanceof Error && err.stack !== undefined ? `\n${err.stack}` : '';
-  if (err instanceof UsageError) return { code: EXIT_USAGE, message: `error: ${err.message}${stack}` };
-  if (err instanceof ExitError) return { code: err.code, message: `error: ${err.message}${stack}` };
+  const line = (text: string) => `error: ${escapeControl(text)}${stack}`;
+  if (err instanceof UsageError) return { code: EXIT_USAGE, message: line(err.message) };
+  if (err instanceof ExitError) return { code: err.code, message: line(err.message) };
   const name = (err as { name?: unknown })?.name;
   const code = (err as { code?: unknown })?.code;
   if (typeof code === 'string' && code.startsWith('commander.')) {
@@ -23,11 +27,9 @@ export function exitFor(err: unknown, debug: boolean): ExitPlan {
     return { code: exitCode === 0 ? EXIT_OK : EXIT_USAGE, message: undefined };
   }
   const message = err instanceof Error ? err.message : String(err);
-  if (name === 'QueryError') return { code: EXIT_FAILURE, message: `error: ${message}${stack}` };
-  if (name === 'ConfigError') return { code: EXIT_USAGE, message: `error: configuration: ${message}${stack}` };
-  if (name === 'SqliteError') {
-    return { code: EXIT_FAILURE, message: `error: database: ${message} (${String(code)})${stack}` };
-  }
+  if (name === 'QueryError') return { code: EXIT_FAILURE, message: line(message) };
+  if (name === 'ConfigError') return { code: EXIT_USAGE, message: line(`configuration: ${message}`) };
+  if (name === 'SqliteError') return { code: EXIT_FAILURE, message: line(`database: ${message} (${String(code)})`) };
   const hint = debug ? '' : ' (run with --debug for details)';
-  return { code: EXIT_FAILURE, message: `error: unexpected ${name ?? 'error'}: ${message}${hint}${stack}` };
+  return { code: EXIT_FAILURE, message: line(`unexpected ${String(name ?? 'error')}: ${message}${hint}`) };
 }

@@ -1,8 +1,16 @@
 import * as path from 'node:path';
-import { ExitError } from '../errors';
+import { ExitError, UsageError } from '../errors';
 import { LiveScreen } from '../output/liveScreen';
-import { exportFormatOf, writeExport, type ExportFormat } from '../output/exportFile';
-import { styleFor } from '../output/style';
+import {
+  checkExportTarget,
+  exportFormatOf,
+  writeExport,
+  type ExportFormat,
+  type ExportTarget,
+} from '../output/exportFile';
+import { toCsv } from '../output/csv';
+import { makeStyle, styleFor } from '../output/style';
+import { escapeControl, printable } from '../output/printable';
 import type { CommandContext, CommandEntry, CommandModule } from './commandSpec';
 import { resolveDataDir } from './dataDir';
 
@@ -19,6 +27,7 @@ interface ProgramOptions {
   interval?: number;
   outputFile?: string;
   format?: ExportFormat;
+  force?: boolean;
 }
 
 /**
@@ -40,26 +49,54 @@ export async function runEntry(
   const module = await entry.load();
   const input = { ...options, ...context };
   const program = options as ProgramOptions;
+  const target = exportTargetOf(program, context);
+  if (target !== undefined) {
+    if (target.format === 'csv' && module.rows === undefined)
+      throw new UsageError('this command can only export JSON or text');
+    checkExportTarget(target);
+  }
   if (program.live === true) {
-    await runLive(module, input, program);
+    await runLive(module, input, program, target);
     return;
   }
   const result = await module.run(input);
-  exportIfAsked(module, result, program, cwd);
+  if (target !== undefined) writeExport(target, exportText(module, result, target.format));
   process.stdout.write(render(module, result, context.json) + '\n');
   const status = module.exitStatus?.(result);
   if (status !== undefined) throw new ExitError(status.code, status.message);
 }
 
 function render(module: CommandModule<unknown, unknown>, result: unknown, json: boolean): string {
-  return json ? JSON.stringify(result, null, 2) : module.print(result, styleFor(process.stdout)).replace(/\n+$/, '');
+  return json ? jsonText(result, 2) : module.print(printable(result), styleFor(process.stdout)).replace(/\n+$/, '');
 }
 
-function exportIfAsked(module: CommandModule<unknown, unknown>, result: unknown, options: ProgramOptions, cwd: string) {
-  if (options.outputFile === undefined) return;
-  const file = path.resolve(cwd, options.outputFile);
-  const rows = module.rows;
-  writeExport(file, exportFormatOf(file, options.format), result, rows === undefined ? undefined : () => rows(result));
+/**
+ * JSON, with the C1 control characters JSON.stringify leaves as they are (0x9b starts a terminal
+ * escape sequence like ESC [) written as \u escapes: the same data, safe on a terminal.
+ */
+function jsonText(result: unknown, indent?: number): string {
+  return JSON.stringify(result, null, indent).replace(
+    /[\u007f-\u009f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+function exportTargetOf(options: ProgramOptions, context: CommandContext): ExportTarget | undefined {
+  if (options.outputFile === undefined) return undefined;
+  const file = path.resolve(context.cwd, options.outputFile);
+  return {
+    file,
+    format: exportFormatOf(file, options.format),
+    force: options.force === true,
+    dataDir: context.dataDir,
+  };
+}
+
+/** The data as the export format wants it: JSON as returned, CSV of the flat rows, or the text view. */
+function exportText(module: CommandModule<unknown, unknown>, result: unknown, format: ExportFormat): string {
+  if (format === 'csv') return toCsv(module.rows!(result));
+  if (format === 'text') return module.print(printable(result), makeStyle(false)).replace(/\n+$/, '') + '\n';
+  return JSON.stringify(result, null, 2) + '\n';
 }
 
 /**
@@ -72,10 +109,12 @@ function runLive(
   module: CommandModule<unknown, unknown>,
   input: Record<string, unknown> & CommandContext,
   options: ProgramOptions,
+  target: ExportTarget | undefined,
 ): Promise<void> {
   const intervalMs = (options.interval ?? 2) * 1000;
   // With --json each refresh is one JSON document per line (NDJSON), for programs to follow.
-  const screen = input.json ? undefined : new LiveScreen(process.stdout);
+  // Redrawn in place only on a terminal: piped, each refresh follows the last (no cursor escapes).
+  const screen = input.json || process.stdout.isTTY !== true ? undefined : new LiveScreen(process.stdout);
   return new Promise((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
     let stopped = false;
@@ -96,8 +135,9 @@ function runLive(
       let frame: string;
       try {
         const result = await module.run(input);
-        exportIfAsked(module, result, options, input.cwd);
-        frame = input.json ? JSON.stringify(result) : liveHeader(intervalMs) + render(module, result, false);
+        // Each refresh replaces the export of the one before (written by this run: --force or not).
+        if (target !== undefined) writeExport({ ...target, force: true }, exportText(module, result, target.format));
+        frame = input.json ? jsonText(result) : liveHeader(intervalMs) + render(module, result, false);
       } catch (err) {
         const reason = (err as { name?: string; reason?: string }).reason;
         if ((err as { name?: string }).name !== 'QueryError' || !WAITING_REASONS.has(reason ?? '')) {
@@ -107,7 +147,7 @@ function runLive(
         const message = (err as Error).message;
         frame = input.json
           ? JSON.stringify({ waiting: message })
-          : `${liveHeader(intervalMs)}waiting for data: ${message}`;
+          : `${liveHeader(intervalMs)}waiting for data: ${escapeControl(message)}`;
       }
       if (stopped) return;
       if (screen === undefined) process.stdout.write(frame + '\n');

@@ -4,12 +4,12 @@ import { expectOneLineError, makeTempDir, recordWorkload, removeTempDirs, runCli
 
 afterAll(removeTempDirs);
 
-// Six turns from an instrumented process (llm fails twice), plus one stt span 30 minutes old, and
+// Six turns from an instrumented process (llm fails twice), plus one stt span 90 minutes old (outside the default window of 60), and
 // a process that leaks 4 MiB per turn.
 let dataDir: string;
 beforeAll(() => {
   dataDir = makeTempDir();
-  recordWorkload(dataDir, ['--turns', '6', '--old-minutes', '30', '--leak-mb', '4']);
+  recordWorkload(dataDir, ['--turns', '6', '--old-minutes', '90', '--leak-mb', '4']);
 });
 
 interface Summary {
@@ -81,14 +81,14 @@ describe('transcriber performance', () => {
     expect(byComponent.pipeline.minMs).toBeGreaterThan(byComponent.stt.minMs + byComponent.llm.minMs);
     expect(report.resources).toHaveLength(1);
     expect(report.resources[0].latest.rssBytes).toBeGreaterThan(10 * 2 ** 20);
-    expect(report.window.minutes).toBe(10);
+    expect(report.window.minutes).toBe(60);
   });
 
   it('--minutes widens the window back to older operations; --component filters', () => {
     const counts = (args: string[]) =>
       Object.fromEntries((json(['performance', ...args]).components as Summary[]).map((c) => [c.component, c.count]));
     expect(counts([]).stt).toBe(6);
-    expect(counts(['--minutes', '60']).stt).toBe(7);
+    expect(counts(['--minutes', '120']).stt).toBe(7);
     expect(counts(['--minutes', '0.5']).stt).toBe(6);
     expect(counts(['--component', 'tts'])).toEqual({ tts: 6 });
     expect(counts(['--component', 'vad'])).toEqual({});
@@ -156,19 +156,20 @@ describe('transcriber performance', () => {
     expect(fs.statSync(asJson).mode & 0o777).toBe(0o600);
   });
 
+  // Checked before the command runs (a usage error, as a long profile's --output): exit 2.
   it('refuses an export path it cannot write, in one line, keeping nothing half-written', () => {
     const dir = makeTempDir();
     expectOneLineError(
       runCli(['--data-dir', dataDir, 'performance', '--export', path.join(dir, 'missing', 'm.json')]),
-      1,
+      2,
       /cannot write export file .*m\.json: its directory does not exist/,
     );
     expectOneLineError(
       runCli(['--data-dir', dataDir, 'performance', '--export', '/dev/null/m.csv']),
-      1,
+      2,
       /cannot write export file \/dev\/null\/m\.csv/,
     );
-    expectOneLineError(runCli(['--data-dir', dataDir, 'performance', '--export', dir]), 1, /it is a directory/);
+    expectOneLineError(runCli(['--data-dir', dataDir, 'performance', '--export', dir]), 2, /it is a directory/);
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_COMPONENT, ATTR_OPERATION } from '@transcriber/instrumentation';
-import { percentileOfSorted } from '@transcriber/sqlite-exporter/export';
+import { percentileOfSorted } from '@transcriber/queries/percentile';
 
 /** One finished operation as the monitor keeps it in memory. */
 export interface RecentOperation {

@@ -62,7 +62,7 @@ export function startPreload(): void {
  */
 function attributionProcessor(): SpanProcessor {
   const { AttributionSpanProcessor } =
-    require('@transcriber/profiler/dist/attribution/attributionSpanProcessor') as typeof import('@transcriber/profiler');
+    require('@transcriber/profiler/attribution') as typeof import('@transcriber/profiler/attribution');
   return new AttributionSpanProcessor() as unknown as SpanProcessor;
 }
 
@@ -111,9 +111,9 @@ function startProfilerControlChannel(config: PerformanceConfig, exit: { readonly
   const startupProfile = takeProfileOnStart();
   const start = () => {
     try {
-      // The channel's own file, not the profiler's index (which loads all of the profiler).
+      // The channel's own entry, not the profiler's index (which loads all of the profiler).
       const { startProfilerControlServer } =
-        require('@transcriber/profiler/dist/control/controlServer') as typeof import('@transcriber/profiler');
+        require('@transcriber/profiler/control') as typeof import('@transcriber/profiler/control');
       const server = startProfilerControlServer({
         dataDir: config.dataDir,
         profilerOptions: { sampleRate: config.profilingSampleRate, enableMemory: config.enableMemoryProfiling },
@@ -139,9 +139,9 @@ function startProfilerControlChannel(config: PerformanceConfig, exit: { readonly
  * The profile `transcriber profile -- node <program>` asked for, taken out of the environment so
  * that processes the program starts are not profiled as well. A bad value is one warning.
  */
-function takeProfileOnStart(): import('@transcriber/profiler').ProfileRequest | undefined {
+function takeProfileOnStart(): import('@transcriber/profiler/control').ProfileRequest | undefined {
   const { PROFILE_ON_START_ENV, parseProfileOnStart } =
-    require('@transcriber/profiler/dist/control/controlProtocol') as typeof import('@transcriber/profiler');
+    require('@transcriber/profiler/control') as typeof import('@transcriber/profiler/control');
   const text = process.env[PROFILE_ON_START_ENV];
   if (text === undefined) return undefined;
   delete process.env[PROFILE_ON_START_ENV];

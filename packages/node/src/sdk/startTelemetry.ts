@@ -21,7 +21,7 @@ import {
   SqliteMetricExporter,
   SqliteSpanExporter,
   TimeOrderedIdGenerator,
-} from '@transcriber/sqlite-exporter/export';
+} from '@transcriber/storage';
 import type { PerformanceConfig } from '../config/performanceConfig';
 import { RecentOperations } from '../monitor/recentOperations';
 import { installDiagLogger } from './diagLogger';

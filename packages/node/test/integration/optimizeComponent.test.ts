@@ -2,7 +2,7 @@ import { context, metrics, propagation, trace } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
 import { PerformanceIntegration } from '@transcriber/node';
 import { ModelCache, OptimizerInputError } from '@transcriber/optimizer';
-import { openForQuery, optimizationLog, type OptimizationLogEntry } from '@transcriber/sqlite-exporter';
+import { openForQuery, optimizationLog, type OptimizationLogEntry } from '@transcriber/queries';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

@@ -3,7 +3,7 @@ import { logs } from '@opentelemetry/api-logs';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ComponentType } from '@transcriber/instrumentation';
 import { PerformanceIntegration, PerformanceMonitor } from '@transcriber/node';
-import { openForQuery, summarizeComponents } from '@transcriber/sqlite-exporter';
+import { openForQuery, summarizeComponents } from '@transcriber/queries';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

@@ -1,6 +1,6 @@
 import { BenchmarkInputError, type CompletedBenchmark } from '@transcriber/benchmarks';
 import { PerformanceIntegration, timeOperation } from '@transcriber/node';
-import { benchmarkHistory, openForQuery } from '@transcriber/sqlite-exporter';
+import { benchmarkHistory, openForQuery } from '@transcriber/queries';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

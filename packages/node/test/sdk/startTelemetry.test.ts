@@ -2,7 +2,7 @@ import { context, metrics, propagation, trace } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { DEFAULT_CONFIG, startTelemetry } from '@transcriber/node';
-import { openForQuery } from '@transcriber/sqlite-exporter';
+import { openForQuery } from '@transcriber/queries';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

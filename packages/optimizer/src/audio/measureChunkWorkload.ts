@@ -1,5 +1,5 @@
 import { errorTypeOf } from '@transcriber/instrumentation';
-import { percentileOfSorted } from '@transcriber/sqlite-exporter';
+import { percentileOfSorted } from '@transcriber/queries';
 import { isPromise } from 'node:util/types';
 import { OptimizerInputError } from '../optimizerInputError';
 import type { AudioSettings } from './audioSettings';

@@ -5,7 +5,7 @@ import {
   EVENT_OPTIMIZATION_RECOMMENDATION,
   OPTIMIZATION_ATTR,
 } from '@transcriber/instrumentation';
-import { createEventEmitter, type EventEmitter } from '@transcriber/sqlite-exporter';
+import { createEventEmitter, type EventEmitter } from '@transcriber/storage/events';
 import type { Basis } from '../figure';
 import type { Recommendation } from '../recommendations/recommendation';
 

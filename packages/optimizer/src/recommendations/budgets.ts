@@ -1,4 +1,5 @@
-import { COMPONENT_TYPES, MARK_FIRST_AUDIO_BYTE, MARK_FIRST_TOKEN } from '@transcriber/instrumentation';
+import { COMPONENT_TYPES } from '@transcriber/instrumentation/componentType';
+import { MARK_FIRST_AUDIO_BYTE, MARK_FIRST_TOKEN } from '@transcriber/instrumentation/names';
 import { OptimizerInputError } from '../optimizerInputError';
 
 /**

@@ -1,4 +1,4 @@
-import type { withQueryDatabase } from '@transcriber/sqlite-exporter';
+import type { withQueryDatabase } from '@transcriber/queries';
 import type { LatencyBudget, RecommendationThresholds } from './budgets';
 import type { Recommendation } from './recommendation';
 

@@ -1,4 +1,4 @@
-import { errorBreakdown, type ComponentSummary } from '@transcriber/sqlite-exporter';
+import { errorBreakdown, type ComponentSummary } from '@transcriber/queries';
 import { figure } from '../figure';
 import { pct, wanted, type CheckContext } from './checkContext';
 import { ERROR_ADVICE } from './componentAdvice';

@@ -1,5 +1,5 @@
-import { METRIC_V8_GC_DURATION } from '@transcriber/instrumentation';
-import { metricTotals } from '@transcriber/sqlite-exporter';
+import { METRIC_V8_GC_DURATION } from '@transcriber/instrumentation/names';
+import { metricTotals } from '@transcriber/queries';
 import { figure } from '../figure';
 import { pct, wanted, type CheckContext } from './checkContext';
 

@@ -1,4 +1,4 @@
-import { markLatencies, recentOperations, type ComponentSummary } from '@transcriber/sqlite-exporter';
+import { markLatencies, recentOperations, type ComponentSummary } from '@transcriber/queries';
 import { figure, percentChange } from '../figure';
 import type { LatencyBudget } from './budgets';
 import { ms, wanted, type CheckContext } from './checkContext';

@@ -1,5 +1,5 @@
-import { COMPONENT_TYPES } from '@transcriber/instrumentation';
-import { summarizeComponents, withQueryDatabase } from '@transcriber/sqlite-exporter';
+import { COMPONENT_TYPES } from '@transcriber/instrumentation/componentType';
+import { summarizeComponents, withQueryDatabase } from '@transcriber/queries';
 import { OptimizerInputError } from '../optimizerInputError';
 import { resolveBudgets, resolveThresholds, type LatencyBudget, type RecommendationThresholds } from './budgets';
 import type { CheckContext } from './checkContext';
@@ -24,7 +24,7 @@ export const RECOMMENDATION_COMPONENTS: readonly string[] = Object.freeze([...CO
 
 /**
  * Reads `performance_metrics.db` of `dataDir` and derives recommendations: latency against budgets,
- * error rates, memory growth, event-loop delay, GC time. Throws the sqlite-exporter's `QueryError`
+ * error rates, memory growth, event-loop delay, GC time. Throws @transcriber/queries' `QueryError`
  * when there is nothing to read or the file cannot be read.
  */
 export function recommendFromRecords(dataDir: string, options: RecommendationOptions = {}): RecommendationReport {

@@ -1,4 +1,4 @@
-import { percentileOfSorted, resourceHistory, type ResourceSnapshot } from '@transcriber/sqlite-exporter';
+import { percentileOfSorted, resourceHistory, type ResourceSnapshot } from '@transcriber/queries';
 import { figure } from '../figure';
 import { ms, wanted, type CheckContext } from './checkContext';
 import type { Priority } from './recommendation';

@@ -1,7 +1,7 @@
 import { ResourceOptimizer } from '@transcriber/optimizer';
-import { openForQuery, optimizationLog } from '@transcriber/sqlite-exporter';
+import { openForQuery, optimizationLog } from '@transcriber/queries';
 import * as os from 'node:os';
-import { makeTempDir, removeTempDirs } from '../helpers/tempDir';
+import { makeTempDir, removeTempDirs } from '../../../../test/helpers/tempDir';
 
 afterAll(removeTempDirs);
 

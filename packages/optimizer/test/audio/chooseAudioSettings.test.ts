@@ -1,5 +1,4 @@
-import type { CandidateMeasurement } from '@transcriber/optimizer';
-import { parseAudioSettings } from '@transcriber/optimizer';
+import { type CandidateMeasurement, parseAudioSettings } from '@transcriber/optimizer';
 import { chooseAudioSettings } from '../../src/audio/chooseAudioSettings';
 
 /** A candidate whose chunks took `meanMs` (wall), of which `cpuShare` computing on the event loop. */

@@ -1,7 +1,7 @@
 import { ResourceOptimizer, OptimizerInputError } from '@transcriber/optimizer';
-import { openForQuery, optimizationLog } from '@transcriber/sqlite-exporter';
+import { openForQuery, optimizationLog } from '@transcriber/queries';
 import { Worker } from 'node:worker_threads';
-import { makeTempDir, removeTempDirs } from '../helpers/tempDir';
+import { makeTempDir, removeTempDirs } from '../../../../test/helpers/tempDir';
 import { perSampleWorkload, uShapedCostPerSecond, uShapedWorkload } from '../helpers/workloads';
 
 afterAll(removeTempDirs);

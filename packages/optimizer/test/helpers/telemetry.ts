@@ -2,7 +2,7 @@ import { context, metrics, propagation, trace } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { NodeTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
-import { SqliteMetricExporter, SqliteSpanExporter } from '@transcriber/sqlite-exporter';
+import { SqliteMetricExporter, SqliteSpanExporter } from '@transcriber/storage';
 
 export interface Recording {
   /** Waits until everything recorded so far is in the database. */

@@ -1,7 +1,7 @@
 import { ModelCache, ResourceOptimizer, type PurgeableCache } from '@transcriber/optimizer';
-import { openForQuery, optimizationLog } from '@transcriber/sqlite-exporter';
+import { openForQuery, optimizationLog } from '@transcriber/queries';
 import { collectGarbage } from '../../src/memory/collectGarbage';
-import { makeTempDir, removeTempDirs } from '../helpers/tempDir';
+import { makeTempDir, removeTempDirs } from '../../../../test/helpers/tempDir';
 
 afterAll(removeTempDirs);
 

@@ -1,10 +1,10 @@
 import { metrics } from '@opentelemetry/api';
 import { ComponentType, METRIC_V8_GC_DURATION, timeOperation } from '@transcriber/instrumentation';
 import { OptimizerInputError, ResourceOptimizer, type Figure } from '@transcriber/optimizer';
-import { openForQuery, optimizationLog, QueryError } from '@transcriber/sqlite-exporter';
+import { openForQuery, optimizationLog, QueryError } from '@transcriber/queries';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { exposeGcFunction } from '../../src/memory/collectGarbage';
-import { makeTempDir, removeTempDirs } from '../helpers/tempDir';
+import { makeTempDir, removeTempDirs } from '../../../../test/helpers/tempDir';
 import { recordInto, type Recording } from '../helpers/telemetry';
 import { dftPower } from '../helpers/workloads';
 

@@ -1,6 +1,5 @@
 import { context, diag, trace } from '@opentelemetry/api';
-import { createHook, type AsyncHook } from 'node:async_hooks';
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHook, type AsyncHook, AsyncLocalStorage } from 'node:async_hooks';
 import { OperationTable } from './operationTable';
 
 /** A component operation seen while the timeline recorded. */

@@ -12,7 +12,7 @@ import {
   synthesizeSpeech,
 } from '../helpers/workloads';
 import { profileRows } from '../helpers/profileRows';
-import { makeTempDir, removeTempDirs } from '../helpers/tempDir';
+import { makeTempDir, removeTempDirs } from '../../../../test/helpers/tempDir';
 
 // A voice-agent turn: STT decodes in two async chunks, the LLM plans after an await, TTS runs
 // synchronously inside the pipeline operation. Two turns run concurrently, so their operations

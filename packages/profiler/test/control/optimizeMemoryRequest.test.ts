@@ -1,6 +1,6 @@
 import { startProfilerControlServer } from '@transcriber/profiler';
 import { ControlChannelError, requestMemoryOptimization } from '../../src/client';
-import { makeTempDir, removeTempDirs } from '../helpers/tempDir';
+import { makeTempDir, removeTempDirs } from '../../../../test/helpers/tempDir';
 
 afterAll(removeTempDirs);
 

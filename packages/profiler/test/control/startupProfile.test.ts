@@ -1,7 +1,7 @@
 import { parseProfileOnStart, PROFILE_ON_START_ENV, startProfilerControlServer } from '@transcriber/profiler';
 import { collectStartupProfile, requestProcessProfile } from '../../src/client';
 import { countPrimes } from '../helpers/workloads';
-import { makeTempDir, removeTempDirs } from '../helpers/tempDir';
+import { makeTempDir, removeTempDirs } from '../../../../test/helpers/tempDir';
 import { profileRows } from '../helpers/profileRows';
 
 afterAll(removeTempDirs);

@@ -1,0 +1,11 @@
+/**
+ * The OTLP receiver `transcriber collect` runs: OTLP/HTTP requests (protobuf and JSON) decoded by
+ * our own readers into the SDK's shapes, foreign spans given components by rules, and everything
+ * stored through `@transcriber/storage`'s exporters, the one write path.
+ */
+export { OtlpHttpServer } from './otlpHttpServer';
+export type { OtlpHttpServerOptions, CollectStats } from './otlpHttpServer';
+export type { ItemCounts } from './otlpReceiver';
+export type { ComponentRule } from './componentRules';
+export { DEFAULT_COMPONENT_RULES } from './defaultComponentRules';
+export { componentRulesFromConfig, CollectConfigError } from './collectConfig';
