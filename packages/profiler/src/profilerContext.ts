@@ -160,9 +160,7 @@ export class ProfilerContext implements Disposable, AsyncDisposable {
         if (this.heap === undefined) this.memoryUnavailable = 'another memory profile was running';
       }
       this.session = this.profiler.leaseSession();
-      startCpuProfile(this.session, this.profiler.options.samplingIntervalUs, {
-        heapCollected: this.heap !== undefined,
-      });
+      startCpuProfile(this.session, this.profiler.options.samplingIntervalUs);
       this.timelineOp = timeline.startOperation(this.component, this.operation);
       this.startUs = timeline.nowUs();
       this.state = 'running';

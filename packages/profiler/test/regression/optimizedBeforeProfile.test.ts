@@ -1,6 +1,6 @@
 import { ProfilerContext, ProfilerManager } from '@transcriber/profiler';
 import { decodeSpeechFrames } from '../helpers/workloads';
-import { makeTempDir, removeTempDirs } from '../helpers/tempDir';
+import { makeTempDir, removeTempDirs } from '../../../../test/helpers/tempDir';
 
 // Node 22 and 24: a function whose loop V8 had compiled before the profile started (on-stack
 // replacement code, which a starting profiler does not index) had its samples charged to its
