@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startScriptedChatModel, MODEL_DELAYS_MS, type ScriptedChatModel } from './helpers/scriptedChatModel';
 import { speechInput } from './helpers/speechInput';
-import { storedSpans, type StoredSpan } from './preload/helpers/storedSpans';
+import { storedSpans, type StoredSpan } from './helpers/storedSpans';
 
 const REPO = path.resolve(__dirname, '..');
 const EXAMPLE = path.join(REPO, 'examples', 'voice-agent');
