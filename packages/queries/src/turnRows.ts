@@ -10,11 +10,15 @@ import {
   METRIC_LLM_OUTPUT_TOKENS_PER_SECOND,
   METRIC_STT_REAL_TIME_FACTOR,
   METRIC_TTS_TIME_TO_FIRST_BYTE,
+  ATTR_TURN_SOURCE,
+  ATTR_TURN_SOURCE_VOICE_TO_VOICE,
   METRIC_TURN_INTERRUPTIONS,
   METRIC_TURN_VOICE_TO_VOICE,
   TURN_OPERATION,
+  TURN_STAGE_UNEXPLAINED,
 } from '@transcriber/instrumentation/names';
-import { TURN_STAGES } from '@transcriber/instrumentation/turnStages';
+import { TURN_BREAKDOWN_STAGES } from '@transcriber/instrumentation/turnStages';
+import { resourceCondition, spanScope, type ServiceFilter } from './serviceScope';
 import type { TimeWindow, TraceSpan } from './types';
 
 /** One stage of one turn, in ms (null when the turn lacks one of its two marks). */
@@ -33,11 +37,18 @@ export interface TurnRecord {
   error: boolean;
   errorType: string | null;
   serviceName: string | null;
+  /** Where the turn came from: `transcriber` (our marks), `livekit`, `pipecat` (null: not recorded). */
+  source: string | null;
   /** User speech end → first audio played. */
   voiceToVoiceMs: number | null;
-  /** In pipeline order; when all are there they add up to voiceToVoiceMs. */
+  /** The source framework's own voice-to-voice figure (LiveKit's `lk.e2e_latency`, …), when it has one. */
+  sourceVoiceToVoiceMs: number | null;
+  /**
+   * In pipeline order, `unexplained` last: with voice-to-voice known they add up to it (a stage
+   * not measured is null, and its time is in `unexplained`).
+   */
   stages: TurnStageTime[];
-  /** Every stage is there. */
+  /** Every measured stage is there (nothing of voice-to-voice was left to `unexplained` for want of a mark). */
   complete: boolean;
   interruptions: number;
   llmTimeToFirstChunkMs: number | null;
@@ -51,7 +62,7 @@ export interface TurnRecord {
   outputTokens: number | null;
 }
 
-export interface TurnFilter extends TimeWindow {
+export interface TurnFilter extends TimeWindow, ServiceFilter {
   /** Newest first (default) or slowest voice-to-voice first. */
   order?: 'recent' | 'slowest';
   /** At most this many turns (default: all in the window). */
@@ -88,6 +99,8 @@ interface TurnRow {
  */
 export function loadTurns(db: Database, filter: TurnFilter): TurnRecord[] {
   const order = filter.order === 'slowest' ? `${VOICE_TO_VOICE} IS NULL, ${VOICE_TO_VOICE} DESC` : 's.start_us DESC';
+  const until = filter.untilUs ?? Date.now() * 1000 + 1;
+  const resources = resourceCondition(spanScope(db, { ...filter, untilUs: until }), 's.resource_id');
   const rows = db
     .prepare(
       `SELECT s.trace_id AS traceId, s.span_id AS spanId, s.start_us AS startUs, s.duration_ms AS durationMs,
@@ -95,14 +108,14 @@ export function loadTurns(db: Database, filter: TurnFilter): TurnRecord[] {
               s.attributes AS attributes
          FROM spans s LEFT JOIN resources r ON r.id = s.resource_id
         WHERE s.component = @component AND s.operation = @operation
-          AND s.start_us >= @since AND s.start_us < @until
+          AND s.start_us >= @since AND s.start_us < @until AND ${resources}
         ORDER BY ${order} LIMIT @limit`,
     )
     .all({
       component: ComponentType.PIPELINE,
       operation: TURN_OPERATION,
       since: filter.sinceUs,
-      until: filter.untilUs ?? Date.now() * 1000 + 1,
+      until,
       limit: filter.limit ?? -1,
     }) as TurnRow[];
   return rows.map((row) => turnRecord({ ...row, error: row.error === 1 }, parseAttributes(row.attributes)));
@@ -127,11 +140,19 @@ function turnRecord(span: TurnSpanFields, attributes: Record<string, unknown>): 
     const seconds = value(name);
     return seconds === null ? null : seconds * 1000;
   };
-  const stages = TURN_STAGES.map((stage) => ({
+  const stages = TURN_BREAKDOWN_STAGES.map((stage) => ({
     stage: stage.stage,
     component: stage.component,
     ms: ms(stage.attribute),
   }));
+  const voiceToVoiceMs = ms(METRIC_TURN_VOICE_TO_VOICE);
+  const unexplained = stages[stages.length - 1];
+  if (unexplained.ms === null && voiceToVoiceMs !== null) {
+    // A turn written before the stage existed: what its stages do not cover.
+    const measured = stages.reduce((sum, s) => sum + (s.ms ?? 0), 0);
+    unexplained.ms = Math.max(0, voiceToVoiceMs - measured);
+  }
+  const source = attributes[ATTR_TURN_SOURCE];
   return {
     traceId: span.traceId,
     spanId: span.spanId,
@@ -140,9 +161,11 @@ function turnRecord(span: TurnSpanFields, attributes: Record<string, unknown>): 
     error: span.error,
     errorType: span.errorType,
     serviceName: span.serviceName,
-    voiceToVoiceMs: ms(METRIC_TURN_VOICE_TO_VOICE),
+    source: typeof source === 'string' ? source : null,
+    voiceToVoiceMs,
+    sourceVoiceToVoiceMs: ms(ATTR_TURN_SOURCE_VOICE_TO_VOICE),
     stages,
-    complete: stages.every((s) => s.ms !== null),
+    complete: stages.every((s) => s.stage === TURN_STAGE_UNEXPLAINED || s.ms !== null),
     interruptions: value(METRIC_TURN_INTERRUPTIONS) ?? 0,
     llmTimeToFirstChunkMs: ms(ATTR_GEN_AI_TIME_TO_FIRST_CHUNK),
     llmOutputTokensPerSecond: value(METRIC_LLM_OUTPUT_TOKENS_PER_SECOND),

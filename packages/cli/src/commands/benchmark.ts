@@ -23,7 +23,7 @@ export interface BenchmarkCommandOptions {
  * happened; the exit status is derived from the returned data (see benchmarkExitStatus).
  */
 export async function runBenchmarks(options: BenchmarkCommandOptions & CommandContext): Promise<BenchmarkRunView> {
-  const { loadConfig } = await import('@transcriber/node/config');
+  const { benchmarkSuiteOptions, loadConfig } = await import('@transcriber/node/config');
   const loaded = loadConfig({ cwd: options.cwd });
   const config = { ...loaded.config, dataDir: options.dataDir };
   const { BenchmarkSuite, currentEnvironment, findBenchFiles, runBenchFiles } = await import('@transcriber/benchmarks');
@@ -43,8 +43,7 @@ export async function runBenchmarks(options: BenchmarkCommandOptions & CommandCo
   if (files.length === 0) return view;
 
   const suite = new BenchmarkSuite(config.dataDir, {
-    defaultIterations: config.defaultBenchmarkIterations,
-    defaultTimeoutMs: config.benchmarkTimeout * 1000,
+    ...benchmarkSuiteOptions(config),
     minEffect: options.minEffect / 100,
   });
   // The app's modules that the bench files load are instrumented as the preload would (the
@@ -58,11 +57,14 @@ export async function runBenchmarks(options: BenchmarkCommandOptions & CommandCo
         );
   let telemetry: { shutdown(): Promise<void> } | undefined;
   // Pipeline benchmarks report each component's share from the spans of the run: they need an SDK
-  // writing spans to the data dir, started only when such a benchmark is about to run.
+  // writing spans to the data dir, started only when such a benchmark is about to run. Its
+  // telemetry is the benchmark's, not the app's (whatever OTEL_SERVICE_NAME says): recorded under
+  // BENCHMARK_SERVICE_NAME, which views leave out unless asked for.
   const beforeFile = async (file: LoadedBenchFile) => {
     if (file.component !== 'pipeline' || telemetry !== undefined) return;
     const { startTelemetry } = await import('@transcriber/node');
-    telemetry = startTelemetry(config);
+    const { BENCHMARK_SERVICE_NAME } = await import('@transcriber/instrumentation/names');
+    telemetry = startTelemetry(config, { resourceAttributes: { 'service.name': BENCHMARK_SERVICE_NAME } });
   };
   const bar = ProgressBar.on(process.stderr);
   let current = '';
