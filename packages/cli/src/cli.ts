@@ -11,6 +11,7 @@ import {
   limitOption,
   liveOption,
   minutesOption,
+  NO_COMPONENT,
   nonNegativeNumber,
   oneOf,
   positiveInteger,
@@ -71,7 +72,9 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: 'traces',
     summary: 'recent (or slowest) operations; `traces show <traceId>` draws one trace',
     options: {
-      component: componentOption('only operations of this component'),
+      component: componentOption('only operations of this component; "none": spans without one (received over OTLP)', [
+        NO_COMPONENT,
+      ]),
       service: serviceOption,
       minutes: minutesOption(),
       limit: limitOption(20),
@@ -239,6 +242,27 @@ export const COMMANDS: readonly CommandEntry[] = [
       'transcriber collect --host 172.17.0.1 --port 4319   # reachable from Docker containers (otel-collector.yaml)',
     ],
     load: () => import('./commands/collect').then((m) => m.collectCommand),
+  }),
+  defineCommand({
+    name: 'ui',
+    summary:
+      'a local web view of turns, traces, profiles and benchmarks (read-only; new data appears as it is written)',
+    options: {
+      host: {
+        flags: '--host <address>',
+        description: 'address to listen on (only this address or "localhost" is accepted as Host)',
+        default: '127.0.0.1',
+      },
+      port: {
+        flags: '--port <port>',
+        description: 'port to listen on (0 picks a free one)',
+        default: 7777,
+        parse: portNumber,
+      },
+      open: { flags: '--open', description: "open the page in the desktop's browser" },
+    },
+    examples: ['transcriber ui', 'transcriber ui --data-dir ./agent-data --port 8080 --open'],
+    load: () => import('./commands/ui').then((m) => m.uiCommand),
   }),
   defineCommand({
     name: 'optimize',

@@ -51,6 +51,9 @@ export function oneOf<T extends string>(allowed: readonly T[]): (raw: string, fl
 }
 
 /** `--component C`: a ComponentType value (plus `extra` words a command accepts, e.g. `memory`). */
+/** `--component none`: the spans that have no component (foreign spans no rule matched). */
+export const NO_COMPONENT = 'none';
+
 export function componentOption(description: string, extra: readonly string[] = []): OptionSpec<string> {
   return {
     flags: '--component <name>',

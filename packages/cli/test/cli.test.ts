@@ -2,6 +2,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BIN, cleanEnv, expectOneLineError, makeTempDir, recordWorkload, removeTempDirs, runCli } from './helpers/cli';
+import { BenchmarkSuite } from '@transcriber/benchmarks';
+import { ResourceOptimizer } from '@transcriber/optimizer';
 import { COMMANDS } from '../src/cli';
 
 afterAll(removeTempDirs);
@@ -9,6 +11,9 @@ afterAll(removeTempDirs);
 const PACKAGE = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
 
 /** Runs the CLI with a preload that lists the modules it loaded. */
+/** Modules under commands/ that commands share (not commands themselves). */
+const COMMAND_HELPERS = new Set(['window', 'databaseSelection', 'profileTarget']);
+
 function loadedModules(args: string[], env: Record<string, string> = {}): string[] {
   const list = path.join(makeTempDir(), 'modules.txt');
   const result = spawnSync(
@@ -58,20 +63,75 @@ describe('transcriber', () => {
     expect(modules.filter((m) => m.includes('better-sqlite3') || m.includes('@opentelemetry'))).toEqual([]);
   });
 
-  it('loads only its own command, and no OpenTelemetry package at all, to run it', () => {
+  // Every command that reads (all but `benchmark` and `collect`, which record, and `profile`, which
+  // waits for another process): its own module only, and no OpenTelemetry package at all.
+  it('loads only its own command, and no OpenTelemetry package at all, to run any read command', async () => {
     const dataDir = makeTempDir();
     recordWorkload(dataDir, ['--turns', '1']);
-    for (const args of [['performance', '--component', 'stt'], ['performance'], ['turns']]) {
+    // Something in the event databases too: a benchmark run and a logged optimization.
+    await new BenchmarkSuite(dataDir).runBenchmark({ name: 'noop', component: 'stt', fn: () => {}, iterations: 5 });
+    const optimizer = new ResourceOptimizer(dataDir);
+    await optimizer.optimizeMemoryUsage({ purge: 'none' });
+    await optimizer.shutdown();
+    const traceId = JSON.parse(runCli(['--data-dir', dataDir, '--json', 'turns']).stdout).turns[0].traceId as string;
+    const commands: [string, string[]][] = [
+      ['performance', ['performance']],
+      ['performance', ['performance', '--component', 'stt']],
+      ['performance', ['performance', '--component', 'memory']],
+      ['traces', ['traces']],
+      ['traceShow', ['traces', 'show', traceId]],
+      ['turns', ['turns']],
+      ['optimize', ['optimize']],
+      ['optimizeLog', ['optimize', 'log']],
+      ['benchmarkHistory', ['benchmark', 'history']],
+      ['dbInfo', ['db', 'info']],
+      ['dbPrune', ['db', 'prune', '--older-than', '3650']],
+      ['dbVacuum', ['db', 'vacuum']],
+    ];
+    // Every read command is here: each command line's entry is the longest command name it starts with.
+    const entryOf = (args: string[]) =>
+      COMMANDS.filter((c) => `${args.join(' ')} `.startsWith(`${c.name} `)).sort(
+        (a, b) => b.name.length - a.name.length,
+      )[0].name;
+    expect(new Set(commands.map(([, args]) => entryOf(args))).size).toBe(
+      // Not read commands: they run things, or serve until stopped (ui's modules: test/commands/ui.test.ts).
+      COMMANDS.filter((c) => !['benchmark', 'collect', 'profile', 'ui'].includes(c.name)).length,
+    );
+    for (const [module, args] of commands) {
       const modules = loadedModules(['--data-dir', dataDir, ...args]);
-      expect(modules.some((m) => m.endsWith(path.join('commands', `${args[0]}.js`)))).toBe(true);
-      expect(modules.some((m) => m.endsWith(path.join('commands', 'traces.js')))).toBe(false);
+      const commandModules = modules.filter((m) => /[\\/]commands[\\/]/.test(m)).map((m) => path.basename(m, '.js'));
+      expect({ args, command: commandModules.filter((m) => m === module) }).toEqual({ args, command: [module] });
+      expect({ args, others: commandModules.filter((m) => !COMMAND_HELPERS.has(m) && m !== module) }).toEqual({
+        args,
+        others: [],
+      });
       // Not even the API: the queries take our names from the instrumentation's light entries.
-      expect(modules.filter((m) => m.includes('@opentelemetry'))).toEqual([]);
-      // Nor the main entries of our own packages, which load the SDK or the API.
-      expect(
-        modules.filter((m) => /packages[\\/](node|storage|instrumentation)[\\/]dist[\\/]index\.js$/.test(m)),
-      ).toEqual([]);
+      expect({ args, otel: modules.filter((m) => m.includes('@opentelemetry')) }).toEqual({ args, otel: [] });
+      // Nor the main entries of our own packages that load the SDK or the API.
+      expect({
+        args,
+        entries: modules.filter((m) =>
+          /packages[\\/](node|storage|instrumentation|optimizer)[\\/]dist[\\/]index\.js$/.test(m),
+        ),
+      }).toEqual({ args, entries: [] });
     }
+  });
+
+  it('optimize lists recommendations without writing anything', () => {
+    const dataDir = makeTempDir();
+    recordWorkload(dataDir, ['--turns', '2']);
+    // The databases, not the WAL index a reader of a WAL database opens beside one.
+    const files = () =>
+      fs
+        .readdirSync(dataDir)
+        .filter((f) => !/-(wal|shm)$/.test(f))
+        .sort();
+    const before = files();
+    const result = runCli(['--data-dir', dataDir, 'optimize']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/recommendation|nothing to recommend|Notes/i);
+    expect(files()).toEqual(before);
+    expect(before).not.toContain('optimization_logs.db');
   });
 
   it('finds the data directory: --data-dir, else TRANSCRIBER_PERF_DATA_DIR, else transcriber.config.json, else ./data', () => {

@@ -1,11 +1,12 @@
 import type { Database } from 'better-sqlite3';
 import { newestSpanIds, RECENT_ORDER } from './newestSpanIds';
-import { resourceCondition, spanScope, type ServiceFilter } from './serviceScope';
+import { resourceCondition, resourceScope, spanScope, type ServiceFilter } from './serviceScope';
 import { SLOWEST_ORDER, slowestSpanIds } from './slowestSpanIds';
 import type { OperationRecord, TimeWindow } from './types';
 
 export interface OperationFilter extends TimeWindow, ServiceFilter {
-  component?: string;
+  /** Only this component's operations; `null`: only spans without a component (a foreign program's). */
+  component?: string | null;
   /** Only operations at least this long, ms. */
   minDurationMs?: number;
   /** Only failed operations. */
@@ -41,13 +42,23 @@ export function recentOperations(db: Database, filter: OperationFilter): Operati
   const window = {
     sinceUs: params.since,
     untilUs: params.until,
-    component: filter.component,
+    component: filter.component ?? undefined,
     minDurationMs: filter.minDurationMs,
     limit: params.limit,
     scope,
   };
   let matching = 'SELECT value FROM json_each(@ids)';
-  if (filter.errorsOnly) {
+  if (filter.component === null) {
+    // Spans without a component: their own range of spans_component_start, read in the order asked
+    // (the rollup and the per-component walks cover components only). Foreign spans are few.
+    const conditions = ['s.component IS NULL', 's.start_us >= @since', 's.start_us < @until'];
+    // Not narrowed by the rollup, which holds spans with a component only.
+    conditions.push(resourceCondition(resourceScope(db, filter), 's.resource_id'));
+    if (filter.minDurationMs !== undefined) conditions.push('s.duration_ms >= @minDuration');
+    if (filter.errorsOnly) conditions.push('s.status_code = 2');
+    matching = `SELECT s.id FROM spans s INDEXED BY spans_component_start
+                 WHERE ${conditions.join(' AND ')} ORDER BY ${order} LIMIT @limit`;
+  } else if (filter.errorsOnly) {
     const conditions = ['s.component IS NOT NULL', 's.start_us >= @since', 's.start_us < @until'];
     conditions.push(resourceCondition(scope, 's.resource_id'));
     if (filter.component !== undefined) conditions.push('s.component = @component');

@@ -1,3 +1,4 @@
+import { traceTurns, type TraceTurn } from './traceTurns';
 import type { TraceSpan } from './types';
 
 /** A span placed in its trace's tree: depth below its root and start offset from the trace start. */
@@ -15,12 +16,14 @@ export interface TraceView {
   errorCount: number;
   /** Depth-first, children in start order: the order a waterfall draws them. */
   spans: WaterfallSpan[];
+  /** The voice turns among the spans, with what a waterfall draws over them (marks, stages). */
+  turns: TraceTurn[];
 }
 
 /**
- * The spans of one trace (getTrace) as a tree with offsets, for a waterfall. A span whose parent
- * was not recorded (remote, or dropped) is drawn as a root; a span id repeated in bad data is
- * placed once.
+ * The spans of one trace (getTrace) as a tree with offsets, and its turns, for a waterfall (`traces
+ * show` and the web view). A span whose parent was not recorded (remote, or dropped) is drawn as a
+ * root; a span id repeated in bad data is placed once.
  */
 export function traceTree(traceId: string, spans: readonly TraceSpan[]): TraceView {
   const startUs = Math.min(...spans.map((s) => s.startUs));
@@ -51,5 +54,6 @@ export function traceTree(traceId: string, spans: readonly TraceSpan[]): TraceVi
     spanCount: spans.length,
     errorCount: spans.filter((s) => s.error).length,
     spans: ordered,
+    turns: traceTurns(spans, startUs),
   };
 }

@@ -16,7 +16,7 @@ import {
 } from '@transcriber/instrumentation/names';
 import { TURN_STAGES } from '@transcriber/instrumentation/turnStages';
 import { resourceCondition, spanScope, type ServiceFilter } from './serviceScope';
-import type { TimeWindow } from './types';
+import type { TimeWindow, TraceSpan } from './types';
 
 /** One stage of one turn, in ms (null when the turn lacks one of its two marks). */
 export interface TurnStageTime {
@@ -108,11 +108,20 @@ export function loadTurns(db: Database, filter: TurnFilter): TurnRecord[] {
       until,
       limit: filter.limit ?? -1,
     }) as TurnRow[];
-  return rows.map(turnOf);
+  return rows.map((row) => turnRecord({ ...row, error: row.error === 1 }, parseAttributes(row.attributes)));
 }
 
-function turnOf(row: TurnRow): TurnRecord {
-  const attributes = parseAttributes(row.attributes);
+/** The turn a `pipeline`/`turn` span of a trace holds: the same reading as the turn listings'. */
+export function turnOfSpan(span: TraceSpan): TurnRecord {
+  return turnRecord(span, span.attributes);
+}
+
+type TurnSpanFields = Pick<
+  TurnRecord,
+  'traceId' | 'spanId' | 'startUs' | 'durationMs' | 'error' | 'errorType' | 'serviceName'
+>;
+
+function turnRecord(span: TurnSpanFields, attributes: Record<string, unknown>): TurnRecord {
   const value = (name: string) => {
     const v = attributes[name];
     return typeof v === 'number' ? v : null;
@@ -127,13 +136,13 @@ function turnOf(row: TurnRow): TurnRecord {
     ms: ms(stage.attribute),
   }));
   return {
-    traceId: row.traceId,
-    spanId: row.spanId,
-    startUs: row.startUs,
-    durationMs: row.durationMs,
-    error: row.error === 1,
-    errorType: row.errorType,
-    serviceName: row.serviceName,
+    traceId: span.traceId,
+    spanId: span.spanId,
+    startUs: span.startUs,
+    durationMs: span.durationMs,
+    error: span.error,
+    errorType: span.errorType,
+    serviceName: span.serviceName,
     voiceToVoiceMs: ms(METRIC_TURN_VOICE_TO_VOICE),
     stages,
     complete: stages.every((s) => s.ms !== null),

@@ -40,7 +40,7 @@ describe('openForQuery', () => {
     again.close();
   });
 
-  it('missing data dir (or a file in its place)', () => {
+  it('missing data dir, or a file in its place (named for what it is)', () => {
     const root = makeTempDir();
     const missing = queryErrorOf(() => openForQuery(path.join(root, 'nope'), 'performance_metrics'));
     expect(missing).toMatchObject({
@@ -49,9 +49,9 @@ describe('openForQuery', () => {
     });
     expect(missing.message).toContain('does not exist');
     fs.writeFileSync(path.join(root, 'file'), '');
-    expect(queryErrorOf(() => openForQuery(path.join(root, 'file'), 'performance_metrics')).reason).toBe(
-      'missing-data-dir',
-    );
+    const file = queryErrorOf(() => openForQuery(path.join(root, 'file'), 'performance_metrics'));
+    expect(file.reason).toBe('unreadable');
+    expect(file.message).toMatch(/data directory .*file is a file, not a directory/);
   });
 
   it('missing database, without creating it', () => {

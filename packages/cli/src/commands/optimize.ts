@@ -1,5 +1,6 @@
 import { requestMemoryOptimization, ControlChannelError } from '@transcriber/profiler/client';
-import { OptimizerInputError, ResourceOptimizer, type MemoryOptimizationResult } from '@transcriber/optimizer';
+import type { MemoryOptimizationResult } from '@transcriber/optimizer';
+import { OptimizerInputError, recommendFromRecords } from '@transcriber/optimizer/recommendations';
 import { ExitError, EXIT_FAILURE, UsageError } from '../errors';
 import { optimizeRows, printOptimize } from '../printers/optimizePrinter';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
@@ -20,9 +21,9 @@ export interface OptimizeOptions {
 }
 
 /**
- * Recommendations derived from the data recorded in the last `minutes` (logged to
- * optimization_logs.db as they are made), or, with `--apply memory --pid N`, the memory
- * optimization carried out inside that running process and measured there.
+ * Recommendations derived from the data recorded in the last `minutes` (read only: listing writes
+ * nothing), or, with `--apply memory --pid N`, the memory optimization carried out inside that
+ * running process, measured and logged there.
  */
 export async function optimize(options: OptimizeOptions & CommandContext): Promise<OptimizeResult> {
   if (options.apply !== undefined) {
@@ -43,9 +44,8 @@ export async function optimize(options: OptimizeOptions & CommandContext): Promi
     }
   }
   if (options.pid !== undefined) throw new UsageError('--pid goes with --apply memory');
-  const optimizer = new ResourceOptimizer(options.dataDir);
   try {
-    const report = optimizer.getOptimizationRecommendations({
+    const report = recommendFromRecords(options.dataDir, {
       minutes: options.minutes,
       component: options.component,
       service: options.service,
@@ -53,8 +53,6 @@ export async function optimize(options: OptimizeOptions & CommandContext): Promi
     return { mode: 'recommendations', report };
   } catch (err) {
     throw err instanceof OptimizerInputError ? new UsageError(err.message) : err;
-  } finally {
-    await optimizer.shutdown();
   }
 }
 

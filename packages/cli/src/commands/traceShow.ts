@@ -1,4 +1,4 @@
-import { getTrace, traceTree, withQueryDatabase } from '@transcriber/queries';
+import { getTrace, traceIdsWith, traceTree, withQueryDatabase } from '@transcriber/queries';
 import { databasePath } from '@transcriber/storage/files';
 import { ExitError, UsageError, EXIT_FAILURE } from '../errors';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
@@ -12,19 +12,25 @@ export interface TraceShowOptions {
   force?: boolean;
 }
 
-/** One trace as a tree of spans with offsets, for the waterfall. */
+/** The fewest hexadecimal digits a trace id may be given by (its start or end): `turns` prints its end. */
+const MIN_TRACE_ID_DIGITS = 8;
+
+/** One trace as a tree of spans with offsets, and its turns, for the waterfall. */
 export function traceShow(options: TraceShowOptions & CommandContext): TraceView {
-  if (!/^[0-9a-f]{32}$/i.test(options.traceId)) {
-    throw new UsageError(`trace id ${JSON.stringify(options.traceId)} is not 32 hexadecimal digits`);
-  }
-  const spans = withQueryDatabase(options.dataDir, 'performance_metrics', (db) => getTrace(db, options.traceId));
-  if (spans.length === 0) {
-    throw new ExitError(
-      EXIT_FAILURE,
-      `no trace ${options.traceId.toLowerCase()} in ${databasePath(options.dataDir, 'performance_metrics')}`,
+  const given = options.traceId.toLowerCase();
+  if (!new RegExp(`^[0-9a-f]{${MIN_TRACE_ID_DIGITS},32}$`).test(given)) {
+    throw new UsageError(
+      `trace id ${JSON.stringify(options.traceId)} is not ${MIN_TRACE_ID_DIGITS} to 32 hexadecimal digits`,
     );
   }
-  return traceTree(options.traceId.toLowerCase(), spans);
+  const file = databasePath(options.dataDir, 'performance_metrics');
+  const { traceId, spans } = withQueryDatabase(options.dataDir, 'performance_metrics', (db) => {
+    const ids = given.length === 32 ? [given] : traceIdsWith(db, given);
+    if (ids.length > 1) throw new UsageError(`trace id ${given} is ambiguous in ${file}: give more digits`);
+    return { traceId: ids[0] ?? given, spans: ids.length === 0 ? [] : getTrace(db, ids[0]) };
+  });
+  if (spans.length === 0) throw new ExitError(EXIT_FAILURE, `no trace ${given} in ${file}`);
+  return traceTree(traceId, spans);
 }
 
 export const traceShowCommand: CommandModule<TraceShowOptions, TraceView> = {

@@ -1,4 +1,5 @@
 import { recentOperations, withQueryDatabase } from '@transcriber/queries';
+import { NO_COMPONENT } from '../options';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { printTraces, tracesRows } from '../printers/tracesPrinter';
 import { lastMinutes } from './window';
@@ -26,7 +27,7 @@ export function traces(options: TracesOptions & CommandContext): TracesResult {
     recentOperations(db, {
       sinceUs: window.sinceUs,
       untilUs: window.untilUs,
-      component: options.component,
+      component: options.component === NO_COMPONENT ? null : options.component,
       service: options.service,
       minDurationMs: options.minDurationMs,
       errorsOnly: options.errors === true,

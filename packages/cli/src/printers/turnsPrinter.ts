@@ -4,6 +4,9 @@ import { stageBar, type BarSegment } from '../output/stageBar';
 import { formatTable } from '../output/table';
 import type { Style } from '../output/style';
 
+/** Digits of a trace id shown per turn: `traces show` takes them (8 hex digits: 4 billion ids). */
+const SHORT_TRACE_ID_DIGITS = 8;
+
 /** The letter each stage is drawn with in bars, and its short column name. */
 export const STAGE_LETTERS: Readonly<Record<string, { letter: string; short: string }>> = {
   endpointing: { letter: 'e', short: 'endpoint' },
@@ -34,6 +37,8 @@ export function printTurns(result: TurnsResult, style: Style): string {
   const table = formatTable(
     [
       { header: 'started', value: (t) => clock(t.startUs).slice(11) },
+      // The end of the trace id (its random part; the start is the time): `traces show` takes it.
+      { header: 'trace', value: (t) => t.traceId.slice(-SHORT_TRACE_ID_DIGITS) },
       {
         header: 'voice-to-voice',
         align: 'right',
@@ -57,7 +62,7 @@ export function printTurns(result: TurnsResult, style: Style): string {
     result.turns,
     style,
   );
-  return `${heading}\n${table}\n${stageLegend(style)}\n${style.dim('stage times in ms; transcriber traces show <trace> draws one turn')}`;
+  return `${heading}\n${table}\n${stageLegend(style)}\n${style.dim('stage times in ms; transcriber traces show <trace> draws a turn with its marks and stages')}`;
 }
 
 function barOf(turn: ListedTurn, scaleMs: number, width: number, style: Style): string {

@@ -1,4 +1,6 @@
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { expectOneLineError, makeTempDir, recordWorkload, removeTempDirs, runCli } from '../helpers/cli';
+import { recordSpans } from '../../../../test/helpers/recordSpans';
 
 afterAll(removeTempDirs);
 
@@ -96,7 +98,12 @@ describe('transcriber traces', () => {
     expectOneLineError(
       runCli(['--data-dir', dataDir, 'traces', 'show', 'xyz']),
       2,
-      /trace id "xyz" is not 32 hexadecimal digits/,
+      /trace id "xyz" is not 8 to 32 hexadecimal digits/,
+    );
+    expectOneLineError(
+      runCli(['--data-dir', dataDir, 'traces', 'show', 'abc1234']),
+      2,
+      /trace id "abc1234" is not 8 to 32 hexadecimal digits/,
     );
     expectOneLineError(
       runCli(['--data-dir', dataDir, 'traces', 'show', 'ab'.repeat(16)]),
@@ -120,13 +127,70 @@ describe('transcriber traces', () => {
     expectOneLineError(
       runCli(['--data-dir', dataDir, 'traces', '--component', 'speech']),
       2,
-      /unknown component "speech"; valid components: audio_capture, vad, stt, agent, llm, tool, tts, audio_output, pipeline$/,
+      /unknown component "speech"; valid components: audio_capture, vad, stt, agent, llm, tool, tts, audio_output, pipeline, none$/,
     );
     // A filter value is data, never SQL.
     expectOneLineError(
       runCli(['--data-dir', dataDir, 'traces', '--component', "stt' OR '1'='1"]),
       2,
       /unknown component/,
+    );
+  });
+});
+
+describe('transcriber traces: spans without a component, and short trace ids', () => {
+  // Spans a foreign program sent that no rule gave a component: listed with --component none, and
+  // never mixed into the operations of the components.
+  const foreignDir = makeTempDir();
+  const now = Date.now();
+  let recorded: ReadableSpan[];
+  beforeAll(async () => {
+    recorded = await recordSpans(foreignDir, [
+      { name: 'GET /weather', startMs: now - 3000, durationMs: 120 },
+      { name: 'db.query', startMs: now - 2900, durationMs: 40, parent: 0 },
+      { component: 'stt', operation: 'transcribe', startMs: now - 2000, durationMs: 80 },
+      { name: 'POST /slow', startMs: now - 1000, durationMs: 900, errorType: 'Timeout' },
+    ]);
+  });
+  const list = (args: string[]) =>
+    JSON.parse(runCli(['--data-dir', foreignDir, '--json', 'traces', ...args]).stdout).operations as Operation[];
+
+  it('--component none lists them, newest, slowest or failed first', () => {
+    expect(list([]).map((o) => o.component)).toEqual(['stt']);
+    expect(list(['--component', 'none']).map((o) => o.name)).toEqual(['POST /slow', 'db.query', 'GET /weather']);
+    expect(list(['--component', 'none', '--slowest', '--limit', '2']).map((o) => o.name)).toEqual([
+      'POST /slow',
+      'GET /weather',
+    ]);
+    expect(list(['--component', 'none', '--errors']).map((o) => o.name)).toEqual(['POST /slow']);
+    expect(list(['--component', 'none', '--min-duration', '100']).map((o) => o.name)).toEqual([
+      'POST /slow',
+      'GET /weather',
+    ]);
+  });
+
+  it('traces show takes the start or the end of a trace id (8 digits or more), and says when it is ambiguous', () => {
+    const traceId = recorded[0].spanContext().traceId;
+    for (const part of [traceId.slice(0, 10), traceId.slice(-8), traceId.toUpperCase()]) {
+      const shown = runCli(['--data-dir', foreignDir, '--json', 'traces', 'show', part]);
+      expect(shown.stderr).toBe('');
+      expect(JSON.parse(shown.stdout)).toMatchObject({ traceId, spanCount: 2 });
+    }
+    // Our trace ids start with the time: traces of the same moment share their first digits.
+    const ids = recorded.map((s) => s.spanContext().traceId);
+    let common = 0;
+    while (ids.every((id) => id[common] === ids[0][common])) common++;
+    if (common >= 8) {
+      expectOneLineError(
+        runCli(['--data-dir', foreignDir, 'traces', 'show', ids[0].slice(0, common)]),
+        2,
+        /is ambiguous in .*: give more digits/,
+      );
+    }
+    expectOneLineError(
+      runCli(['--data-dir', foreignDir, 'traces', 'show', 'f'.repeat(12)]),
+      1,
+      /no trace ffffffffffff in /,
     );
   });
 });

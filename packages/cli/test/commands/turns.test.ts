@@ -81,6 +81,7 @@ describe('transcriber turns', () => {
     expect(lines[0]).toBe('Most recent voice turns, last 60 min');
     expect(lines[1].split(/\s{2,}/)).toEqual([
       'started',
+      'trace',
       'voice-to-voice',
       'breakdown',
       'endpoint',
@@ -119,6 +120,35 @@ describe('transcriber turns', () => {
       expect.arrayContaining(['voice_to_voice_ms', 'endpointing_ms', 'playout_ms', 'slowest_stage', 'interruptions']),
     );
     expect(rows).toHaveLength(5);
+  });
+
+  it("prints each turn's short trace id, which traces show takes to draw the turn's marks and stages", () => {
+    const turns = (json(['turns']) as { turns: Turn[] }).turns;
+    const text = runCli(['--data-dir', dataDir, 'turns']).stdout;
+    const interrupted = turns.find((t) => t.interruptions > 0)!;
+    const short = interrupted.traceId.slice(-8);
+    expect(text).toMatch(new RegExp(`\\n\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\s+${short}\\s`));
+
+    const shown = runCli(['--data-dir', dataDir, 'traces', 'show', short]);
+    expect(shown.stderr).toBe('');
+    expect(shown.stdout).toMatch(new RegExp(`^trace ${interrupted.traceId}`));
+    const lines = shown.stdout.split('\n');
+    const marks = lines.find((l) => l.includes('· marks'))!;
+    const stages = lines.find((l) => l.includes('· stages'))!;
+    // Every boundary mark ticked, in order along the axis, and the barge-in.
+    const ticks = marks.slice(marks.indexOf('· marks') + 7).replace(/[^uefbtp!]/g, '');
+    expect(ticks.replace('!', '')).toBe('ueftbp');
+    expect(ticks).toContain('!');
+    expect(stages).toMatch(new RegExp(`v2v ${interrupted.voiceToVoiceMs!.toFixed(0)}`));
+    expect(stages).toMatch(/[etasp]*[ETASP]+[etasp]*\s*$/);
+
+    // The stages are placed to end at the first audio played.
+    const view = JSON.parse(runCli(['--data-dir', dataDir, '--json', 'traces', 'show', short]).stdout);
+    expect(view.turns).toHaveLength(1);
+    const [turn] = view.turns;
+    expect(turn.turn.voiceToVoiceMs).toBeCloseTo(interrupted.voiceToVoiceMs!, 6);
+    const played = turn.marks.find((m: { name: string }) => m.name === 'first_audio_played');
+    expect(turn.stagesFromMs + turn.turn.voiceToVoiceMs).toBeCloseTo(played.offsetMs, 6);
   });
 
   it('rejects a bad --limit with one line', () => {
