@@ -265,6 +265,16 @@ describe('the web view API', () => {
     expect(stt.errors.reduce((n, c) => n + c, 0)).toBeGreaterThan(0);
     expect(json.turns.turns.reduce((n, c) => n + c, 0)).toBe(80);
     expect(json.resources.processes.map((p) => [p.pid, p.serviceName])).toEqual([[5001, 'voice-agent']]);
+    // The five samples of the seed's process (taken within a second): their step's peak and average
+    // (two steps if a minute began between them).
+    const [process] = json.resources.processes;
+    const values = (series: (number | null)[]) => series.filter((v): v is number => v !== null);
+    expect(values(process.rssBytes).length).toBeGreaterThanOrEqual(1);
+    expect(values(process.rssBytes).length).toBeLessThanOrEqual(2);
+    expect(Math.max(...values(process.rssBytes))).toBe(128e6);
+    expect(Math.max(...values(process.heapUsedBytes))).toBe(44e6);
+    for (const cpu of values(process.cpuUtilization)) expect(cpu > 0.2 - 1e-9 && cpu < 0.4 + 1e-9).toBe(true);
+    expect(Math.max(...values(process.eventLoopDelayP99Ms))).toBeCloseTo(8, 6);
   });
 
   it('lists recommendations without writing to optimization_logs.db', async () => {
