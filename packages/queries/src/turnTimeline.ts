@@ -20,18 +20,18 @@ export interface TurnTimelineFilter extends ServiceFilter {
   sinceUs: number;
   untilUs: number;
   maxPoints?: number;
-  /** Turns read at most per step (the first ones of the step). Default 300. */
+  /** Turns read at most per step (the first ones of the step). Default 100. */
   perStep?: number;
 }
 
-const DEFAULT_PER_STEP = 300;
+const DEFAULT_PER_STEP = 100;
 
 /**
  * Voice-to-voice p50/p95 per step (whole minutes) from the turn spans' own attribute. There is no
  * rollup of turns, and reading every turn costs ~1 µs each (0.12 s for the 111,000 turns of an hour
  * in the CLI benchmark's data), so each step reads at most `perStep` turns, the first of the step,
  * through the (component, start_us) index, and says when it did: exact up to that many turns a
- * step (5 a second in one-minute steps).
+ * step (100 a minute: a turn every 0.6 s).
  */
 export function turnTimeline(db: Database, filter: TurnTimelineFilter): TurnTimeline {
   const steps = timeSteps(filter, filter.maxPoints);

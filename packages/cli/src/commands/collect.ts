@@ -40,10 +40,12 @@ export async function collect(options: CollectOptions & CommandContext): Promise
   } catch (err) {
     throw listenError(err, options.host, options.port, ' (an OpenTelemetry Collector on the same port?)');
   }
+  // Listening for the signal before saying where it listens: whoever reads that line may stop it at once.
+  const stopped = nextSignal();
   status(
     `listening on ${server.url} (OTLP/HTTP: /v1/traces, /v1/metrics, /v1/logs), writing to ${options.dataDir}; Ctrl-C to stop`,
   );
-  const stoppedBy = await nextSignal();
+  const stoppedBy = await stopped;
   // The handlers are gone now: a second Ctrl-C ends the process at once, unwritten data with it.
   status(`${stoppedBy}: finishing the requests under way and writing what was received (Ctrl-C again to quit at once)`);
   const stats = await server.close();

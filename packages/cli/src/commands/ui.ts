@@ -38,9 +38,11 @@ export async function ui(options: UiOptions & CommandContext): Promise<UiSummary
   } catch (err) {
     throw listenError(err, options.host, options.port);
   }
+  // Listening for the signal before saying where it serves: whoever reads that line may stop it at once.
+  const stopped = nextSignal();
   status(`serving ${server.url} (a read-only view of ${options.dataDir}); Ctrl-C to stop`);
   if (options.open === true) openBrowser(server.url, status);
-  const stoppedBy = await nextSignal();
+  const stoppedBy = await stopped;
   await server.close();
   return { url: server.url, dataDir: options.dataDir, stoppedBy, requests: server.requests };
 }

@@ -100,6 +100,16 @@ describe('transcriber ui', () => {
     expect(ui.stdout()).toMatch(/stopped by SIGINT/);
   }, 60_000);
 
+  // Regression: the "serving" line came before the signal handlers, and a SIGTERM sent on reading
+  // it (as the bench does) killed the process instead of stopping it.
+  it('stops cleanly on a signal sent the moment it says where it serves', async () => {
+    for (let i = 0; i < 5; i++) {
+      const ui = await startUi(['--data-dir', dataDir]);
+      ui.child.kill('SIGTERM');
+      expect(await ui.exit).toBe(0);
+    }
+  }, 60_000);
+
   it('says in one line what is wrong with its options or its port', async () => {
     expectOneLineError(runCli(['ui', '--port', '70000']), 2, /--port expects a port number \(0-65535\), got "70000"/);
     const taken = net.createServer();
