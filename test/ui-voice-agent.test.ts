@@ -74,7 +74,8 @@ describe('the web view on the example voice agent’s data', () => {
     const rows = page.locator('tr.turn-row');
     expect(await rows.count()).toBe(2);
     for (const segments of await rows.evaluateAll((r) => r.map((row) => row.querySelectorAll('.seg').length))) {
-      expect(segments).toBe(5);
+      // The five measured stages and the unexplained rest.
+      expect(segments).toBe(6);
     }
     expect(await page.locator('svg.histogram .target-band').count()).toBe(1);
     await screenshot(page, 'agent-turns');
@@ -94,7 +95,7 @@ describe('the web view on the example voice agent’s data', () => {
     ]) {
       expect(marks).toContain(mark);
     }
-    expect(await page.locator('.wf-stage').count()).toBe(5);
+    expect(await page.locator('.wf-stage').count()).toBe(6);
     // The agent's own operations (its modules mapped by transcriber.config.json) in the waterfall.
     const names = await page.$$eval('.wf-span .wf-label', (labels) => labels.map((l) => l.textContent));
     expect(names).toContain('stt.transcribe');

@@ -29,6 +29,8 @@ export interface VoiceInstruments {
   readonly realTimeFactor: Histogram;
   /** Usage per turn, by usage name (names without one are only span attributes). */
   readonly usage: ReadonlyMap<string, Histogram>;
+  /** The four per-operation figures above, by instrument name. */
+  readonly figures: ReadonlyMap<string, Histogram>;
 }
 
 const REAL_TIME_FACTOR_BUCKETS = [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5];
@@ -42,61 +44,73 @@ const seconds = (description: string) => ({
   advice: { explicitBucketBoundaries: [...OPERATION_DURATION_BUCKETS_S] },
 });
 
-export const getVoiceInstruments: () => VoiceInstruments = providerBound((meter) => ({
-  voiceToVoice: meter.createHistogram(
-    METRIC_TURN_VOICE_TO_VOICE,
-    seconds('Voice-to-voice latency of a turn: user speech end to first audio played'),
-  ),
-  stageDuration: meter.createHistogram(
-    METRIC_TURN_STAGE_DURATION,
-    seconds('Duration of one stage of a turn (endpointing, transcription, agent, tts, playout)'),
-  ),
-  interruptions: meter.createCounter(METRIC_TURN_INTERRUPTIONS, {
-    description: 'Times the user interrupted the agent',
-    unit: '{interruption}',
-  }),
-  timeToFirstChunk: meter.createHistogram(
+export const getVoiceInstruments: () => VoiceInstruments = providerBound((meter) => {
+  const timeToFirstChunk = meter.createHistogram(
     METRIC_GEN_AI_TIME_TO_FIRST_CHUNK,
     seconds('Time from the request to the first chunk of a streamed answer'),
-  ),
-  outputTokensPerSecond: meter.createHistogram(METRIC_LLM_OUTPUT_TOKENS_PER_SECOND, {
+  );
+  const outputTokensPerSecond = meter.createHistogram(METRIC_LLM_OUTPUT_TOKENS_PER_SECOND, {
     description: 'Output tokens per second from the first token to the end of the answer',
     unit: '{token}/s',
     advice: { explicitBucketBoundaries: TOKENS_PER_SECOND_BUCKETS },
-  }),
-  timeToFirstByte: meter.createHistogram(
+  });
+  const timeToFirstByte = meter.createHistogram(
     METRIC_TTS_TIME_TO_FIRST_BYTE,
     seconds('Time from a text-to-speech request to its first audio byte'),
-  ),
-  realTimeFactor: meter.createHistogram(METRIC_STT_REAL_TIME_FACTOR, {
+  );
+  const realTimeFactor = meter.createHistogram(METRIC_STT_REAL_TIME_FACTOR, {
     description: 'Speech-to-text processing time divided by the audio duration',
     unit: '1',
     advice: { explicitBucketBoundaries: REAL_TIME_FACTOR_BUCKETS },
-  }),
-  usage: new Map([
-    [
-      ATTR_STT_AUDIO_DURATION,
-      meter.createHistogram(ATTR_STT_AUDIO_DURATION, {
-        description: 'Seconds of audio given to speech-to-text in a turn',
-        unit: 's',
-        advice: { explicitBucketBoundaries: AUDIO_SECONDS_BUCKETS },
-      }),
-    ],
-    [
-      ATTR_TTS_CHARACTERS,
-      meter.createHistogram(ATTR_TTS_CHARACTERS, {
-        description: 'Characters given to text-to-speech in a turn',
-        unit: '{character}',
-        advice: { explicitBucketBoundaries: CHARACTER_BUCKETS },
-      }),
-    ],
-    [
-      ATTR_TTS_AUDIO_DURATION,
-      meter.createHistogram(ATTR_TTS_AUDIO_DURATION, {
-        description: 'Seconds of audio text-to-speech produced in a turn',
-        unit: 's',
-        advice: { explicitBucketBoundaries: AUDIO_SECONDS_BUCKETS },
-      }),
-    ],
-  ]),
-}));
+  });
+  return {
+    voiceToVoice: meter.createHistogram(
+      METRIC_TURN_VOICE_TO_VOICE,
+      seconds('Voice-to-voice latency of a turn: user speech end to first audio played'),
+    ),
+    stageDuration: meter.createHistogram(
+      METRIC_TURN_STAGE_DURATION,
+      seconds('Duration of one stage of a turn (endpointing, transcription, agent, tts, playout)'),
+    ),
+    interruptions: meter.createCounter(METRIC_TURN_INTERRUPTIONS, {
+      description: 'Times the user interrupted the agent',
+      unit: '{interruption}',
+    }),
+    timeToFirstChunk,
+    outputTokensPerSecond,
+    timeToFirstByte,
+    realTimeFactor,
+    usage: new Map([
+      [
+        ATTR_STT_AUDIO_DURATION,
+        meter.createHistogram(ATTR_STT_AUDIO_DURATION, {
+          description: 'Seconds of audio given to speech-to-text in a turn',
+          unit: 's',
+          advice: { explicitBucketBoundaries: AUDIO_SECONDS_BUCKETS },
+        }),
+      ],
+      [
+        ATTR_TTS_CHARACTERS,
+        meter.createHistogram(ATTR_TTS_CHARACTERS, {
+          description: 'Characters given to text-to-speech in a turn',
+          unit: '{character}',
+          advice: { explicitBucketBoundaries: CHARACTER_BUCKETS },
+        }),
+      ],
+      [
+        ATTR_TTS_AUDIO_DURATION,
+        meter.createHistogram(ATTR_TTS_AUDIO_DURATION, {
+          description: 'Seconds of audio text-to-speech produced in a turn',
+          unit: 's',
+          advice: { explicitBucketBoundaries: AUDIO_SECONDS_BUCKETS },
+        }),
+      ],
+    ]),
+    figures: new Map([
+      [METRIC_GEN_AI_TIME_TO_FIRST_CHUNK, timeToFirstChunk],
+      [METRIC_LLM_OUTPUT_TOKENS_PER_SECOND, outputTokensPerSecond],
+      [METRIC_TTS_TIME_TO_FIRST_BYTE, timeToFirstByte],
+      [METRIC_STT_REAL_TIME_FACTOR, realTimeFactor],
+    ]),
+  };
+});

@@ -1,8 +1,9 @@
 /**
- * Recommendations from what was recorded, read-only and alone: the CLI's `optimize` and the web
- * view (`transcriber ui`) list them with no OpenTelemetry package loaded and nothing written to
- * optimization_logs.db, as often as they like (ResourceOptimizer's getOptimizationRecommendations
- * gives the same report and logs each as an event).
+ * Recommendations from recorded data on their own (`@transcriber/optimizer/recommendations`):
+ * `recommendFromRecords` reads the data directory and logs nothing, and this entry loads neither
+ * the OTel API nor the event exporter the main entry does, so `transcriber optimize` and the web
+ * view list recommendations as often as they like without writing to optimization_logs.db
+ * (ResourceOptimizer's getOptimizationRecommendations gives the same report and logs each).
  */
 export { recommendFromRecords, RECOMMENDATION_COMPONENTS } from './recommendations/recommendFromRecords';
 export type { RecommendationOptions } from './recommendations/recommendFromRecords';

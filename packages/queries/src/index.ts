@@ -45,7 +45,6 @@ export { listServices } from './listServices';
 export type { ServiceInfo } from './listServices';
 export { traceTree } from './traceTree';
 export type { TraceView, WaterfallSpan } from './traceTree';
-export { traceTurns } from './traceTurns';
 export type { TraceTurn, TurnMark } from './traceTurns';
 export { criticalPath } from './criticalPath';
 export type { CriticalSegment } from './criticalPath';

@@ -16,7 +16,7 @@ export interface TraceView {
   errorCount: number;
   /** Depth-first, children in start order: the order a waterfall draws them. */
   spans: WaterfallSpan[];
-  /** The voice turns among the spans, with what a waterfall draws over them (marks, stages). */
+  /** The voice turns among the spans, with their marks and stages placed on the trace's axis. */
   turns: TraceTurn[];
 }
 

@@ -10,7 +10,7 @@ export interface TurnMark {
   offsetMs: number;
 }
 
-/** A voice turn in the trace: its record (stages, voice-to-voice), marks, and where its stages begin. */
+/** A voice turn in a trace: its record (stages, voice-to-voice), marks, and where its stages begin. */
 export interface TraceTurn {
   /** The turn's span (a `pipeline`/`turn` operation) in the trace. */
   spanId: string;

@@ -62,7 +62,15 @@ describe('the web view API', () => {
     const starts = json.turns.map((t) => t.startUs);
     expect(starts).toEqual([...starts].sort((a, b) => b - a));
     for (const turn of json.turns) {
-      expect(turn.stages.map((s) => s.stage)).toEqual(['endpointing', 'transcription', 'agent', 'tts', 'playout']);
+      // Whatever stages the turn model lists, the unexplained rest included (80 ms in every 5th).
+      expect(turn.stages.map((s) => s.stage)).toEqual([
+        'endpointing',
+        'transcription',
+        'agent',
+        'tts',
+        'playout',
+        'unexplained',
+      ]);
       const sum = turn.stages.reduce((n, s) => n + s.ms!, 0);
       expect(sum).toBeCloseTo(turn.voiceToVoiceMs!, 3);
     }
@@ -78,6 +86,7 @@ describe('the web view API', () => {
       ['agent', 80],
       ['tts', 80],
       ['playout', 80],
+      ['unexplained', 80],
     ]);
     expect(summary.targetBandMs).toEqual([500, 800]);
     const bins = summary.histogram.bins;
@@ -145,9 +154,16 @@ describe('the web view API', () => {
     ]);
     // Stages laid end to end: from the user's end of speech to the first audio played.
     const markAt = (name: string) => json.marks.find((m) => m.name === name)!.timeUs;
-    expect(json.stages.map((s) => s.stage)).toEqual(['endpointing', 'transcription', 'agent', 'tts', 'playout']);
+    expect(json.stages.map((s) => s.stage)).toEqual([
+      'endpointing',
+      'transcription',
+      'agent',
+      'tts',
+      'playout',
+      'unexplained',
+    ]);
     expect(json.stages[0].startUs).toBeCloseTo(markAt('user_speech_end'), -1);
-    expect(json.stages[4].endUs).toBeCloseTo(markAt('first_audio_played'), -1);
+    expect(json.stages[5].endUs).toBeCloseTo(markAt('first_audio_played'), -1);
     expect(json.stages[2].startUs).toBeCloseTo(markAt('final_transcript'), -1);
     // No profile ran while these (earlier, made-up) turns did.
     expect(json.profiles).toEqual([]);
@@ -241,6 +257,7 @@ describe('the web view API', () => {
       'agent',
       'tts',
       'playout',
+      'unexplained',
     ]);
     const v2v = json.figures[0];
     expect(v2v.verdict).toBe('improvement');

@@ -48,8 +48,16 @@ describe('the web view in Chromium', () => {
     const stages = await page.$$eval('tr.turn-row', (rows) =>
       rows.map((r) => [...r.querySelectorAll('.seg')].map((s) => (s as HTMLElement).dataset.stage).join(',')),
     );
-    expect(new Set(stages)).toEqual(new Set(['endpointing,transcription,agent,tts,playout']));
-    expect(await page.locator('.stage-table tbody tr').count()).toBe(5);
+    expect(new Set(stages)).toEqual(new Set(['endpointing,transcription,agent,tts,playout,unexplained']));
+    expect(await page.locator('.stage-table tbody tr').count()).toBe(6);
+    // The unexplained rest is drawn like any stage: 80 ms of seed.agent[2]'s bar, none of [1]'s.
+    const width = (traceId: string) =>
+      page.$eval(
+        `tr.turn-row[data-turn="${traceId}"] .seg[data-stage="unexplained"]`,
+        (el) => el.getBoundingClientRect().width,
+      );
+    expect(await width(seed.agent[2].traceId)).toBeGreaterThan(2);
+    expect(await width(seed.agent[1].traceId)).toBeLessThan(0.5);
     expect(await page.locator('svg.histogram .target-band').count()).toBe(1);
     expect(await page.locator('svg.histogram rect.bin').count()).toBeGreaterThan(5);
     expect(await page.textContent('.stats')).toContain('voice-to-voice p50');
@@ -76,6 +84,7 @@ describe('the web view in Chromium', () => {
       'agent',
       'tts',
       'playout',
+      'unexplained',
     ]);
     expect(await page.locator('.wf-critical').count()).toBeGreaterThanOrEqual(4);
     // A span's attributes and events on click.
@@ -169,7 +178,7 @@ describe('the web view in Chromium', () => {
     const v2v = page.locator('section.figure[data-figure="voice_to_voice"]');
     expect(await v2v.getAttribute('data-verdict')).toBe('improvement');
     expect(await v2v.textContent()).toContain('B faster');
-    expect(await page.locator('section.figure').count()).toBe(6);
+    expect(await page.locator('section.figure').count()).toBe(7);
     expect(await v2v.locator('svg.histogram rect.bin').count()).toBeGreaterThan(2);
     await screenshot(page, 'compare');
 

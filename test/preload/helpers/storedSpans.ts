@@ -3,12 +3,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 export interface StoredSpan {
+  traceId: string;
   spanId: string;
   parentSpanId: string | null;
   name: string;
   kind: number;
   component: string | null;
   operation: string | null;
+  startUs: number;
+  endUs: number;
   durationMs: number;
   statusCode: number;
   attributes: Record<string, unknown>;
@@ -24,17 +27,21 @@ export function storedSpans(dataDir: string): StoredSpan[] {
   try {
     const rows = db
       .prepare(
-        `SELECT span_id, parent_span_id, name, kind, component, operation, duration_ms, status_code, attributes, events, scope
+        `SELECT trace_id, span_id, parent_span_id, name, kind, component, operation, start_us, end_us, duration_ms,
+                status_code, attributes, events, scope
            FROM spans ORDER BY start_us`,
       )
       .all() as Record<string, unknown>[];
     return rows.map((r) => ({
+      traceId: r.trace_id as string,
       spanId: r.span_id as string,
       parentSpanId: r.parent_span_id as string | null,
       name: r.name as string,
       kind: r.kind as number,
       component: r.component as string | null,
       operation: r.operation as string | null,
+      startUs: r.start_us as number,
+      endUs: r.end_us as number,
       durationMs: r.duration_ms as number,
       statusCode: r.status_code as number,
       attributes: r.attributes ? (JSON.parse(r.attributes as string) as Record<string, unknown>) : {},

@@ -1,3 +1,3 @@
-// The result of `transcriber traces show`: one trace laid out as a waterfall with its turns, by the
-// read side's traceTree (the web view draws the same).
-export type { TraceView, WaterfallSpan, TraceTurn, TurnMark } from '@transcriber/queries';
+// The result of `transcriber traces show`: one trace laid out as a waterfall, by the read side's
+// traceTree (the web view draws the same), with its voice turns' marks and stages.
+export type { TraceTurn, TraceView, TurnMark, WaterfallSpan } from '@transcriber/queries';

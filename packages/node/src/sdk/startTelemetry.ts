@@ -23,6 +23,7 @@ import {
   TimeOrderedIdGenerator,
 } from '@transcriber/storage';
 import type { PerformanceConfig } from '../config/performanceConfig';
+import { FrameworkSpanProcessor } from '../instrumentations/frameworks/frameworkSpanProcessor';
 import { RecentOperations } from '../monitor/recentOperations';
 import { installDiagLogger } from './diagLogger';
 import { LazyLoggerProvider } from './lazyLoggerProvider';
@@ -112,6 +113,8 @@ export function startTelemetry(config: PerformanceConfig, options: TelemetryOpti
       // Trace ids that grow with time keep inserts into the trace-id index sequential.
       idGenerator: new TimeOrderedIdGenerator(),
       spanProcessors: [
+        // Before the others: it tags framework spans while they end, so all of them see the tags.
+        new FrameworkSpanProcessor(),
         recentOperations,
         ...(options.spanProcessors ?? []),
         // A short delay: people watch `transcriber performance --live` while the app runs.
