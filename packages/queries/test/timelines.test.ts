@@ -103,6 +103,47 @@ describe('per-step timelines', () => {
     expect(read((db) => componentTimeline(db, { ...window, service: 'other' })).components).toEqual([]);
   });
 
+  it('merges the buckets of several processes in a minute, and of several minutes in a step', async () => {
+    // Another process of another service: 20 STT operations of 150–169 ms in minute 0.
+    const other: SpanSpec[] = Array.from({ length: 20 }, (_, i) => ({
+      component: 'stt',
+      operation: 'transcribe',
+      startMs: T0 + 500 + i * 1000,
+      durationMs: 150 + i,
+    }));
+    const dir = makeTempDir();
+    await recordSpans(dir, other, 'other-agent');
+    await recordSpans(
+      dir,
+      Array.from({ length: 30 }, (_, i) => ({
+        component: 'stt',
+        operation: 'transcribe',
+        startMs: T0 + i * 1000,
+        durationMs: 100 + i,
+      })),
+      'voice-agent',
+    );
+    const db = openForQuery(dir, 'performance_metrics');
+    try {
+      const [stt] = componentTimeline(db, { ...window, component: 'stt' }).components;
+      expect(stt.count[0]).toBe(50);
+      const [exact] = summarizeComponents(db, {
+        sinceUs: T0 * 1000,
+        untilUs: (T0 + MINUTE_MS) * 1000,
+        component: 'stt',
+      });
+      expect(Math.abs(stt.p50Ms[0]! / exact.p50Ms - 1)).toBeLessThan(0.045);
+      expect(Math.abs(stt.p95Ms[0]! / exact.p95Ms - 1)).toBeLessThan(0.045);
+      // Three-minute steps over ten minutes: minutes 0–2 in the first.
+      const coarse = componentTimeline(db, { ...window, component: 'stt', maxPoints: 4 });
+      expect(coarse.stepMinutes).toBe(3);
+      expect(coarse.components[0].count).toEqual([50, 0, 0, 0]);
+      expect(Math.abs(coarse.components[0].p50Ms[0]! / exact.p50Ms - 1)).toBeLessThan(0.045);
+    } finally {
+      db.close();
+    }
+  });
+
   it('voice-to-voice per minute, reading at most perStep turns of a step and saying so', () => {
     const timeline = read((db) => turnTimeline(db, { ...window, perStep: 300 }));
     expect(timeline.turns).toEqual([30, 0, 0, 0, 0, 300, 0, 0, 0, 0]);
