@@ -48,14 +48,14 @@ export const turnsApi: ApiHandler = {
           count: MAX_SUMMARIZED_TURNS,
           service,
         });
-        const from = order === 'slowest' ? since : window.sinceUs;
-        const turns = recentTurns(db, { sinceUs: from, untilUs: window.untilUs, order, limit, service });
         const covered = recentTurns(db, {
           sinceUs: since,
           untilUs: window.untilUs,
           limit: MAX_SUMMARIZED_TURNS,
           service,
         });
+        const turns =
+          order === 'slowest' ? slowestOf(covered, limit) : recentTurns(db, { ...window, order, limit, service });
         return { ...empty, turns, summary: summaryOf(covered, since > window.sinceUs ? since : null) };
       },
       empty,
@@ -80,4 +80,13 @@ function summaryOf(turns: readonly TurnRecord[], cappedSinceUs: number | null): 
     histogram: { binMs, bins: histogramOf(samples.voiceToVoiceMs, binMs) },
     targetBandMs: TARGET_BAND_MS,
   };
+}
+
+/**
+ * The slowest of turns already read (voice-to-voice descending, turns without one last, the later
+ * first among equals), as `recentTurns` orders them for `slowest`.
+ */
+function slowestOf(turns: readonly TurnRecord[], limit: number): TurnRecord[] {
+  const v2v = (t: TurnRecord) => t.voiceToVoiceMs ?? -Infinity;
+  return [...turns].sort((a, b) => v2v(b) - v2v(a) || b.startUs - a.startUs).slice(0, limit);
 }
