@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { openForQuery, recentTurns } from '@transcriber/queries';
-import { storedSpans, type StoredSpan } from './preload/helpers/storedSpans';
+import { storedSpans, type StoredSpan } from './helpers/storedSpans';
 
 const REPO = path.resolve(__dirname, '..');
 const EXAMPLE = path.join(REPO, 'examples', 'livekit-agent');

@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startScriptedChatModel, MODEL_DELAYS_MS, type ScriptedChatModel } from './helpers/scriptedChatModel';
 import { speechInput } from './helpers/speechInput';
-import type { StoredSpan } from './preload/helpers/storedSpans';
+import type { StoredSpan } from './helpers/storedSpans';
 import { agentEnv, CLI, EXAMPLE, requireAgentTools, runAgent as runExample, type AgentRun } from './helpers/voiceAgent';
 
 const STAGES = ['endpointing', 'transcription', 'agent', 'tts', 'playout'];

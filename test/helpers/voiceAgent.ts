@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { storedSpans, type StoredSpan } from '../preload/helpers/storedSpans';
+import { storedSpans, type StoredSpan } from './storedSpans';
 
 /** The example voice agent (examples/voice-agent), run as its README says. */
 export const EXAMPLE = path.resolve(__dirname, '..', '..', 'examples', 'voice-agent');

@@ -210,3 +210,17 @@ export const METRIC_V8_GC_DURATION = 'v8js.gc.duration';
 
 /** Instrumentation scope of everything this project records. */
 export const INSTRUMENTATION_SCOPE = '@transcriber/instrumentation';
+
+/**
+ * Longest attribute value kept on spans and metric points, in UTF-16 code units (as the OTel JS SDK
+ * counts), when OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT / OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT are not
+ * set (OTel's own default is no limit: four senders of 8 MB values grew a database by 1.5 GiB in
+ * 10 s). Longer values are cut, in-process and in `transcriber collect`.
+ */
+export const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 4096;
+/**
+ * The same for log records (our events) when OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT /
+ * OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT are not set: their attributes are whole JSON documents (call
+ * graphs, benchmark samples) that a cut would leave unreadable, so the bound is far higher.
+ */
+export const DEFAULT_EVENT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 1024 * 1024;

@@ -161,19 +161,19 @@ describe('performance_metrics schema', () => {
     db.close();
   });
 
-  it('migrates version 5 to 6: the index of failed spans covers what error listings read, failed spans only', () => {
+  it('migrates version 6 to 7: the index of failed spans covers what error listings read, failed spans only', () => {
     const dataDir = makeTempDir();
     const file = databasePath(dataDir, 'performance_metrics');
-    const v5 = openDatabaseForWriting(file, migrationsFor('performance_metrics').slice(0, 5));
-    const insert = v5.prepare(
+    const v6 = openDatabaseForWriting(file, migrationsFor('performance_metrics').slice(0, 6));
+    const insert = v6.prepare(
       `INSERT INTO spans (trace_id, span_id, name, kind, component, operation, start_us, end_us, duration_ms, status_code,
          error_type) VALUES (?, ?, 'stt.op', 0, 'stt', 'op', ?, ?, 1, ?, ?)`,
     );
     for (let i = 0; i < 10; i++)
       insert.run(`t${i}`, `s${i}`, i, i + 1000, i % 3 === 0 ? 2 : 0, i % 3 === 0 ? 'E' : null);
-    v5.close();
+    v6.close();
     const db = openDatabaseForWriting(file, migrationsFor('performance_metrics'));
-    expect(db.pragma('user_version', { simple: true })).toBe(6);
+    expect(db.pragma('user_version', { simple: true })).toBe(7);
     expect(spanIndexes(db)).toEqual(['spans_component_start', 'spans_errors', 'spans_trace']);
     expect(db.prepare("SELECT name FROM pragma_index_info('spans_errors') ORDER BY seqno").pluck().all()).toEqual([
       'start_us',

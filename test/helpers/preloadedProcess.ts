@@ -3,8 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export const REPO_ROOT = path.resolve(__dirname, '../../..');
-export const FIXTURES = path.resolve(__dirname, '../fixtures');
+export const REPO_ROOT = path.resolve(__dirname, '../..');
 
 export interface ProcessResult {
   code: number | null;

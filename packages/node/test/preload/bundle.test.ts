@@ -6,8 +6,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cleanEnv, REPO_ROOT, runNode, tempProject } from './helpers/preloadedProcess';
-import { storedSpans } from './helpers/storedSpans';
+import { cleanEnv, REPO_ROOT, runNode, tempProject } from '../../../../test/helpers/preloadedProcess';
+import { storedSpans } from '../../../../test/helpers/storedSpans';
 
 // Kept out of the bundle: the API packages and @transcriber/instrumentation (their module state is
 // shared with the app's copies), better-sqlite3 (native) and the profiler's span processor (shared
