@@ -7,7 +7,7 @@ import { recordTurnHistograms } from './voiceInstruments';
 import { recordOperation } from './operationMetrics';
 
 /**
- * Records a turn derived from a framework's spans (see the `turnDerivation` entry) as if it had
+ * Records a turn derived from a framework's spans (see the `frameworkSpans` entry) as if it had
  * been timed with `timeOperation('pipeline', 'turn')`: a `pipeline.turn` span with the framework's
  * own times and the turn's points as the span events our marks make, in the framework's trace under
  * its session span (or the span the turn was built around), and the operation's and the turn's

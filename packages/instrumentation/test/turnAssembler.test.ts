@@ -4,7 +4,7 @@ import {
   TurnAssembler,
   type DerivedTurn,
   type SpanShape,
-} from '@transcriber/instrumentation/turnDerivation';
+} from '@transcriber/instrumentation/frameworkSpans';
 
 const TRACE = 'a'.repeat(32);
 let nextId = 1;

@@ -1,5 +1,5 @@
 import { ComponentType } from '@transcriber/instrumentation/componentType';
-import { LIVEKIT_SPAN_COMPONENTS, PIPECAT_SPAN_COMPONENTS } from '@transcriber/instrumentation/turnDerivation';
+import { LIVEKIT_SPAN_COMPONENTS, PIPECAT_SPAN_COMPONENTS } from '@transcriber/instrumentation/frameworkSpans';
 import type { ComponentRule } from './componentRules';
 
 const GEN_AI_OPERATION = 'gen_ai.operation.name';
@@ -16,6 +16,9 @@ const GEN_AI_OPERATION = 'gen_ai.operation.name';
  *   `llm`, `tts` (PIPECAT_SPAN_COMPONENTS; its `turn` is derived into ours, not counted twice);
  *   earlier releases named service spans `<stt|llm|tts>_<service class>`, e.g.
  *   `stt_deepgramsttservice`.
+ * - The Vercel AI SDK (`@ai-sdk/otel`): its GenAI naming (`invoke_agent <model>`, `chat <model>`,
+ *   `execute_tool <tool>`) by the conventions' rules below; its legacy naming (`ai.streamText` →
+ *   `ai.streamText.doStream`, `ai.toolCall`) by name, to the same operations.
  * - OpenTelemetry GenAI semantic conventions: `gen_ai.operation.name` (`chat`, `text_completion`,
  *   `generate_content`, `embeddings`, `execute_tool`, `invoke_agent`, `create_agent`); Pipecat also
  *   sets it to `stt` and `tts` on its speech spans.
@@ -28,6 +31,24 @@ export const DEFAULT_COMPONENT_RULES: readonly ComponentRule[] = Object.freeze([
   // LiveKit Agents, then Pipecat: by span name
   ...nameRules(LIVEKIT_SPAN_COMPONENTS),
   ...nameRules(PIPECAT_SPAN_COMPONENTS),
+  // The Vercel AI SDK's legacy naming (LegacyOpenTelemetry; its GenAI naming is read by the rules
+  // on gen_ai.operation.name below), named as the GenAI naming names the same operations
+  {
+    spanName: ['ai.generateText', 'ai.streamText', 'ai.generateObject', 'ai.streamObject'],
+    component: ComponentType.AGENT,
+    operation: 'invoke_agent',
+  },
+  {
+    spanName: [
+      'ai.generateText.doGenerate',
+      'ai.streamText.doStream',
+      'ai.generateObject.doGenerate',
+      'ai.streamObject.doStream',
+    ],
+    component: ComponentType.LLM,
+    operation: 'chat',
+  },
+  { spanName: 'ai.toolCall', component: ComponentType.TOOL, operation: 'execute_tool' },
   // Pipecat's older service span names
   { spanNamePattern: '^stt_', component: ComponentType.STT },
   { spanNamePattern: '^llm_', component: ComponentType.LLM },

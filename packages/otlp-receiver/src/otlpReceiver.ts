@@ -10,6 +10,7 @@ import {
   type SqliteStorageOptions,
   type StorageFault,
 } from '@transcriber/storage';
+import { addAiSdkFigures } from './aiSdkFigures';
 import { ComponentMapper, type ComponentRule } from './componentRules';
 import { CumulativeToDelta, type DeltaResult } from './cumulativeToDelta';
 import { DEFAULT_COMPONENT_RULES } from './defaultComponentRules';
@@ -127,6 +128,7 @@ export class OtlpReceiver {
         const refused = this.admit(spans.length + ReceivedTurns.possibleTurns(spans));
         if (refused !== undefined) return refused;
         this.mapper.apply(spans);
+        addAiSdkFigures(spans);
         // Turns only from admitted requests: a refused one is sent again, and would count twice.
         const turns = this.turns.take(spans);
         this.counts.turnsDerived += turns.length;

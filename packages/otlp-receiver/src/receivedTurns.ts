@@ -10,7 +10,7 @@ import {
   TurnAssembler,
   type DerivedTurn,
   type SpanShape,
-} from '@transcriber/instrumentation/turnDerivation';
+} from '@transcriber/instrumentation/frameworkSpans';
 import { ReceivedSpan } from './receivedSpan';
 
 /** A received span as the turn derivation sees it, with the resource its turn is stored under. */

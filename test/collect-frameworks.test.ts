@@ -1,5 +1,6 @@
 /**
- * `transcriber collect` turns Pipecat's and LiveKit Agents for Python's spans into our voice turns.
+ * `transcriber collect` turns Pipecat's and LiveKit Agents for Python's spans into our voice turns,
+ * and the Vercel AI SDK's into llm and tool operations.
  * The span trees reproduce those frameworks' names, attributes, tracers, units and end order from
  * their sources (test/fixtures/otlp-sender.js, scenarios `pipecat-turns` and `livekit-python`), and
  * are sent by the OpenTelemetry JS OTLP exporters (their encoder, not ours) in another process to a
@@ -216,5 +217,51 @@ describe('LiveKit Agents for Python, over http/json', () => {
         expect.arrayContaining(['user_speech_end', 'first_token', 'first_audio_played']),
       );
     }
+  });
+});
+
+describe('the Vercel AI SDK, both namings, over http/protobuf', () => {
+  let rows: { scope: string; name: string; component: string | null; operation: string | null; attributes: string }[];
+  beforeAll(async () => {
+    const dataDir = await collect('ai-sdk', 'proto');
+    rows = queryRows(
+      dataDir,
+      'performance_metrics',
+      'SELECT scope, name, component, operation, attributes FROM spans ORDER BY scope, start_us, name',
+    );
+  }, 60_000);
+
+  it('makes its model calls llm operations with time to first chunk in seconds and token usage, in either naming', () => {
+    for (const scope of ['gen_ai', 'ai']) {
+      const calls = rows.filter((r) => r.scope === scope && r.component === 'llm');
+      expect(calls.map((r) => [r.name, r.operation])).toEqual([
+        [scope === 'ai' ? 'ai.streamText.doStream' : 'chat gpt-4.1-mini', 'chat'],
+        [scope === 'ai' ? 'ai.streamText.doStream' : 'chat gpt-4.1-mini', 'chat'],
+      ]);
+      const figures = calls.map((r) => JSON.parse(r.attributes) as Record<string, number>);
+      // The GenAI naming gives seconds, the legacy one milliseconds: both are seconds here.
+      expect(figures.map((f) => f['gen_ai.response.time_to_first_chunk'])).toEqual([0.21, 0.185]);
+      expect(figures.map((f) => [f['gen_ai.usage.input_tokens'], f['gen_ai.usage.output_tokens']])).toEqual([
+        [120, 18],
+        [160, 24],
+      ]);
+      // Output tokens over the time from the first chunk to the end.
+      expect(figures[0]['transcriber.llm.output_tokens_per_second']).toBeCloseTo(18 / (0.59 - 0.21), 6);
+      expect(figures[1]['transcriber.llm.output_tokens_per_second']).toBeCloseTo(24 / (0.775 - 0.185), 6);
+    }
+  });
+
+  it('makes its tool calls tool operations and its whole calls agent operations; its steps none', () => {
+    const operations = rows
+      .filter((r) => r.component !== 'llm')
+      .map((r) => [r.scope, r.name, r.component, r.operation]);
+    expect(operations).toEqual([
+      ['ai', 'ai.streamText', 'agent', 'invoke_agent'],
+      ['ai', 'ai.toolCall', 'tool', 'execute_tool'],
+      ['gen_ai', 'invoke_agent gpt-4.1-mini', 'agent', 'invoke_agent'],
+      ['gen_ai', 'step 1', null, null],
+      ['gen_ai', 'execute_tool get_weather', 'tool', 'execute_tool'],
+      ['gen_ai', 'step 2', null, null],
+    ]);
   });
 });

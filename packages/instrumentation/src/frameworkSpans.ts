@@ -1,6 +1,6 @@
-// The turn derivation: pure functions over a minimal span shape, shared by the preload's span
-// processor (in-process framework spans) and the OTLP receiver (`transcriber collect`). A light
-// entry: it loads no OpenTelemetry package.
+// What the frameworks' spans mean (their components, their turns, their figures): pure functions
+// over a minimal span shape, shared by the preload's span processor (the spans of this process) and
+// the OTLP receiver (`transcriber collect`). A light entry: it loads no OpenTelemetry package.
 export type { SpanShape } from './derive/spanShape';
 export { numberAttribute } from './derive/spanShape';
 export type { StageInterval, TurnBreakdown } from './derive/turnBreakdown';
@@ -15,3 +15,4 @@ export { derivePipecatTurn, isPipecatTurn, PIPECAT_ATTR, PIPECAT_SPAN, pipecatSe
 export type { TurnAssemblerOptions } from './derive/turnAssembler';
 export { TurnAssembler } from './derive/turnAssembler';
 export { LIVEKIT_SPAN_COMPONENTS, PIPECAT_SPAN_COMPONENTS } from './derive/frameworkComponents';
+export { AI_SDK_ATTR, AI_SDK_SCOPES, aiSdkModelCallFigures, aiSdkOperation } from './derive/aiSdkSpans';
