@@ -12,6 +12,8 @@ needed=(
   "/usr/share/pocketsphinx/model/en-us/en-us.lm.bin:pocketsphinx-en-us"
   "espeak-ng:espeak-ng"
   "sox:sox"
+  # the web view's browser tests (packages/ui, test/ui-*.test.ts): headless Chromium
+  "chromium:chromium"
 )
 
 missing=()

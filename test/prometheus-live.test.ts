@@ -5,14 +5,12 @@
  * scraping it on loopback reports per-component p95 latencies that agree with the SQLite summary
  * of the same operations within the histogram's bucket error.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { OPERATION_DURATION_BUCKETS_S } from '@transcriber/instrumentation';
 import { openForQuery, summarizeComponents, type ComponentSummary } from '@transcriber/queries';
+import { freePort, poll, startPrometheus, type PrometheusServer, type Sample } from './helpers/prometheus';
 import { metricNamesIn, promqlQueries, promtool, sanitizeName, substituteGrafanaVariables } from './helpers/promql';
 import { cleanEnv, startNode, tempProject, type RunningProcess } from './preload/helpers/preloadedProcess';
 
@@ -20,48 +18,6 @@ const ROOT = path.resolve(__dirname, '..');
 const FIXTURE = path.join(__dirname, 'fixtures/staged-pipeline.js');
 const WORK_SECONDS = 8;
 const COMPONENTS = ['llm', 'stt', 'tts', 'vad'];
-
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-/** Calls `probe` every 100 ms until it returns a value (not undefined), or fails after `timeoutMs`. */
-async function poll<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      lastError = err; // not listening yet
-    }
-    if (Date.now() > deadline)
-      throw new Error(`${what}: not within ${timeoutMs} ms (last error: ${String(lastError)})`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-interface Sample {
-  metric: Record<string, string>;
-  value: number;
-}
-
-/** An instant query through Prometheus' HTTP API. */
-async function query(prometheusPort: number, expr: string): Promise<Sample[]> {
-  const url = `http://127.0.0.1:${prometheusPort}/api/v1/query?query=${encodeURIComponent(expr)}`;
-  const body = (await (await fetch(url)).json()) as {
-    status: string;
-    error?: string;
-    data: { result: { metric: Record<string, string>; value: [number, string] }[] };
-  };
-  if (body.status !== 'success') throw new Error(`${expr}: ${body.error}`);
-  return body.data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
-}
 
 const byComponent = (samples: Sample[]): Record<string, number> =>
   Object.fromEntries(samples.map((s) => [s.metric.transcriber_component, s.value]));
@@ -74,12 +30,8 @@ function bucketOf(seconds: number): [number, number] {
 }
 
 let project: { dir: string; dataDir: string };
-let promDir: string;
 let app: RunningProcess | undefined;
-let prometheus: ChildProcess | undefined;
-let prometheusExited: Promise<void> | undefined;
-let prometheusLog = '';
-let prometheusPort: number;
+let prometheus: PrometheusServer | undefined;
 let exposition: string;
 let prometheusP95: Record<string, number>;
 let prometheusCounts: Record<string, number>;
@@ -89,7 +41,6 @@ let sqliteSummary: ComponentSummary[];
 
 beforeAll(async () => {
   const appPort = await freePort();
-  prometheusPort = await freePort();
   project = tempProject();
   app = startNode(['--require', '@transcriber/node/register', FIXTURE, String(WORK_SECONDS)], {
     cwd: project.dir,
@@ -102,31 +53,8 @@ beforeAll(async () => {
     }),
   });
 
-  promDir = fs.mkdtempSync(path.join(os.tmpdir(), 'transcriber-prometheus-'));
-  const config = {
-    global: { scrape_interval: '1s', scrape_timeout: '1s' },
-    scrape_configs: [{ job_name: 'voice-agent', static_configs: [{ targets: [`127.0.0.1:${appPort}`] }] }],
-  };
-  fs.writeFileSync(path.join(promDir, 'prometheus.yml'), JSON.stringify(config)); // JSON is YAML
-  prometheus = spawn(
-    'prometheus',
-    [
-      `--config.file=${path.join(promDir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${path.join(promDir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${prometheusPort}`,
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  prometheus.stderr!.setEncoding('utf8').on('data', (text: string) => (prometheusLog += text));
-  const started = prometheus;
-  prometheusExited = new Promise((resolve) => started.on('close', () => resolve()));
-  prometheus.on(
-    'error',
-    (err) => (prometheusLog += `${err.message} (the Debian package prometheus: scripts/install-system-deps.sh)\n`),
-  );
-  await poll(`Prometheus ready on 127.0.0.1:${prometheusPort}; log: ${prometheusLog}`, 30_000, async () =>
-    (await fetch(`http://127.0.0.1:${prometheusPort}/-/ready`)).ok ? true : undefined,
-  );
+  prometheus = await startPrometheus('voice-agent', [`127.0.0.1:${appPort}`]);
+  const query = prometheus.query;
 
   await app.waitForLine(/^done$/, (WORK_SECONDS + 30) * 1000);
   // The workload is over: what the endpoint serves now is final, and Prometheus has all of it
@@ -138,26 +66,18 @@ beforeAll(async () => {
   );
   expect(total).toBeGreaterThan(0);
   await poll('Prometheus scraped the final counts', 15_000, async () => {
-    const [sample] = await query(prometheusPort, 'sum(transcriber_operations_total)');
+    const [sample] = await query('sum(transcriber_operations_total)');
     return sample?.value === total ? true : undefined;
   });
   // The whole run: the cumulative buckets of the last scrape.
   prometheusP95 = byComponent(
-    await query(
-      prometheusPort,
-      'histogram_quantile(0.95, sum by (le, transcriber_component) (transcriber_operation_duration_bucket))',
-    ),
+    await query('histogram_quantile(0.95, sum by (le, transcriber_component) (transcriber_operation_duration_bucket))'),
   );
-  prometheusCounts = byComponent(
-    await query(prometheusPort, 'sum by (transcriber_component) (transcriber_operation_duration_count)'),
-  );
-  prometheusErrors = byComponent(
-    await query(prometheusPort, 'sum by (transcriber_component) (transcriber_operation_errors_total)'),
-  );
+  prometheusCounts = byComponent(await query('sum by (transcriber_component) (transcriber_operation_duration_count)'));
+  prometheusErrors = byComponent(await query('sum by (transcriber_component) (transcriber_operation_errors_total)'));
   // The dashboard's form: a rate over a window.
   ratedP95 = byComponent(
     await query(
-      prometheusPort,
       'histogram_quantile(0.95, sum by (le, transcriber_component) (rate(transcriber_operation_duration_bucket[1m])))',
     ),
   );
@@ -179,11 +99,8 @@ afterAll(async () => {
     app.kill('SIGKILL');
     await app.exited;
   }
-  if (prometheus !== undefined && prometheus.exitCode === null && prometheus.signalCode === null) {
-    prometheus.kill('SIGTERM');
-    await prometheusExited;
-  }
-  for (const dir of [promDir, project?.dir]) if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
+  await prometheus?.stop();
+  if (project !== undefined) fs.rmSync(project.dir, { recursive: true, force: true });
 });
 
 it("serves every series the dashboards query, except the collector's span-derived ones", () => {

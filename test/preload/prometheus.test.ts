@@ -3,8 +3,8 @@
  * port, in an exposition promtool accepts, next to the SQLite exporter.
  */
 import { spawnSync } from 'node:child_process';
-import * as net from 'node:net';
 import * as os from 'node:os';
+import { freePort } from '../helpers/prometheus';
 import { cleanEnv, startNode, tempProject, type ProcessResult, type RunningProcess } from './helpers/preloadedProcess';
 import { storedSpans } from './helpers/storedSpans';
 
@@ -19,14 +19,6 @@ const FILES = {
     setInterval(() => step(2), 20);
     console.log('ready');`,
 };
-
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 /** GET the endpoint, retrying while its server is still starting. */
 async function scrape(url: string): Promise<string> {

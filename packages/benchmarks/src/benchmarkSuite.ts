@@ -16,7 +16,7 @@ import { currentEnvironment } from './run/environment';
 import { measureIterations } from './run/measureIterations';
 import { validateOptions } from './run/validateOptions';
 import { computeStatistics } from './stats/statistics';
-import { detectRegression, type RegressionThresholds } from './stats/detectRegression';
+import { DEFAULT_REGRESSION_THRESHOLDS, detectRegression, type RegressionThresholds } from './stats/detectRegression';
 import type { BenchmarkOptions, BenchmarkResult, BenchmarkTrend, CompletedBenchmark, RegressionReport } from './types';
 
 export interface BenchmarkSuiteOptions {
@@ -48,8 +48,6 @@ export interface HistoryQuery {
 }
 
 const DAY_MS = 86_400_000;
-// Fewer samples on either side and the U test has too little power to say anything.
-const MIN_COMPARABLE_SAMPLES = 5;
 
 /**
  * Runs benchmarks of voice-agent components and keeps their history. Each result is emitted as a
@@ -78,9 +76,13 @@ export class BenchmarkSuite {
       timeoutMs: checkOption('defaultTimeoutMs', options.defaultTimeoutMs ?? 300_000, (v) => v > 0),
     };
     this.thresholds = {
-      minEffect: checkOption('minEffect', options.minEffect ?? 0.1, (v) => v >= 0),
-      significance: checkOption('significance', options.significance ?? 0.05, (v) => v > 0 && v < 1),
-      minSamples: MIN_COMPARABLE_SAMPLES,
+      minEffect: checkOption('minEffect', options.minEffect ?? DEFAULT_REGRESSION_THRESHOLDS.minEffect, (v) => v >= 0),
+      significance: checkOption(
+        'significance',
+        options.significance ?? DEFAULT_REGRESSION_THRESHOLDS.significance,
+        (v) => v > 0 && v < 1,
+      ),
+      minSamples: DEFAULT_REGRESSION_THRESHOLDS.minSamples,
     };
     this.baselineRuns = checkOption('baselineRuns', options.baselineRuns ?? 5, (v) => Number.isInteger(v) && v >= 1);
     this.flushSpans = options.flushSpans ?? (() => flushRegisteredSpans(dataDir));

@@ -21,7 +21,7 @@ export type {
 export { computeStatistics } from './stats/statistics';
 export { mannWhitneyU } from './stats/mannWhitney';
 export type { MannWhitneyResult } from './stats/mannWhitney';
-export { detectRegression } from './stats/detectRegression';
+export { detectRegression, DEFAULT_REGRESSION_THRESHOLDS } from './stats/detectRegression';
 export type { RegressionThresholds } from './stats/detectRegression';
 export { tCritical95 } from './stats/studentT';
 export { currentEnvironment, environmentKey } from './run/environment';

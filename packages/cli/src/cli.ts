@@ -17,6 +17,7 @@ import {
   positiveInteger,
   portNumber,
   positiveNumber,
+  serviceOption,
 } from './options';
 
 /*
@@ -49,6 +50,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'per-component latency, errors and resources over the last minutes',
     options: {
       component: componentOption('only this component; "memory" shows memory history and trend', ['memory']),
+      service: serviceOption,
       minutes: minutesOption(),
       live: liveOption,
       interval: intervalOption(2),
@@ -61,6 +63,7 @@ export const COMMANDS: readonly CommandEntry[] = [
       'transcriber performance --live',
       'transcriber performance --component stt --minutes 30',
       'transcriber performance --component memory',
+      'transcriber performance --service my-voice-agent',
       'transcriber performance --minutes 60 --export metrics.csv',
     ],
     load: () => import('./commands/performance').then((m) => m.performanceCommand),
@@ -72,6 +75,7 @@ export const COMMANDS: readonly CommandEntry[] = [
       component: componentOption('only operations of this component; "none": spans without one (received over OTLP)', [
         NO_COMPONENT,
       ]),
+      service: serviceOption,
       minutes: minutesOption(),
       limit: limitOption(20),
       minDurationMs: {
@@ -109,6 +113,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: 'turns',
     summary: 'recent voice turns: voice-to-voice latency as a bar per turn, its stages, the slowest highlighted',
     options: {
+      service: serviceOption,
       minutes: minutesOption(),
       limit: limitOption(20),
       slowest: { flags: '--slowest', description: 'slowest voice-to-voice first instead of newest first' },
@@ -120,6 +125,7 @@ export const COMMANDS: readonly CommandEntry[] = [
       'transcriber turns',
       'transcriber turns --slowest --minutes 1440 --limit 10',
       'transcriber turns --json',
+      'transcriber turns --service transcriber-benchmark   # the synthetic turns of benchmark runs',
     ],
     load: () => import('./commands/turns').then((m) => m.turnsCommand),
   }),
@@ -242,6 +248,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'recommendations from the recorded data, each with its evidence; --apply memory on a running process',
     options: {
       component: componentOption('only recommendations about this component', ['memory', 'event_loop']),
+      service: serviceOption,
       minutes: minutesOption(),
       apply: {
         flags: '--apply <optimization>',

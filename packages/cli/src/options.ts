@@ -1,3 +1,4 @@
+import { BENCHMARK_SERVICE_NAME } from '@transcriber/instrumentation/names';
 import type { OptionSpec } from './program/commandSpec';
 import { UsageError } from './errors';
 
@@ -74,6 +75,15 @@ export function componentOption(description: string, extra: readonly string[] = 
  * optimize): one default, so their figures describe the same stretch of time.
  */
 export const DEFAULT_WINDOW_MINUTES = 60;
+
+/**
+ * `--service NAME` (key `service`): only that service's telemetry. Without it a view reads every
+ * service but the one benchmark runs record under (the read side's ServiceFilter rule).
+ */
+export const serviceOption: OptionSpec<string> = {
+  flags: '--service <name>',
+  description: `only telemetry of this service (service.name); default: every service but benchmark runs (${BENCHMARK_SERVICE_NAME})`,
+};
 
 export function minutesOption(defaultMinutes = DEFAULT_WINDOW_MINUTES): OptionSpec<number> {
   return {

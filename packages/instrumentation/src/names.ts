@@ -11,6 +11,14 @@ export const ATTR_OPERATION = 'transcriber.operation';
 /** Standard OTel attribute naming the class of a failure (the error's `name`). */
 export const ATTR_ERROR_TYPE = 'error.type';
 
+/**
+ * `service.name` of the telemetry `transcriber benchmark` records while it runs bench files (a
+ * pipeline benchmark's operations, its process's resources). Views leave this service out unless it
+ * is asked for by name (`--service transcriber-benchmark`), so a benchmark run in an app's data
+ * directory does not mix its synthetic turns into the app's own figures.
+ */
+export const BENCHMARK_SERVICE_NAME = 'transcriber-benchmark';
+
 // Node.js runtime metrics recorded by the preload, under the OTel semantic-conventions names
 // (`v8js.*`, `nodejs.*`); GC pauses go to METRIC_V8_GC_DURATION.
 /** Attribute of the GC pause histogram: `major`, `minor`, `incremental` or `weakcb`. */
@@ -202,3 +210,17 @@ export const METRIC_V8_GC_DURATION = 'v8js.gc.duration';
 
 /** Instrumentation scope of everything this project records. */
 export const INSTRUMENTATION_SCOPE = '@transcriber/instrumentation';
+
+/**
+ * Longest attribute value kept on spans and metric points, in UTF-16 code units (as the OTel JS SDK
+ * counts), when OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT / OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT are not
+ * set (OTel's own default is no limit: four senders of 8 MB values grew a database by 1.5 GiB in
+ * 10 s). Longer values are cut, in-process and in `transcriber collect`.
+ */
+export const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 4096;
+/**
+ * The same for log records (our events) when OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT /
+ * OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT are not set: their attributes are whole JSON documents (call
+ * graphs, benchmark samples) that a cut would leave unreadable, so the bound is far higher.
+ */
+export const DEFAULT_EVENT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 1024 * 1024;

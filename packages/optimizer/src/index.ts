@@ -24,9 +24,9 @@ export { DEFAULT_UV_THREADPOOL_SIZE } from './allocation/recommendResourceAlloca
 export type { AllocationOptions, AllocationAdvice, ResourceAllocation } from './allocation/recommendResourceAllocation';
 export { DEFAULT_LATENCY_BUDGETS, DEFAULT_THRESHOLDS } from './recommendations/budgets';
 export type { LatencyBudget, RecommendationThresholds } from './recommendations/budgets';
-export { RECOMMENDATION_COMPONENTS } from './recommendations/recommendFromRecords';
+export { RECOMMENDATION_COMPONENTS, recommendFromRecords } from './recommendations/recommendFromRecords';
 export type { RecommendationOptions } from './recommendations/recommendFromRecords';
 export type { Recommendation, RecommendationReport, Priority } from './recommendations/recommendation';
-export { AUDIO_COMPONENTS, OPTIMIZABLE_COMPONENTS } from './optimizeComponent';
+export { AUDIO_COMPONENTS } from './optimizeComponent';
 export type { ComponentOptimization } from './optimizeComponent';
 export type { OptimizationAction } from './events/optimizationEventLog';

@@ -2,14 +2,13 @@
 // in a separate process, malformed and oversized bodies, gzip, back-pressure while the database is
 // locked by another process, and a shutdown that writes everything it accepted.
 import { spawn } from 'node:child_process';
-import * as http from 'node:http';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { DEFAULT_COMPONENT_RULES, OtlpHttpServer, type OtlpHttpServerOptions } from '@transcriber/otlp-receiver';
 import { databasePath } from '@transcriber/storage/files';
 import { ProtobufReader } from '../src/protobufReader';
 import { childExit, childSays } from '../../../test/helpers/children';
+import { rawRequest, request, type Answer } from '../../../test/helpers/otlpHttp';
 import { countRows, queryRows } from '../../../test/helpers/sqlite';
 import { makeTempDir, removeTempDirs } from '../../../test/helpers/tempDir';
 import { waitFor } from '../../../test/helpers/wait';
@@ -52,50 +51,6 @@ async function send(
   const result = await childExit(child);
   if (result.code !== 0) throw new Error(`sender failed (${result.code}): ${result.stderr}`);
   return JSON.parse(result.stdout.trim().split('\n').pop()!) as SenderResult;
-}
-
-interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-}
-
-/** One POST (or other method) over a fresh connection. `body` as chunks sends it chunked. */
-function request(
-  url: string,
-  pathname: string,
-  options: { method?: string; headers?: Record<string, string>; body?: Buffer | Buffer[] } = {},
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      new URL(pathname, url),
-      { method: options.method ?? 'POST', headers: options.headers, agent: false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
-      },
-    );
-    req.on('error', reject);
-    if (Array.isArray(options.body)) {
-      for (const chunk of options.body) req.write(chunk);
-      req.end();
-    } else {
-      req.end(options.body);
-    }
-  });
-}
-
-/** Sends raw bytes on a new connection and returns everything the server wrote before closing it. */
-function rawRequest(url: string, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const { hostname, port } = new URL(url);
-    const socket = net.connect(Number(port), hostname, () => socket.write(text));
-    let answer = '';
-    socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
-    socket.on('close', () => resolve(answer));
-    socket.on('error', reject);
-  });
 }
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
@@ -388,6 +343,18 @@ describe('requests the receiver refuses', () => {
     await expect(OtlpHttpServer.start({ dataDir, port: server.address.port })).rejects.toMatchObject({
       code: 'EADDRINUSE',
     });
+  });
+});
+
+describe('a batch sent twice', () => {
+  it('is stored once, as a retrying exporter would send it', async () => {
+    const { server, dataDir } = await startServer();
+    const body = spansJson(7);
+    for (let i = 0; i < 2; i++) {
+      expect((await request(server.url, '/v1/traces', { headers: JSON_HEADERS, body })).status).toBe(200);
+    }
+    await server.close();
+    expect(spanCount(dataDir)).toBe(7);
   });
 });
 

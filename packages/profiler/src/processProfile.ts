@@ -2,6 +2,8 @@ import { attributeSamples } from './attribution/attributeSamples';
 import { operationTimeline } from './attribution/operationTimeline';
 import type { CpuProfile } from './cpu/cpuProfile';
 import { analyzeCpuProfile } from './cpu/hotSpots';
+import { attributionPathOf, sampleAttribution } from './flame/sampleAttribution';
+import { instrumentationDirs } from './instrumentationDirs';
 import { sampleTimes } from './cpu/sampleTimes';
 import { allocationHotSpots } from './memory/allocationHotSpots';
 import { assessLeak, type HeapReading } from './memory/assessLeak';
@@ -150,6 +152,17 @@ export async function recordProcessProfile(
   if (heapCapture !== undefined) results.memory = memoryOf(heapCapture, readings, profiler);
   if (profiler.options.writeFiles) {
     results.cpuProfilePath = profiler.writeFile(`${fileBase}.cpuprofile`, cpu);
+    // Beside it, the component of every sample: a flame graph colours frames by component.
+    if (results.cpuProfilePath !== undefined) {
+      const ownerOf = (s: number) => {
+        const component = componentOf(s);
+        return component === undefined ? undefined : { component, operation: table.operationOf(owners[s]) ?? '' };
+      };
+      profiler.writeFile(
+        attributionPathOf(results.cpuProfilePath),
+        sampleAttribution(owners.length, ownerOf, instrumentationDirs()),
+      );
+    }
     if (heapCapture !== undefined)
       results.heapProfilePath = profiler.writeFile(`${fileBase}.heapprofile`, heapCapture.live);
   }

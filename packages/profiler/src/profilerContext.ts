@@ -4,6 +4,8 @@ import { attributeSamples } from './attribution/attributeSamples';
 import { operationTimeline, type TimelineOperation, type TimelineSlice } from './attribution/operationTimeline';
 import type { CpuProfile } from './cpu/cpuProfile';
 import { analyzeCpuProfile } from './cpu/hotSpots';
+import { attributionPathOf, sampleAttribution } from './flame/sampleAttribution';
+import { instrumentationDirs } from './instrumentationDirs';
 import { sampleTimes } from './cpu/sampleTimes';
 import type { InspectorSession } from './inspectorSession';
 import { allocationHotSpots } from './memory/allocationHotSpots';
@@ -253,15 +255,11 @@ export class ProfilerContext implements Disposable, AsyncDisposable {
     const owners = attributeSamples(times.timesUs, slice);
     const opId = this.timelineOp!.id;
     // The operation's own samples: taken in its window while it (or something it started) ran.
-    const analysis = analyzeCpuProfile(
-      cpu,
-      times,
-      (s) =>
-        times.timesUs[s] >= this.startUs &&
-        times.timesUs[s] <= capture.stopUs &&
-        slice.operations.runsInside(owners[s], opId),
-      { topFunctions: options.topFunctions },
-    );
+    const own = (s: number) =>
+      times.timesUs[s] >= this.startUs &&
+      times.timesUs[s] <= capture.stopUs &&
+      slice.operations.runsInside(owners[s], opId);
+    const analysis = analyzeCpuProfile(cpu, times, own, { topFunctions: options.topFunctions });
     const results: ProfileResults = {
       component: this.component,
       operation: this.operation,
@@ -287,6 +285,19 @@ export class ProfilerContext implements Disposable, AsyncDisposable {
     }
     if (options.writeFiles) {
       results.cpuProfilePath = this.profiler.writeFile(`${this.fileBase}.cpuprofile`, cpu);
+      // Beside it, the component of each of the operation's samples (its own, or a nested
+      // operation's); other work's samples have none.
+      if (results.cpuProfilePath !== undefined) {
+        const ownerOf = (s: number) => {
+          if (!own(s)) return undefined;
+          const component = slice.operations.componentOf(owners[s]) ?? this.component;
+          return { component, operation: slice.operations.operationOf(owners[s]) ?? this.operation };
+        };
+        this.profiler.writeFile(
+          attributionPathOf(results.cpuProfilePath),
+          sampleAttribution(owners.length, ownerOf, instrumentationDirs()),
+        );
+      }
       if (heap !== undefined)
         results.heapProfilePath = this.profiler.writeFile(`${this.fileBase}.heapprofile`, heap.live);
     }

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { resourceCondition, spanScope } from './serviceScope';
 import type { SummaryFilter } from './summarizeComponents';
 
 /** How often one component failed with one `error.type`. */
@@ -8,14 +9,17 @@ export interface ErrorCount {
   count: number;
 }
 
-/** Failed operations in the window per component and `error.type`, most frequent first. */
+/**
+ * Failed operations in the window per component and `error.type`, most frequent first. Read from
+ * the partial index of failed spans (a few percent of them), not from every span of the window.
+ */
 export function errorBreakdown(db: Database, filter: SummaryFilter): ErrorCount[] {
   return db
     .prepare(
       `SELECT component, coalesce(error_type, 'unknown') AS errorType, count(*) AS count
-         FROM spans
+         FROM spans INDEXED BY spans_errors
         WHERE status_code = 2 AND component IS NOT NULL AND (@component IS NULL OR component = @component)
-          AND start_us >= @since AND start_us < @until
+          AND start_us >= @since AND start_us < @until AND ${resourceCondition(spanScope(db, filter), 'resource_id')}
         GROUP BY component, errorType ORDER BY count DESC, component, errorType`,
     )
     .all({

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { percentileOfSorted } from './percentile';
 import { componentsToQuery } from '@transcriber/storage/databases';
+import { resourceCondition, spanScope, type ServiceFilter } from './serviceScope';
 import type { TimeWindow } from './types';
 
 /** Time from operations' start to a mark (span event) inside them, per component (ms). */
@@ -13,7 +14,7 @@ export interface MarkLatency {
   p99Ms: number;
 }
 
-export interface MarkFilter extends TimeWindow {
+export interface MarkFilter extends TimeWindow, ServiceFilter {
   /** The span event marking the point, e.g. `first_token` (LLM) or `first_audio_byte` (TTS). */
   mark: string;
   component?: string;
@@ -33,6 +34,7 @@ export function markLatencies(db: Database, filter: MarkFilter): MarkLatency[] {
          FROM spans s INDEXED BY spans_component_start, json_each(s.events) e
         WHERE s.component = @component AND s.start_us >= @since AND s.start_us < @until
           AND s.events IS NOT NULL AND json_extract(e.value, '$.name') = @mark
+          AND ${resourceCondition(spanScope(db, filter), 's.resource_id')}
         GROUP BY s.id`,
     )
     .pluck();

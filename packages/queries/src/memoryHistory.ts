@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { resourceCondition, resourceScope, type ServiceFilter } from './serviceScope';
 import type { TimeWindow } from './types';
 
 /** Memory of one process at one point of its history (averages over the point's time slice). */
@@ -32,7 +33,7 @@ export interface ProcessMemory {
   history: MemoryPoint[];
 }
 
-export interface MemoryHistoryFilter extends TimeWindow {
+export interface MemoryHistoryFilter extends TimeWindow, ServiceFilter {
   /** History points per process (its sampled time is cut into this many slices). Default 30. */
   points?: number;
 }
@@ -56,6 +57,8 @@ export function memoryHistory(db: Database, filter: MemoryHistoryFilter): Proces
   const untilUs = filter.untilUs ?? Date.now() * 1000 + 1;
   const points = Math.max(1, Math.floor(filter.points ?? 30));
   const params = { since: filter.sinceUs, until: untilUs };
+  const scope = resourceScope(db, filter);
+  const resources = resourceCondition(scope, 'resource_id');
   // x in minutes from the window start keeps the sums well inside a double's precision.
   const trends = db
     .prepare(
@@ -70,21 +73,22 @@ export function memoryHistory(db: Database, filter: MemoryHistoryFilter): Proces
          FROM (SELECT pid, time_us, (time_us - @since) / 60000000.0 AS x,
                       rss_bytes AS rss, heap_used_bytes AS heap
                  FROM resource_snapshots INDEXED BY resource_snapshots_time
-                WHERE time_us >= @since AND time_us < @until)
+                WHERE time_us >= @since AND time_us < @until AND ${resources})
         GROUP BY pid ORDER BY pid`,
     )
     .all(params) as TrendRow[];
   const edge = db.prepare(
     `SELECT s.rss_bytes AS rss, s.heap_used_bytes AS heap, r.service_name AS serviceName
        FROM resource_snapshots s LEFT JOIN resources r ON r.id = s.resource_id
-      WHERE s.pid IS ? AND s.time_us = ? ORDER BY s.id LIMIT 1`,
+      WHERE s.pid IS ? AND s.time_us = ? AND ${resourceCondition(scope, 's.resource_id')}
+      ORDER BY s.id LIMIT 1`,
   );
   const history = db.prepare(
     `SELECT min(time_us) AS timeUs, count(*) AS samples, avg(rss_bytes) AS rssBytes,
             avg(heap_used_bytes) AS heapUsedBytes, avg(heap_total_bytes) AS heapTotalBytes,
             avg(external_bytes) AS externalBytes
        FROM resource_snapshots INDEXED BY resource_snapshots_time
-      WHERE time_us >= @first AND time_us <= @last AND pid IS @pid
+      WHERE time_us >= @first AND time_us <= @last AND pid IS @pid AND ${resources}
       GROUP BY CAST((time_us - @first) / @slice AS INTEGER) ORDER BY timeUs`,
   );
   return trends.map((t) => {

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { componentsToQuery } from '@transcriber/storage/databases';
+import { resourceCondition, type ResourceScope } from './serviceScope';
 
 export interface NewestFilter {
   sinceUs: number;
@@ -8,6 +9,8 @@ export interface NewestFilter {
   minDurationMs?: number;
   /** At most this many ids; a negative limit means all (as SQLite's LIMIT). */
   limit: number;
+  /** The resources (services) to read; default all. */
+  scope?: ResourceScope;
 }
 
 /** Newest first; among equal starts the later row first. */
@@ -36,6 +39,7 @@ export function newestSpanIds(db: Database, filter: NewestFilter): number[] {
   const inStretch = db.prepare(
     `SELECT s.id, s.start_us AS startUs FROM spans s INDEXED BY spans_component_start
       WHERE s.component = @component AND s.start_us >= @from AND s.start_us < @to AND s.duration_ms >= @floor
+        AND ${resourceCondition(filter.scope ?? { kind: 'all' }, 's.resource_id')}
       ORDER BY ${RECENT_ORDER} LIMIT @limit`,
   );
   const all = filter.limit < 0;

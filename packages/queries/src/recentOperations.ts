@@ -1,9 +1,10 @@
 import type { Database } from 'better-sqlite3';
 import { newestSpanIds, RECENT_ORDER } from './newestSpanIds';
+import { resourceCondition, spanScope, type ServiceFilter } from './serviceScope';
 import { SLOWEST_ORDER, slowestSpanIds } from './slowestSpanIds';
 import type { OperationRecord, TimeWindow } from './types';
 
-export interface OperationFilter extends TimeWindow {
+export interface OperationFilter extends TimeWindow, ServiceFilter {
   /** Only this component's operations; `null`: only spans without a component (a foreign program's). */
   component?: string | null;
   /** Only operations at least this long, ms. */
@@ -37,24 +38,28 @@ export function recentOperations(db: Database, filter: OperationFilter): Operati
     limit: filter.limit ?? 20,
     ids: null as string | null,
   };
+  const scope = spanScope(db, { ...filter, untilUs: params.until });
   const window = {
     sinceUs: params.since,
     untilUs: params.until,
     component: filter.component ?? undefined,
     minDurationMs: filter.minDurationMs,
     limit: params.limit,
+    scope,
   };
   let matching = 'SELECT value FROM json_each(@ids)';
   if (filter.component === null) {
     // Spans without a component: their own range of spans_component_start, read in the order asked
     // (the rollup and the per-component walks cover components only). Foreign spans are few.
     const conditions = ['s.component IS NULL', 's.start_us >= @since', 's.start_us < @until'];
+    conditions.push(resourceCondition(scope, 's.resource_id'));
     if (filter.minDurationMs !== undefined) conditions.push('s.duration_ms >= @minDuration');
     if (filter.errorsOnly) conditions.push('s.status_code = 2');
     matching = `SELECT s.id FROM spans s INDEXED BY spans_component_start
                  WHERE ${conditions.join(' AND ')} ORDER BY ${order} LIMIT @limit`;
   } else if (filter.errorsOnly) {
     const conditions = ['s.component IS NOT NULL', 's.start_us >= @since', 's.start_us < @until'];
+    conditions.push(resourceCondition(scope, 's.resource_id'));
     if (filter.component !== undefined) conditions.push('s.component = @component');
     if (filter.minDurationMs !== undefined) conditions.push('s.duration_ms >= @minDuration');
     // Written out (not as a parameter) so SQLite may use the partial index of failed spans.

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { resourceCondition, resourceScope, type ServiceFilter } from './serviceScope';
 import type { ResourceSnapshot, TimeWindow } from './types';
 
 /** The columns of a ResourceSnapshot, read from `resource_snapshots s`. */
@@ -10,12 +11,16 @@ export const RESOURCE_SNAPSHOT_COLUMNS = `s.time_us AS timeUs, s.pid AS pid, s.c
   s.system_memory_total_bytes AS systemMemoryTotalBytes`;
 
 /** Resource samples in the window, oldest first. */
-export function resourceHistory(db: Database, window: TimeWindow & { pid?: number }): ResourceSnapshot[] {
+export function resourceHistory(
+  db: Database,
+  window: TimeWindow & ServiceFilter & { pid?: number },
+): ResourceSnapshot[] {
   return db
     .prepare(
       `SELECT ${RESOURCE_SNAPSHOT_COLUMNS}
          FROM resource_snapshots s
         WHERE s.time_us >= @since AND s.time_us < @until AND (@pid IS NULL OR s.pid = @pid)
+          AND ${resourceCondition(resourceScope(db, window), 's.resource_id')}
         ORDER BY s.time_us`,
     )
     .all({

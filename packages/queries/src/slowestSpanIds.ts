@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { resourceCondition, type ResourceScope } from './serviceScope';
 
 const MINUTE_US = 60_000_000;
 
@@ -8,6 +9,8 @@ export interface SlowestFilter {
   component?: string;
   minDurationMs?: number;
   limit: number;
+  /** The resources (services) to read; default all. */
+  scope?: ResourceScope;
 }
 
 interface Candidate {
@@ -36,11 +39,13 @@ export const SLOWEST_ORDER = 's.duration_ms DESC, s.start_us DESC, s.id DESC';
 export function slowestSpanIds(db: Database, filter: SlowestFilter): number[] {
   if (filter.limit <= 0) return [];
   const floorMs = filter.minDurationMs ?? -Infinity;
+  const scope = filter.scope ?? { kind: 'all' };
   const slices = db
     .prepare(
       `SELECT minute_us AS minuteUs, component, max(max_ms) AS maxMs FROM span_rollup
         WHERE minute_us > @since - ${MINUTE_US} AND minute_us < @until AND max_ms >= @floor
           ${filter.component !== undefined ? 'AND component = @component' : ''}
+          AND ${resourceCondition(scope, 'resource_id')}
         GROUP BY minute_us, component ORDER BY maxMs DESC`,
     )
     .all({ since: filter.sinceUs, until: filter.untilUs, floor: floorMs, component: filter.component ?? null }) as {
@@ -51,6 +56,7 @@ export function slowestSpanIds(db: Database, filter: SlowestFilter): number[] {
   const inSlice = db.prepare(
     `SELECT s.id, s.duration_ms AS durationMs, s.start_us AS startUs FROM spans s INDEXED BY spans_component_start
       WHERE s.component = @component AND s.start_us >= @from AND s.start_us < @to AND s.duration_ms >= @floor
+        AND ${resourceCondition(scope, 's.resource_id')}
       ORDER BY ${SLOWEST_ORDER} LIMIT @limit`,
   );
   let best: Candidate[] = [];

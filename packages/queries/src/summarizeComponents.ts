@@ -7,9 +7,10 @@ import {
   componentsToQuery,
 } from '@transcriber/storage/databases';
 import { percentileOfSorted } from './percentile';
+import { resourceCondition, spanScope, type ServiceFilter } from './serviceScope';
 import type { ComponentSummary, TimeWindow } from './types';
 
-export interface SummaryFilter extends TimeWindow {
+export interface SummaryFilter extends TimeWindow, ServiceFilter {
   component?: string;
   /**
    * Windows with more operations than this read whole minutes from the per-minute rollup, with
@@ -37,7 +38,13 @@ interface StatsRow {
  */
 export function summarizeComponents(db: Database, filter: SummaryFilter): ComponentSummary[] {
   const untilUs = filter.untilUs ?? Date.now() * 1000 + 1;
-  const window = { since: filter.sinceUs, until: untilUs, component: filter.component ?? null };
+  const scope = spanScope(db, { ...filter, untilUs });
+  const window = {
+    since: filter.sinceUs,
+    until: untilUs,
+    component: filter.component ?? null,
+    spans: resourceCondition(scope, 'resource_id'),
+  };
   // The whole minutes inside the window; the rest at either edge is read from the spans.
   const firstMinute = minuteOf(window.since + MINUTE_US - 1);
   // A window up to now holds every span of the current minute recorded so far: that minute comes
@@ -50,7 +57,8 @@ export function summarizeComponents(db: Database, filter: SummaryFilter): Compon
   return exactly(db, window);
 }
 
-type Window = { since: number; until: number; component: string | null };
+/** `spans`: the SQL condition on `resource_id` (of spans or of the rollup) that keeps the asked services. */
+type Window = { since: number; until: number; component: string | null; spans: string };
 
 /** Operations in the minutes the window touches, by the rollup: decides which way to summarize. */
 function rolledUpCount(db: Database, window: Window): number {
@@ -58,10 +66,10 @@ function rolledUpCount(db: Database, window: Window): number {
     .prepare(
       `SELECT coalesce(sum(count), 0) FROM span_rollup
         WHERE minute_us >= @since AND minute_us < @until
-          AND (@component IS NULL OR component = @component)`,
+          AND (@component IS NULL OR component = @component) AND ${window.spans}`,
     )
     .pluck()
-    .get(window) as number;
+    .get({ since: window.since, until: window.until, component: window.component }) as number;
 }
 
 /**
@@ -73,12 +81,12 @@ function exactly(db: Database, window: Window): ComponentSummary[] {
     `SELECT component, count(*) AS count, sum(status_code = 2) AS errors, sum(duration_ms) AS sum,
             min(duration_ms) AS min, max(duration_ms) AS max
        FROM spans INDEXED BY spans_component_start
-      WHERE component = ? AND start_us >= ? AND start_us < ?`,
+      WHERE component = ? AND start_us >= ? AND start_us < ? AND ${window.spans}`,
   );
   const durations = db
     .prepare(
       `SELECT duration_ms FROM spans INDEXED BY spans_component_start
-        WHERE component = ? AND start_us >= ? AND start_us < ?`,
+        WHERE component = ? AND start_us >= ? AND start_us < ? AND ${window.spans}`,
     )
     .pluck();
   const summaries: ComponentSummary[] = [];
@@ -111,6 +119,7 @@ function fromRollup(db: Database, window: Window, firstMinute: number, endMinute
               min(min_ms) AS min, max(max_ms) AS max
          FROM span_rollup
         WHERE minute_us >= @first AND minute_us < @end AND (@component IS NULL OR component = @component)
+          AND ${window.spans}
         GROUP BY component, bucket`,
     )
     .all({ first: firstMinute, end: endMinute, component: window.component }) as (StatsRow & { bucket: number })[];
@@ -121,7 +130,7 @@ function fromRollup(db: Database, window: Window, firstMinute: number, endMinute
   }
   const edge = db.prepare(
     `SELECT duration_ms AS ms, status_code = 2 AS failed FROM spans INDEXED BY spans_component_start
-      WHERE component = ? AND start_us >= ? AND start_us < ?`,
+      WHERE component = ? AND start_us >= ? AND start_us < ? AND ${window.spans}`,
   );
   const edges = [
     [window.since, firstMinute],

@@ -1,7 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { percentileOfSorted } from './percentile';
-import { loadTurns, type TurnRecord } from './turnRows';
-import type { TimeWindow } from './types';
+import { loadTurns, type TurnFilter, type TurnRecord } from './turnRows';
 
 /** Distribution of one figure over the turns that have it, ms (or the figure's own unit). */
 export interface Distribution {
@@ -51,7 +50,7 @@ export interface TurnSummary {
 }
 
 /** Voice-to-voice percentiles, the average breakdown and the per-operation figures of a window's turns. */
-export function summarizeTurns(db: Database, window: TimeWindow): TurnSummary {
+export function summarizeTurns(db: Database, window: Pick<TurnFilter, 'sinceUs' | 'untilUs' | 'service'>): TurnSummary {
   const turns = loadTurns(db, window);
   const timed = turns.filter((t) => t.voiceToVoiceMs !== null);
   let breakdown: TurnSummary['breakdown'] = null;

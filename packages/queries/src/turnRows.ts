@@ -18,6 +18,7 @@ import {
   TURN_STAGE_UNEXPLAINED,
 } from '@transcriber/instrumentation/names';
 import { TURN_BREAKDOWN_STAGES } from '@transcriber/instrumentation/turnStages';
+import { resourceCondition, spanScope, type ServiceFilter } from './serviceScope';
 import type { TimeWindow, TraceSpan } from './types';
 
 /** One stage of one turn, in ms (null when the turn lacks one of its two marks). */
@@ -61,7 +62,7 @@ export interface TurnRecord {
   outputTokens: number | null;
 }
 
-export interface TurnFilter extends TimeWindow {
+export interface TurnFilter extends TimeWindow, ServiceFilter {
   /** Newest first (default) or slowest voice-to-voice first. */
   order?: 'recent' | 'slowest';
   /** At most this many turns (default: all in the window). */
@@ -98,6 +99,8 @@ interface TurnRow {
  */
 export function loadTurns(db: Database, filter: TurnFilter): TurnRecord[] {
   const order = filter.order === 'slowest' ? `${VOICE_TO_VOICE} IS NULL, ${VOICE_TO_VOICE} DESC` : 's.start_us DESC';
+  const until = filter.untilUs ?? Date.now() * 1000 + 1;
+  const resources = resourceCondition(spanScope(db, { ...filter, untilUs: until }), 's.resource_id');
   const rows = db
     .prepare(
       `SELECT s.trace_id AS traceId, s.span_id AS spanId, s.start_us AS startUs, s.duration_ms AS durationMs,
@@ -105,14 +108,14 @@ export function loadTurns(db: Database, filter: TurnFilter): TurnRecord[] {
               s.attributes AS attributes
          FROM spans s LEFT JOIN resources r ON r.id = s.resource_id
         WHERE s.component = @component AND s.operation = @operation
-          AND s.start_us >= @since AND s.start_us < @until
+          AND s.start_us >= @since AND s.start_us < @until AND ${resources}
         ORDER BY ${order} LIMIT @limit`,
     )
     .all({
       component: ComponentType.PIPELINE,
       operation: TURN_OPERATION,
       since: filter.sinceUs,
-      until: filter.untilUs ?? Date.now() * 1000 + 1,
+      until,
       limit: filter.limit ?? -1,
     }) as TurnRow[];
   return rows.map((row) => turnRecord({ ...row, error: row.error === 1 }, parseAttributes(row.attributes)));

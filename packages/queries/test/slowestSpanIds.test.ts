@@ -169,7 +169,8 @@ describe('slowest operations without an index on durations', () => {
       .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'spans' AND sql IS NOT NULL")
       .pluck()
       .all();
-    expect(db.pragma('user_version', { simple: true })).toBe(4);
+    // Later versions (5: the rollup per resource) change no index of spans.
+    expect(db.pragma('user_version', { simple: true })).toBe(migrationsFor('performance_metrics').length);
     db.close();
     expect([...indexes].sort()).toEqual(['spans_component_start', 'spans_errors', 'spans_trace']);
   });

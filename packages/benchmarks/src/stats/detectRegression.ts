@@ -2,6 +2,16 @@ import { percentileOfSorted } from '@transcriber/queries';
 import type { RegressionReport } from '../types';
 import { mannWhitneyU } from './mannWhitney';
 
+/**
+ * The defaults: a 10% median change, p < 0.05, and 5 samples a side (fewer and the U test has too
+ * little power to say anything).
+ */
+export const DEFAULT_REGRESSION_THRESHOLDS: Readonly<RegressionThresholds> = Object.freeze({
+  minEffect: 0.1,
+  significance: 0.05,
+  minSamples: 5,
+});
+
 export interface RegressionThresholds {
   /** Smallest change of the median that counts, as a fraction (0.10 = 10%). */
   minEffect: number;

@@ -58,11 +58,14 @@ export async function runBenchmarks(options: BenchmarkCommandOptions & CommandCo
         );
   let telemetry: { shutdown(): Promise<void> } | undefined;
   // Pipeline benchmarks report each component's share from the spans of the run: they need an SDK
-  // writing spans to the data dir, started only when such a benchmark is about to run.
+  // writing spans to the data dir, started only when such a benchmark is about to run. Its
+  // telemetry is the benchmark's, not the app's (whatever OTEL_SERVICE_NAME says): recorded under
+  // BENCHMARK_SERVICE_NAME, which views leave out unless asked for.
   const beforeFile = async (file: LoadedBenchFile) => {
     if (file.component !== 'pipeline' || telemetry !== undefined) return;
     const { startTelemetry } = await import('@transcriber/node');
-    telemetry = startTelemetry(config);
+    const { BENCHMARK_SERVICE_NAME } = await import('@transcriber/instrumentation/names');
+    telemetry = startTelemetry(config, { resourceAttributes: { 'service.name': BENCHMARK_SERVICE_NAME } });
   };
   const bar = ProgressBar.on(process.stderr);
   let current = '';

@@ -25,6 +25,7 @@ export const collectCommand: CommandModule<CollectOptions, CollectSummary> = {
  */
 export async function collect(options: CollectOptions & CommandContext): Promise<CollectSummary> {
   const componentRules = await componentRulesOf(options.cwd);
+  const valueLengthLimits = await valueLengthLimitsOf();
   const { OtlpHttpServer } = await import('@transcriber/otlp-receiver');
   const status = (line: string) => process.stderr.write(`transcriber collect: ${line}\n`);
   let server: OtlpHttpServer;
@@ -34,6 +35,7 @@ export async function collect(options: CollectOptions & CommandContext): Promise
       host: options.host,
       port: options.port,
       componentRules,
+      valueLengthLimits,
       notify: status,
     });
   } catch (err) {
@@ -59,6 +61,17 @@ async function componentRulesOf(cwd: string) {
   } catch (err) {
     if ((err as Error).name !== 'CollectConfigError') throw err;
     throw new UsageError(`configuration: ${loaded.configFile}: ${(err as Error).message}`);
+  }
+}
+
+/** Attribute value length limits from the OTEL_*_ATTRIBUTE_VALUE_LENGTH_LIMIT variables, as in-process. */
+async function valueLengthLimitsOf() {
+  const { attributeValueLengthLimits } = await import('@transcriber/node/config');
+  try {
+    return attributeValueLengthLimits();
+  } catch (err) {
+    if ((err as Error).name !== 'ConfigError') throw err;
+    throw new UsageError((err as Error).message);
   }
 }
 

@@ -8,6 +8,8 @@ import type { OptimizeResult } from '../results/optimize';
 
 export interface OptimizeOptions {
   component?: string;
+  /** Only this service's telemetry; default every service but benchmark runs'. */
+  service?: string;
   minutes: number;
   /** Carry out an optimization instead of listing recommendations; only `memory` is safe to apply. */
   apply?: 'memory';
@@ -32,6 +34,8 @@ export async function optimize(options: OptimizeOptions & CommandContext): Promi
     }
     if (options.component !== undefined)
       throw new UsageError('--component lists recommendations; it does not go with --apply');
+    if (options.service !== undefined)
+      throw new UsageError('--service lists recommendations; it does not go with --apply (--pid names the process)');
     try {
       const memory = (await requestMemoryOptimization(options.pid)) as MemoryOptimizationResult;
       return { mode: 'applied', pid: options.pid, memory };
@@ -41,7 +45,11 @@ export async function optimize(options: OptimizeOptions & CommandContext): Promi
   }
   if (options.pid !== undefined) throw new UsageError('--pid goes with --apply memory');
   try {
-    const report = recommendFromRecords(options.dataDir, { minutes: options.minutes, component: options.component });
+    const report = recommendFromRecords(options.dataDir, {
+      minutes: options.minutes,
+      component: options.component,
+      service: options.service,
+    });
     return { mode: 'recommendations', report };
   } catch (err) {
     throw err instanceof OptimizerInputError ? new UsageError(err.message) : err;

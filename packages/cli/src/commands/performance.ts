@@ -14,6 +14,8 @@ import { MAX_SUMMARIZED_TURNS, type MemoryTrend, type PerformanceReport } from '
 export interface PerformanceOptions {
   /** A component type, or `memory` for the memory view. */
   component?: string;
+  /** Only this service; default every service but benchmark runs'. */
+  service?: string;
   minutes: number;
   live?: boolean;
   interval: number;
@@ -26,22 +28,31 @@ export interface PerformanceOptions {
 export function performance(options: PerformanceOptions & CommandContext): PerformanceReport {
   const window = lastMinutes(options.minutes);
   const memoryView = options.component === 'memory';
+  const service = options.service;
   return withQueryDatabase(options.dataDir, 'performance_metrics', (db) => {
     const report: PerformanceReport = {
       window,
       component: options.component ?? null,
+      service: service ?? null,
       // No untilUs: "up to now" lets the current minute come from the rollup whole.
-      components: memoryView ? [] : summarizeComponents(db, { sinceUs: window.sinceUs, component: options.component }),
-      resources: resourceSummary(db, window),
+      components: memoryView
+        ? []
+        : summarizeComponents(db, { sinceUs: window.sinceUs, component: options.component, service }),
+      resources: resourceSummary(db, { ...window, service }),
     };
     if (options.component === undefined || options.component === 'pipeline') {
       // Summarizing turns reads each turn's marks (~30 µs a turn): a busy window gets its newest.
-      const sinceUs = newestStart(db, { component: 'pipeline', sinceUs: window.sinceUs, count: MAX_SUMMARIZED_TURNS });
-      report.turns = summarizeTurns(db, { sinceUs, untilUs: window.untilUs });
+      const sinceUs = newestStart(db, {
+        component: 'pipeline',
+        sinceUs: window.sinceUs,
+        count: MAX_SUMMARIZED_TURNS,
+        service,
+      });
+      report.turns = summarizeTurns(db, { sinceUs, untilUs: window.untilUs, service });
       if (sinceUs > window.sinceUs) report.turnsSinceUs = sinceUs;
     }
     if (memoryView) {
-      report.memory = memoryHistory(db, window).map((p) => ({
+      report.memory = memoryHistory(db, { ...window, service }).map((p) => ({
         ...p,
         rssTrend: memoryTrendOf(p.rssGrowthBytesPerMinute, p.maxRssBytes, p, window.minutes),
         heapUsedTrend: memoryTrendOf(p.heapUsedGrowthBytesPerMinute, p.maxHeapUsedBytes, p, window.minutes),

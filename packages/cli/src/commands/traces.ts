@@ -7,6 +7,8 @@ import type { TracesResult } from '../results/traces';
 
 export interface TracesOptions {
   component?: string;
+  /** Only this service; default every service but benchmark runs'. */
+  service?: string;
   minutes: number;
   limit: number;
   minDurationMs?: number;
@@ -26,13 +28,14 @@ export function traces(options: TracesOptions & CommandContext): TracesResult {
       sinceUs: window.sinceUs,
       untilUs: window.untilUs,
       component: options.component === NO_COMPONENT ? null : options.component,
+      service: options.service,
       minDurationMs: options.minDurationMs,
       errorsOnly: options.errors === true,
       order,
       limit: options.limit,
     }),
   );
-  return { window, order, operations };
+  return { window, service: options.service ?? null, order, operations };
 }
 
 export const tracesCommand: CommandModule<TracesOptions, TracesResult> = {

@@ -5,6 +5,8 @@ import { lastMinutes } from './window';
 import { slowestStageOf, type TurnsResult } from '../results/turns';
 
 export interface TurnsOptions {
+  /** Only this service; default every service but benchmark runs'. */
+  service?: string;
   minutes: number;
   limit: number;
   slowest?: boolean;
@@ -18,9 +20,20 @@ export function turns(options: TurnsOptions & CommandContext): TurnsResult {
   const window = lastMinutes(options.minutes);
   const order = options.slowest === true ? 'slowest' : 'recent';
   const turns = withQueryDatabase(options.dataDir, 'performance_metrics', (db) =>
-    recentTurns(db, { sinceUs: window.sinceUs, untilUs: window.untilUs, order, limit: options.limit }),
+    recentTurns(db, {
+      sinceUs: window.sinceUs,
+      untilUs: window.untilUs,
+      order,
+      limit: options.limit,
+      service: options.service,
+    }),
   );
-  return { window, order, turns: turns.map((t) => ({ ...t, slowestStage: slowestStageOf(t.stages) })) };
+  return {
+    window,
+    service: options.service ?? null,
+    order,
+    turns: turns.map((t) => ({ ...t, slowestStage: slowestStageOf(t.stages) })),
+  };
 }
 
 export const turnsCommand: CommandModule<TurnsOptions, TurnsResult> = {

@@ -1,5 +1,10 @@
 /** How numbers are shown to people; JSON output keeps the raw values. */
 
+/** The service a view was limited to, for its heading (`, service X`); nothing for the default. */
+export function serviceScope(service: string | null | undefined): string {
+  return service === null || service === undefined ? '' : ` · service ${service}`;
+}
+
 export function ms(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '-';
   if (value >= 100) return value.toFixed(0);

@@ -54,9 +54,17 @@ export function printCollect(summary: CollectSummary, style: Style): string {
     .sort(([a], [b]) => Number(a) - Number(b))
     .map(([status, n]) => `${status}: ${count(n)}`)
     .join(' · ');
+  const { cut, tooDeep } = summary.stats.values;
+  const values =
+    cut + tooDeep === 0
+      ? []
+      : [
+          `${style.bold('values')} cut to the length limit: ${count(cut)} · nested too deep, dropped: ${count(tooDeep)}`,
+        ];
   return [
     `${style.bold('collected')} at ${summary.url} into ${summary.dataDir} (stopped by ${summary.stoppedBy})`,
     table,
+    ...values,
     `${style.bold('requests')} by HTTP status: ${answers === '' ? 'none' : answers}`,
   ].join('\n\n');
 }

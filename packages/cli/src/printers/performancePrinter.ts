@@ -4,7 +4,7 @@ import {
   type PerformanceReport,
   type ProcessMemoryReport,
 } from '../results/performance';
-import { bytes, clock, count, ms, percent } from '../output/format';
+import { bytes, clock, count, ms, percent, serviceScope } from '../output/format';
 import { formatTable } from '../output/table';
 import type { Style } from '../output/style';
 import { turnSummaryRows, turnSummarySection } from './turnSummaryPrinter';
@@ -12,7 +12,9 @@ import { turnSummaryRows, turnSummarySection } from './turnSummaryPrinter';
 export function printPerformance(report: PerformanceReport, style: Style): string {
   const until = clock(report.window.untilUs).slice(11, 19);
   const scope = report.component === null ? '' : ` · ${report.component}`;
-  const blocks = [style.bold(`Performance, last ${report.window.minutes} min until ${until}${scope}`)];
+  const blocks = [
+    style.bold(`Performance, last ${report.window.minutes} min until ${until}${scope}${serviceScope(report.service)}`),
+  ];
   if (report.memory !== undefined) blocks.push(memorySection(report.memory, style));
   else blocks.push(componentSection(report, style));
   if (report.turns !== undefined && report.turns.turns > 0) {

@@ -1,11 +1,11 @@
 import type { TracesResult } from '../results/traces';
-import { clock, ms } from '../output/format';
+import { clock, ms, serviceScope } from '../output/format';
 import { formatTable } from '../output/table';
 import type { Style } from '../output/style';
 
 export function printTraces(result: TracesResult, style: Style): string {
   const what = result.order === 'slowest' ? 'Slowest' : 'Most recent';
-  const heading = style.bold(`${what} operations, last ${result.window.minutes} min`);
+  const heading = style.bold(`${what} operations, last ${result.window.minutes} min${serviceScope(result.service)}`);
   if (result.operations.length === 0) return `${heading}\n${style.dim('no operations recorded in this window')}`;
   const table = formatTable(
     [

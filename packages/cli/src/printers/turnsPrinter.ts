@@ -1,5 +1,5 @@
 import type { ListedTurn, TurnsResult } from '../results/turns';
-import { clock, ms } from '../output/format';
+import { clock, ms, serviceScope } from '../output/format';
 import { stageBar, type BarSegment } from '../output/stageBar';
 import { formatTable } from '../output/table';
 import type { Style } from '../output/style';
@@ -28,7 +28,7 @@ export function segmentsOf(stages: readonly { stage: string; ms: number | null }
 
 export function printTurns(result: TurnsResult, style: Style): string {
   const what = result.order === 'slowest' ? 'Slowest' : 'Most recent';
-  const heading = style.bold(`${what} voice turns, last ${result.window.minutes} min`);
+  const heading = style.bold(`${what} voice turns, last ${result.window.minutes} min${serviceScope(result.service)}`);
   if (result.turns.length === 0) {
     return `${heading}\n${style.dim('no turns recorded in this window (turns are pipeline/turn operations)')}`;
   }
@@ -66,10 +66,7 @@ export function printTurns(result: TurnsResult, style: Style): string {
     style,
   );
   const notes = ['stage times in ms', "source v2v: the framework's own voice-to-voice (Δ: ours less it)"];
-  const footer = style.dim(
-    `${notes.join('; ')}; transcriber traces show <trace> draws a turn with its marks and stages`,
-  );
-  return [heading, table, stageLegend(style), footer].join('\n');
+  return `${heading}\n${table}\n${stageLegend(style)}\n${style.dim(`${notes.join('; ')}; transcriber traces show <trace> draws a turn with its marks and stages`)}`;
 }
 
 function barOf(turn: ListedTurn, scaleMs: number, width: number, style: Style): string {

@@ -15,6 +15,8 @@ export interface ProcessMemoryReport extends ProcessMemory {
 export interface PerformanceReport {
   window: Window;
   component: string | null;
+  /** The service asked for; null: every service but benchmark runs'. */
+  service: string | null;
   /** Per-component latency and errors (empty for `--component memory`). */
   components: ComponentSummary[];
   /** Per process: latest and peak resources. */

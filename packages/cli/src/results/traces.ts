@@ -5,6 +5,8 @@ import type { Window } from './window';
 
 export interface TracesResult {
   window: Window;
+  /** The service asked for; null: every service but benchmark runs'. */
+  service: string | null;
   order: 'recent' | 'slowest';
   operations: OperationRecord[];
 }

@@ -11,6 +11,8 @@ export interface ListedTurn extends TurnRecord {
 
 export interface TurnsResult {
   window: Window;
+  /** The service asked for; null: every service but benchmark runs'. */
+  service: string | null;
   order: 'recent' | 'slowest';
   turns: ListedTurn[];
 }

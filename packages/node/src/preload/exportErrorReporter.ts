@@ -4,24 +4,31 @@ import { hookRequire } from '../instrumentations/requireHook';
 
 // Distinct kinds remembered; past this a new kind is still shown but no longer remembered.
 const MAX_KINDS = 32;
+const seen = new Set<string>();
+
+/**
+ * One warning per kind of export failure, however often and from wherever it is reported (the
+ * SDK's global error handler, the OTLP exporters' connections). The SDK keeps retrying and the
+ * other exporters carry on.
+ */
+export function reportExportFailure(reported: Exception, context = ''): void {
+  // Some providers' flushes reject with the list of their processors' errors.
+  const error = ((Array.isArray(reported) ? reported[0] : reported) ?? 'unknown error') as Exception;
+  const kind = kindOf(error);
+  if (seen.has(kind)) return;
+  if (seen.size < MAX_KINDS) seen.add(kind);
+  diag.warn(
+    `transcriber: telemetry export failed: ${context}${messageOf(error)} — the app and the other exporters carry on; further failures like this one are not shown`,
+  );
+}
 
 /**
  * Replaces the SDK's global error handler, which logs every failed export (with an unreachable
- * collector: one error per signal every second or so, for as long as the app runs), by one
- * warning per kind of failure. The SDK keeps retrying and the other exporters carry on.
+ * collector: one error per signal every second or so, for as long as the app runs), by
+ * {@link reportExportFailure}.
  */
 export function reportExportErrorsOnce(): void {
-  const seen = new Set<string>();
-  const handler: ErrorHandler = (reported: Exception) => {
-    // Some providers' flushes reject with the list of their processors' errors.
-    const error = ((Array.isArray(reported) ? reported[0] : reported) ?? 'unknown error') as Exception;
-    const kind = kindOf(error);
-    if (seen.has(kind)) return;
-    if (seen.size < MAX_KINDS) seen.add(kind);
-    diag.warn(
-      `transcriber: telemetry export failed: ${messageOf(error)} — the app and the other exporters carry on; further failures like this one are not shown`,
-    );
-  };
+  const handler: ErrorHandler = (reported: Exception) => reportExportFailure(reported);
   setGlobalErrorHandler(handler);
   // Each copy of @opentelemetry/core has a handler of its own: the one bundled with the preload
   // (set above), and those the packages loaded when used bring along (the logs SDK, the OTLP and

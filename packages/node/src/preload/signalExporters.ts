@@ -4,6 +4,7 @@ import { ConsoleMetricExporter, PeriodicExportingMetricReader, type IMetricReade
 import { ConsoleSpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { PerformanceConfig } from '../config/performanceConfig';
 import type { TelemetryOptions } from '../sdk/startTelemetry';
+import { reportExportFailure } from './exportErrorReporter';
 import type { OtelEnvironment } from './otelEnvironment';
 
 type OtlpModule = typeof import('../otlp/otlpExporters');
@@ -15,20 +16,25 @@ export function signalExporters(
   config: PerformanceConfig,
 ): Pick<TelemetryOptions, 'sqlite' | 'spanExporters' | 'metricReaders' | 'logExporters'> {
   const otlp = (): OtlpModule => require('../otlp/otlpExporters') as OtlpModule;
+  // The same warning, once, whether the first connection fails or the exporter gives up on it.
+  const onConnectFailure = (err: Error): void => reportExportFailure(err, 'cannot reach the OTLP endpoint: ');
   const exportIntervalMillis = Math.round(config.metricExportInterval * 1000);
   const periodic = (exporter: ConstructorParameters<typeof PeriodicExportingMetricReader>[0]['exporter']) =>
     new PeriodicExportingMetricReader({ exporter, exportIntervalMillis });
 
   const spanExporters: SpanExporter[] = [];
   for (const name of environment.traces) {
-    if (name === 'otlp') spanExporters.push(otlp().createOtlpSpanExporter(environment.otlpProtocol.traces));
+    if (name === 'otlp')
+      spanExporters.push(otlp().createOtlpSpanExporter(environment.otlpProtocol.traces, onConnectFailure));
     if (name === 'console') spanExporters.push(new ConsoleSpanExporter());
   }
   const metricReaders: IMetricReader[] = [];
   for (const name of environment.metrics) {
     if (name === 'otlp')
       metricReaders.push(
-        periodic(otlp().createOtlpMetricExporter(environment.otlpProtocol.metrics, exportIntervalMillis)),
+        periodic(
+          otlp().createOtlpMetricExporter(environment.otlpProtocol.metrics, exportIntervalMillis, onConnectFailure),
+        ),
       );
     if (name === 'console') metricReaders.push(periodic(new ConsoleMetricExporter()));
     if (name === 'prometheus') {
@@ -38,7 +44,8 @@ export function signalExporters(
   }
   const logExporters: LogRecordExporter[] = [];
   for (const name of environment.logs) {
-    if (name === 'otlp') logExporters.push(otlp().createOtlpLogExporter(environment.otlpProtocol.logs));
+    if (name === 'otlp')
+      logExporters.push(otlp().createOtlpLogExporter(environment.otlpProtocol.logs, onConnectFailure));
     if (name === 'console') {
       // The logs SDK itself loads only with the first logger (see LazyLoggerProvider).
       const { ConsoleLogRecordExporter } =

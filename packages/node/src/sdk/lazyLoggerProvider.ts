@@ -16,6 +16,8 @@ export class LazyLoggerProvider implements LoggerProvider {
   constructor(
     private readonly resource: Resource,
     private readonly exporters: readonly LogRecordExporter[],
+    /** Longest attribute value a log record keeps (see attributeValueLengthLimits). */
+    private readonly attributeValueLengthLimit: number,
   ) {}
 
   getLogger(name: string, version?: string, options?: LoggerOptions): Logger {
@@ -40,6 +42,7 @@ export class LazyLoggerProvider implements LoggerProvider {
       require('@opentelemetry/sdk-logs') as typeof import('@opentelemetry/sdk-logs');
     return new LoggerProvider({
       resource: this.resource,
+      logRecordLimits: { attributeValueLengthLimit: this.attributeValueLengthLimit },
       processors: this.exporters.map(
         (exporter) => new BatchLogRecordProcessor({ exporter, scheduledDelayMillis: 1000 }),
       ),

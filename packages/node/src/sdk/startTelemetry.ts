@@ -22,6 +22,7 @@ import {
   SqliteSpanExporter,
   TimeOrderedIdGenerator,
 } from '@transcriber/storage';
+import { attributeValueLengthLimits } from '../config/attributeValueLengthLimits';
 import type { PerformanceConfig } from '../config/performanceConfig';
 import { FrameworkSpanProcessor } from '../instrumentations/frameworks/frameworkSpanProcessor';
 import { RecentOperations } from '../monitor/recentOperations';
@@ -99,6 +100,8 @@ export function startTelemetry(config: PerformanceConfig, options: TelemetryOpti
       : { traces: options.sqlite !== false, metrics: options.sqlite !== false, logs: options.sqlite !== false };
   const storage = { dataDir: config.dataDir, retention: { maxAgeDays: config.retentionDays } };
   const recentOperations = new RecentOperations(config.maxMetricsHistory);
+  // The same limits `transcriber collect` holds received values to (the SDK's own default is none).
+  const valueLengthLimits = valueLengthLimitsOrDefaults();
   const shutdowns: (() => Promise<void>)[] = [];
   const flushes: (() => Promise<void>)[] = [];
   // Providers we registered are unregistered at shutdown, so a later start in the same process
@@ -112,6 +115,7 @@ export function startTelemetry(config: PerformanceConfig, options: TelemetryOpti
       resource,
       // Trace ids that grow with time keep inserts into the trace-id index sequential.
       idGenerator: new TimeOrderedIdGenerator(),
+      spanLimits: { attributeValueLengthLimit: valueLengthLimits.spans },
       spanProcessors: [
         // Before the others: it tags framework spans while they end, so all of them see the tags.
         new FrameworkSpanProcessor(),
@@ -152,7 +156,7 @@ export function startTelemetry(config: PerformanceConfig, options: TelemetryOpti
 
   if (!joined.logs) {
     const exporters = [...(sqlite.logs ? [new SqliteLogRecordExporter(storage)] : []), ...(options.logExporters ?? [])];
-    const provider = new LazyLoggerProvider(resource, exporters);
+    const provider = new LazyLoggerProvider(resource, exporters, valueLengthLimits.logRecords);
     logs.setGlobalLoggerProvider(provider);
     flushes.push(() => provider.forceFlush());
     shutdowns.push(() => provider.shutdown());
@@ -226,4 +230,14 @@ function registerTracerProvider(provider: BasicTracerProvider, joined: Registere
 function defaultServiceName(): string {
   const main = process.argv[1];
   return main ? `node:${main.split(/[\\/]/).pop()}` : 'unknown_service:node';
+}
+
+/** The limits from the environment; a bad value is reported, never thrown into the app. */
+function valueLengthLimitsOrDefaults() {
+  try {
+    return attributeValueLengthLimits();
+  } catch (err) {
+    diag.warn(`transcriber: ${(err as Error).message}; using the default limits`);
+    return attributeValueLengthLimits({});
+  }
 }

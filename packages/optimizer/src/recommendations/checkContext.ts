@@ -9,6 +9,8 @@ export interface CheckContext {
   readonly untilUs: number;
   /** Only this component (or `memory` / `event_loop`), when given. */
   readonly component: string | undefined;
+  /** Only this service's telemetry; undefined: every service but benchmark runs'. */
+  readonly service: string | undefined;
   readonly budgets: Readonly<Record<string, LatencyBudget>>;
   readonly thresholds: RecommendationThresholds;
   readonly recommendations: Recommendation[];

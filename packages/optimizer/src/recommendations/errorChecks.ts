@@ -6,11 +6,20 @@ import { ERROR_ADVICE } from './componentAdvice';
 /** Per component: recorded error rate against the thresholds, with the error types seen. */
 export function checkErrorRates(ctx: CheckContext, summaries: readonly ComponentSummary[]): void {
   const { errorRate, errorRateHigh, minOperations } = ctx.thresholds;
-  for (const s of summaries) {
-    if (!wanted(ctx, s.component) || s.errors === 0 || s.count < minOperations || s.errorRate < errorRate) continue;
-    const types = errorBreakdown(ctx.db, { sinceUs: ctx.sinceUs, untilUs: ctx.untilUs, component: s.component }).map(
-      (e) => `${e.errorType} ×${e.count}`,
-    );
+  const failing = summaries.filter(
+    (s) => wanted(ctx, s.component) && s.errors > 0 && s.count >= minOperations && s.errorRate >= errorRate,
+  );
+  if (failing.length === 0) return;
+  // One read of the window's failed operations (all components at once, through the index of
+  // failed spans) rather than one per failing component.
+  const breakdown = errorBreakdown(ctx.db, {
+    sinceUs: ctx.sinceUs,
+    untilUs: ctx.untilUs,
+    component: ctx.component,
+    service: ctx.service,
+  });
+  for (const s of failing) {
+    const types = breakdown.filter((e) => e.component === s.component).map((e) => `${e.errorType} ×${e.count}`);
     ctx.recommendations.push({
       id: `errors:${s.component}`,
       component: s.component,

@@ -6,7 +6,12 @@ import { pct, wanted, type CheckContext } from './checkContext';
 /** Share of wall time in GC pauses, from `v8js.gc.duration` when something records it. */
 export function checkGcTime(ctx: CheckContext): void {
   if (!wanted(ctx, 'memory')) return;
-  const totals = metricTotals(ctx.db, { name: METRIC_V8_GC_DURATION, sinceUs: ctx.sinceUs, untilUs: ctx.untilUs });
+  const totals = metricTotals(ctx.db, {
+    name: METRIC_V8_GC_DURATION,
+    sinceUs: ctx.sinceUs,
+    untilUs: ctx.untilUs,
+    service: ctx.service,
+  });
   if (totals === undefined) {
     ctx.notes.push(
       `GC time not checked: no ${METRIC_V8_GC_DURATION} points were recorded in the window (the preload @transcriber/node/register records them, as does @opentelemetry/instrumentation-runtime-node)`,

@@ -14,6 +14,8 @@ export interface RecommendationOptions {
   minutes?: number;
   /** Only this component, or `memory` / `event_loop`. */
   component?: string;
+  /** Only this service's telemetry; default every service but benchmark runs' (the read side's rule). */
+  service?: string;
   /** Per-component latency budgets; each replaces that component's default. */
   budgets?: Partial<Record<string, LatencyBudget>>;
   thresholds?: Partial<RecommendationThresholds>;
@@ -24,8 +26,10 @@ export const RECOMMENDATION_COMPONENTS: readonly string[] = Object.freeze([...CO
 
 /**
  * Reads `performance_metrics.db` of `dataDir` and derives recommendations: latency against budgets,
- * error rates, memory growth, event-loop delay, GC time. Throws @transcriber/queries' `QueryError`
- * when there is nothing to read or the file cannot be read.
+ * error rates, memory growth, event-loop delay, GC time. Read-only: nothing is logged (that is
+ * `ResourceOptimizer.getOptimizationRecommendations`'s part), so a viewer may call it as often as it
+ * likes. Throws @transcriber/queries' `QueryError` when there is nothing to read or the file cannot
+ * be read.
  */
 export function recommendFromRecords(dataDir: string, options: RecommendationOptions = {}): RecommendationReport {
   const minutes = options.minutes ?? 60;
@@ -43,8 +47,19 @@ export function recommendFromRecords(dataDir: string, options: RecommendationOpt
   const untilUs = Date.now() * 1000 + 1;
   const sinceUs = Math.round(untilUs - minutes * 60e6);
   return withQueryDatabase(dataDir, 'performance_metrics', (db) => {
-    const ctx: CheckContext = { db, sinceUs, untilUs, component, budgets, thresholds, recommendations: [], notes: [] };
-    const summaries = summarizeComponents(db, { sinceUs, untilUs, component });
+    const service = options.service;
+    const ctx: CheckContext = {
+      db,
+      sinceUs,
+      untilUs,
+      component,
+      service,
+      budgets,
+      thresholds,
+      recommendations: [],
+      notes: [],
+    };
+    const summaries = summarizeComponents(db, { sinceUs, untilUs, component, service });
     if (summaries.length === 0 && component !== 'memory' && component !== 'event_loop') {
       ctx.notes.push(`no ${component ?? 'component'} operations recorded in the last ${minutes} minute(s)`);
     }

@@ -14,7 +14,7 @@ export function checkResources(ctx: CheckContext): void {
   const loop = wanted(ctx, 'event_loop');
   if (!memory && !loop) return;
   const byPid = new Map<number, ResourceSnapshot[]>();
-  for (const s of resourceHistory(ctx.db, { sinceUs: ctx.sinceUs, untilUs: ctx.untilUs })) {
+  for (const s of resourceHistory(ctx.db, { sinceUs: ctx.sinceUs, untilUs: ctx.untilUs, service: ctx.service })) {
     const pid = s.pid ?? 0;
     let list = byPid.get(pid);
     if (list === undefined) byPid.set(pid, (list = []));

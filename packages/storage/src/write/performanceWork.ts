@@ -69,11 +69,13 @@ function insertSpans(statements: PerformanceStatements, batch: SpanBatch): void 
       row[column] = index === -1 ? null : strings[index];
     }
     row[SPAN_ROW.resource] = ids[row[SPAN_ROW.resource] as number];
-    statements.insertSpan.run(row);
+    // A span sent again (a retried export) is not stored again, nor counted again in the rollup.
+    if (statements.insertSpan.run(row).changes === 0) continue;
     const component = row[SPAN_ROW.component];
     if (typeof component === 'string') {
       const failed = row[SPAN_ROW.statusCode] === STATUS_ERROR;
-      rollup.add(component, row[SPAN_ROW.startUs] as number, row[SPAN_ROW.durationMs] as number, failed);
+      const resourceId = row[SPAN_ROW.resource] as number | null;
+      rollup.add(component, resourceId, row[SPAN_ROW.startUs] as number, row[SPAN_ROW.durationMs] as number, failed);
     }
   }
 }

@@ -1,8 +1,27 @@
-import { turnOfSpan, type TraceSpan } from '@transcriber/queries';
 import { ComponentType } from '@transcriber/instrumentation/componentType';
 import { MARK_INTERRUPTION, TURN_OPERATION } from '@transcriber/instrumentation/names';
 import { TURN_BOUNDARY_MARKS } from '@transcriber/instrumentation/turnStages';
-import type { TraceTurn, TurnMark } from '../results/traceView';
+import { turnOfSpan, type TurnRecord } from './turnRows';
+import type { TraceSpan } from './types';
+
+/** A mark of a turn (a span event of the turn or of an operation in it), placed on the trace's axis. */
+export interface TurnMark {
+  name: string;
+  offsetMs: number;
+}
+
+/** A voice turn in a trace: its record (stages, voice-to-voice), marks, and where its stages begin. */
+export interface TraceTurn {
+  /** The turn's span (a `pipeline`/`turn` operation) in the trace. */
+  spanId: string;
+  turn: TurnRecord;
+  marks: TurnMark[];
+  /**
+   * Offset of the first stage's start (the user's end of speech): the stages follow one another from
+   * there, ending at the first audio played. Null when the turn lacks the marks to place them.
+   */
+  stagesFromMs: number | null;
+}
 
 const TURN_MARKS = new Set([...TURN_BOUNDARY_MARKS, MARK_INTERRUPTION]);
 const [FIRST_MARK] = TURN_BOUNDARY_MARKS;
