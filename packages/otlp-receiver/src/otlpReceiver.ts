@@ -50,6 +50,11 @@ export interface OtlpReceiverOptions extends SqliteStorageOptions {
    * keys and names are cut, and counted. By signal; see DEFAULT_VALUE_LENGTH_LIMITS.
    */
   valueLengthLimits?: Partial<ValueLengthLimits>;
+  /**
+   * Derive voice turns from the frameworks' spans received (LiveKit, Pipecat; see ReceivedTurns).
+   * Default true; false stores the spans only (what a second receiver of the same spans would do).
+   */
+  deriveTurns?: boolean;
 }
 
 /** Longest strings kept, by signal (see `OtlpReceiverOptions.valueLengthLimits`). */
@@ -118,7 +123,7 @@ export class OtlpReceiver {
   private readonly logs: SqliteLogRecordExporter;
   private readonly mapper: ComponentMapper;
   private readonly deltas: CumulativeToDelta;
-  private readonly turns = new ReceivedTurns();
+  private readonly turns: ReceivedTurns | undefined;
   private readonly maxQueuedRows: number;
   private readonly maxQueuedBytes: number;
   private readonly queuedBytes = new QueuedBytes();
@@ -129,12 +134,13 @@ export class OtlpReceiver {
     this.maxQueuedRows = options.maxQueuedRows ?? DEFAULT_MAX_QUEUED_ROWS;
     this.maxQueuedBytes = options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
     this.lengthLimits = { ...DEFAULT_VALUE_LENGTH_LIMITS, ...options.valueLengthLimits };
+    this.turns = options.deriveTurns === false ? undefined : new ReceivedTurns();
     // The writers' own bound (beyond which they drop the oldest rows) must not be below admission's,
     // with room for the turns of exchanges still open: a request counts the turns it may complete
     // (see `receive`), but a turn whose user turn came in an earlier request is a row it did not count.
     const storageOptions = {
       ...options,
-      maxPendingRows: Math.max(this.maxQueuedRows + this.turns.maxOpenExchanges, options.maxPendingRows ?? 0),
+      maxPendingRows: Math.max(this.maxQueuedRows + (this.turns?.maxOpenExchanges ?? 0), options.maxPendingRows ?? 0),
     };
     this.storage = SqliteStorage.acquire(options.dataDir, storageOptions);
     this.spans = new SqliteSpanExporter(storageOptions);
@@ -178,15 +184,13 @@ export class OtlpReceiver {
           encoding === 'json'
             ? decodeTraceRequestJson(body, rejections, limits)
             : decodeTraceRequestProtobuf(body, rejections, limits);
-        const refused = this.admit(
-          spans.length + ReceivedTurns.possibleTurns(spans),
-          body.length - limits.droppedBytes,
-        );
+        const possibleTurns = this.turns === undefined ? 0 : ReceivedTurns.possibleTurns(spans);
+        const refused = this.admit(spans.length + possibleTurns, body.length - limits.droppedBytes);
         if (refused !== undefined) return refused;
         this.mapper.apply(spans);
         addAiSdkFigures(spans);
         // Turns only from admitted requests: a refused one is sent again, and would count twice.
-        const turns = this.turns.take(spans);
+        const turns = this.turns?.take(spans) ?? [];
         this.counts.turnsDerived += turns.length;
         if (spans.length > 0 || turns.length > 0)
           this.spans.export(turns.length === 0 ? spans : [...spans, ...turns], expectSuccess);
@@ -246,7 +250,7 @@ export class OtlpReceiver {
     if (this.shutDown) return;
     this.shutDown = true;
     // Exchanges still waiting for their answer are stored as they are (no voice-to-voice).
-    const open = this.turns.flush();
+    const open = this.turns?.flush() ?? [];
     this.counts.turnsDerived += open.length;
     if (open.length > 0) this.spans.export(open, expectSuccess);
     await this.flush();

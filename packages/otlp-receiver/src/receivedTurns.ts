@@ -47,16 +47,24 @@ export class ReceivedTurns {
     return anchors;
   }
 
-  /** Takes a request's spans, in the order received; returns the turn spans they completed. */
+  /**
+   * Takes a request's spans; returns the turn spans they completed. They are taken in the order they
+   * ended (a request groups its spans by resource and scope, so Pipecat's `turn`, of the
+   * `pipecat.turn` tracer, may come before its `llm` and `tts`, of `pipecat`), a child before a
+   * parent that ended at the same time.
+   */
   take(spans: readonly ReceivedSpan[]): ReceivedSpan[] {
-    const turns: ReceivedSpan[] = [];
+    const shapes: ReceivedShape[] = [];
     for (const span of spans) {
       if (!TurnAssembler.wants(span.name)) continue;
       const shape = shapeOf(span);
       // Pipecat's `turn` is kept as it came; a `turn` of anyone else is not ours to read.
       if (span.name === 'turn' && !isPipecatTurn(shape)) continue;
-      for (const turn of this.assembler.add(shape)) turns.push(turnSpan(turn));
+      shapes.push(shape);
     }
+    shapes.sort(byEnd);
+    const turns: ReceivedSpan[] = [];
+    for (const shape of shapes) for (const turn of this.assembler.add(shape)) turns.push(turnSpan(turn));
     return turns;
   }
 
@@ -64,6 +72,12 @@ export class ReceivedTurns {
   flush(): ReceivedSpan[] {
     return this.assembler.flush().map(turnSpan);
   }
+}
+
+function byEnd(a: SpanShape, b: SpanShape): number {
+  if (a.endMs !== b.endMs) return a.endMs - b.endMs;
+  if (a.parentSpanId === b.spanId) return -1;
+  return b.parentSpanId === a.spanId ? 1 : 0;
 }
 
 function shapeOf(span: ReceivedSpan): ReceivedShape {
