@@ -204,7 +204,9 @@ async function run(deriveTurns) {
   const { OtlpHttpServer } = require('@transcriber/otlp-receiver');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'transcriber-bench-turns-'));
   const server = await OtlpHttpServer.start({ dataDir, port: 0, deriveTurns });
-  const child = spawn(process.execPath, [__filename, '--sender', server.url], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(__dirname, 'collect-turns.bench.js'), '--sender', server.url], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   let out = '';
   let onLine = () => {};
   child.stdout.setEncoding('utf8').on('data', (chunk) => {
