@@ -4,9 +4,15 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
-import { freePort } from '../helpers/prometheus';
-import { cleanEnv, startNode, tempProject, type ProcessResult, type RunningProcess } from './helpers/preloadedProcess';
-import { storedSpans } from './helpers/storedSpans';
+import { freePort } from '../../../../test/helpers/prometheus';
+import {
+  cleanEnv,
+  startNode,
+  tempProject,
+  type ProcessResult,
+  type RunningProcess,
+} from '../../../../test/helpers/preloadedProcess';
+import { storedSpans } from '../../../../test/helpers/storedSpans';
 
 const FILES = {
   'transcriber.config.json': JSON.stringify({

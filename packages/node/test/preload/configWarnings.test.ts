@@ -2,8 +2,8 @@
  * A malformed configuration never stops the app or changes its output: one warning on stderr
  * naming the problem, and telemetry carries on with the defaults for what was wrong.
  */
-import { cleanEnv, runNode, tempProject } from './helpers/preloadedProcess';
-import { storedSpans } from './helpers/storedSpans';
+import { cleanEnv, runNode, tempProject } from '../../../../test/helpers/preloadedProcess';
+import { storedSpans } from '../../../../test/helpers/storedSpans';
 
 const APP = {
   'work.js': `exports.step = function step(n) { return n + 1; };`,

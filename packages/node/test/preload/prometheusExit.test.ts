@@ -5,10 +5,10 @@
  * real Prometheus and with a keep-alive HTTP client; the app's exit code stays its own.
  */
 import * as http from 'node:http';
-import { freePort, poll, startPrometheus, type PrometheusServer } from '../helpers/prometheus';
-import { writeFiles } from '../helpers/tempDir';
-import { cleanEnv, startNode, tempProject, type ProcessResult } from './helpers/preloadedProcess';
-import { storedSpans } from './helpers/storedSpans';
+import { freePort, poll, startPrometheus, type PrometheusServer } from '../../../../test/helpers/prometheus';
+import { writeFiles } from '../../../../test/helpers/tempDir';
+import { cleanEnv, startNode, tempProject, type ProcessResult } from '../../../../test/helpers/preloadedProcess';
+import { storedSpans } from '../../../../test/helpers/storedSpans';
 
 /** The app works until the test creates this file in its directory (or this long at most). */
 const STOP_FILE = 'stop';

@@ -6,8 +6,14 @@
  */
 import * as net from 'node:net';
 import { startOtlpReceiver, type OtlpReceiver } from './helpers/otlpReceiver';
-import { cleanEnv, runNode, startNode, tempProject, type ProcessResult } from './helpers/preloadedProcess';
-import { storedMetricNames, storedSpans } from './helpers/storedSpans';
+import {
+  cleanEnv,
+  runNode,
+  startNode,
+  tempProject,
+  type ProcessResult,
+} from '../../../../test/helpers/preloadedProcess';
+import { storedMetricNames, storedSpans } from '../../../../test/helpers/storedSpans';
 
 const FILES = {
   'transcriber.config.json': JSON.stringify({

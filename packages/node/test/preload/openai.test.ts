@@ -11,8 +11,10 @@ import {
   startOpenAICompatibleServer,
   type OpenAICompatibleServer,
 } from './helpers/openaiCompatibleServer';
-import { cleanEnv, FIXTURES, runNode, tempProject, type ProcessResult } from './helpers/preloadedProcess';
-import { storedSpans, type StoredSpan } from './helpers/storedSpans';
+import { cleanEnv, runNode, tempProject, type ProcessResult } from '../../../../test/helpers/preloadedProcess';
+import { storedSpans, type StoredSpan } from '../../../../test/helpers/storedSpans';
+
+const FIXTURES = path.join(__dirname, 'fixtures');
 
 /** Resolution of stored span times. */
 const NANOSECOND_MS = 1e-6;

@@ -5,8 +5,10 @@
  */
 import Database from 'better-sqlite3';
 import * as path from 'node:path';
-import { cleanEnv, FIXTURES, runNode, tempProject, type ProcessResult } from './helpers/preloadedProcess';
-import { storedSpans, type StoredSpan } from './helpers/storedSpans';
+import { cleanEnv, runNode, tempProject, type ProcessResult } from '../../../../test/helpers/preloadedProcess';
+import { storedSpans, type StoredSpan } from '../../../../test/helpers/storedSpans';
+
+const FIXTURES = path.join(__dirname, 'fixtures');
 
 let plain: ProcessResult;
 let preloaded: ProcessResult;

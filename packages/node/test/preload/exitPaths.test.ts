@@ -3,8 +3,8 @@
  * (with the app's exit code), process.exit(), a crash, and SIGTERM / SIGINT with and without the
  * app's own handlers.
  */
-import { cleanEnv, startNode, tempProject, type ProcessResult } from './helpers/preloadedProcess';
-import { storedMetricNames, storedSpans } from './helpers/storedSpans';
+import { cleanEnv, startNode, tempProject, type ProcessResult } from '../../../../test/helpers/preloadedProcess';
+import { storedMetricNames, storedSpans } from '../../../../test/helpers/storedSpans';
 
 const FILES = {
   'transcriber.config.json': JSON.stringify({
