@@ -28,11 +28,17 @@ export {
   TURN_STAGE_AGENT,
   TURN_STAGE_TTS,
   TURN_STAGE_PLAYOUT,
+  TURN_STAGE_UNEXPLAINED,
   METRIC_TURN_VOICE_TO_VOICE,
   METRIC_TURN_STAGE_DURATION,
   ATTR_TURN_STAGE,
   ATTR_TURN_STAGE_PREFIX,
   METRIC_TURN_INTERRUPTIONS,
+  ATTR_TURN_SOURCE,
+  ATTR_TURN_SOURCE_VOICE_TO_VOICE,
+  TURN_SOURCE_TRANSCRIBER,
+  TURN_SOURCE_LIVEKIT,
+  TURN_SOURCE_PIPECAT,
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR_STT_AUDIO_DURATION,
@@ -43,6 +49,10 @@ export {
   METRIC_LLM_OUTPUT_TOKENS_PER_SECOND,
   METRIC_TTS_TIME_TO_FIRST_BYTE,
   METRIC_STT_REAL_TIME_FACTOR,
+  METRIC_VAD_INFERENCE_DURATION,
+  METRIC_END_OF_UTTERANCE_DELAY,
+  METRIC_TRANSCRIPTION_DELAY,
+  METRIC_ON_USER_TURN_COMPLETED_DURATION,
   METRIC_PROCESS_CPU_UTILIZATION,
   METRIC_PROCESS_MEMORY_RSS,
   METRIC_PROCESS_HEAP_USED,
@@ -77,8 +87,9 @@ export {
 export { timeOperation } from './timeOperation';
 export { OperationHandle } from './operationHandle';
 export { TurnHandle, activeTurn } from './turnHandle';
-export { TURN_STAGES, TURN_BOUNDARY_MARKS } from './turnStages';
-export type { TurnStage } from './turnStages';
+export { TURN_STAGES, TURN_BOUNDARY_MARKS, TURN_BREAKDOWN_STAGES, TURN_UNEXPLAINED_STAGE } from './turnStages';
+export type { TurnStage, BreakdownStage } from './turnStages';
+export { operationAttributes } from './operationKey';
 export { TURN_CONTEXT_KEY } from './turnContext';
 export { monitorComponentPerformance } from './monitorComponentPerformance';
 export type { MonitorOptions } from './monitorComponentPerformance';

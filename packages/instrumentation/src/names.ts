@@ -85,6 +85,12 @@ export const TURN_STAGE_TRANSCRIPTION = 'transcription';
 export const TURN_STAGE_AGENT = 'agent';
 export const TURN_STAGE_TTS = 'tts';
 export const TURN_STAGE_PLAYOUT = 'playout';
+/**
+ * The part of voice-to-voice the stages above do not explain: time no stage's measurement covers
+ * (a mark that was never made, a framework that reports no figure for a step, time between two
+ * steps). Recorded so that the stages always add up to voice-to-voice.
+ */
+export const TURN_STAGE_UNEXPLAINED = 'unexplained';
 
 /** Histogram and turn span attribute: user speech end → first audio played, seconds. */
 export const METRIC_TURN_VOICE_TO_VOICE = 'transcriber.turn.voice_to_voice.duration';
@@ -96,6 +102,20 @@ export const ATTR_TURN_STAGE = 'transcriber.turn.stage';
 export const ATTR_TURN_STAGE_PREFIX = 'transcriber.turn.';
 /** Counter and turn span attribute: barge-ins during the turn. */
 export const METRIC_TURN_INTERRUPTIONS = 'transcriber.turn.interruptions';
+/**
+ * Turn span attribute: where the turn came from — `transcriber` (our own marks), `livekit`,
+ * `pipecat` (derived from those frameworks' spans, see the `frameworkSpans` entry).
+ */
+export const ATTR_TURN_SOURCE = 'transcriber.turn.source';
+export const TURN_SOURCE_TRANSCRIBER = 'transcriber';
+export const TURN_SOURCE_LIVEKIT = 'livekit';
+export const TURN_SOURCE_PIPECAT = 'pipecat';
+/**
+ * Turn span attribute: the source framework's own voice-to-voice figure, seconds (LiveKit's
+ * `lk.e2e_latency`, Pipecat's `turn.user_bot_latency_seconds`), kept beside ours to show where the
+ * two disagree.
+ */
+export const ATTR_TURN_SOURCE_VOICE_TO_VOICE = 'transcriber.turn.source.voice_to_voice.duration';
 
 // Usage an operation reports (`handle.addUsage(name, amount)`): summed per operation and per turn,
 // set as span attributes on both. GenAI names from the OTel GenAI semantic conventions.
@@ -120,6 +140,23 @@ export const METRIC_LLM_OUTPUT_TOKENS_PER_SECOND = 'transcriber.llm.output_token
 export const METRIC_TTS_TIME_TO_FIRST_BYTE = 'transcriber.tts.time_to_first_byte';
 /** Histogram and span attribute: STT processing time ÷ audio duration (≤ 1 keeps up with speech). */
 export const METRIC_STT_REAL_TIME_FACTOR = 'transcriber.stt.real_time_factor';
+
+// Figures a framework reports per component (LiveKit's `metrics_collected` events) that have no
+// instrument above.
+/** Histogram: average time of one VAD inference over a batch the framework reports, seconds. */
+export const METRIC_VAD_INFERENCE_DURATION = 'transcriber.vad.inference.duration';
+/**
+ * Histogram: user speech end → end of utterance decided, seconds, as the framework measured it
+ * (LiveKit's `endOfUtteranceDelayMs`). The turn's endpointing stage is the same span of time.
+ */
+export const METRIC_END_OF_UTTERANCE_DELAY = 'transcriber.turn.end_of_utterance_delay';
+/**
+ * Histogram: user speech end → final transcript, seconds, as the framework measured it (LiveKit's
+ * `transcriptionDelayMs`). From the same point as the end-of-utterance delay: the two overlap.
+ */
+export const METRIC_TRANSCRIPTION_DELAY = 'transcriber.turn.transcription_delay';
+/** Histogram: the agent's own code run on the user's completed turn (LiveKit's `on_user_turn_completed`), seconds. */
+export const METRIC_ON_USER_TURN_COMPLETED_DURATION = 'transcriber.agent.on_user_turn_completed.duration';
 
 // Resource gauges sampled by the monitor every `monitoringInterval`. Standard names where the
 // OTel semantic conventions have one, ours where they do not.
@@ -180,3 +217,17 @@ export const METRIC_V8_GC_DURATION = 'v8js.gc.duration';
 
 /** Instrumentation scope of everything this project records. */
 export const INSTRUMENTATION_SCOPE = '@transcriber/instrumentation';
+
+/**
+ * Longest attribute value kept on spans and metric points, in UTF-16 code units (as the OTel JS SDK
+ * counts), when OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT / OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT are not
+ * set (OTel's own default is no limit: four senders of 8 MB values grew a database by 1.5 GiB in
+ * 10 s). Longer values are cut, in-process and in `transcriber collect`.
+ */
+export const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 4096;
+/**
+ * The same for log records (our events) when OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT /
+ * OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT are not set: their attributes are whole JSON documents (call
+ * graphs, benchmark samples) that a cut would leave unreadable, so the bound is far higher.
+ */
+export const DEFAULT_EVENT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 1024 * 1024;

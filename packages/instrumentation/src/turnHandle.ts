@@ -1,16 +1,17 @@
 import { context, diag, type Attributes, type Context } from '@opentelemetry/api';
+import { turnBreakdown } from './derive/turnBreakdown';
+import { breakdownInSeconds, turnFigureAttributes, type TurnFigures } from './derive/turnFigures';
 import {
-  ATTR_TURN_STAGE,
+  ATTR_TURN_SOURCE,
   MARK_FIRST_AUDIO_BYTE,
   MARK_FIRST_AUDIO_PLAYED,
   MARK_INTERRUPTION,
-  METRIC_TURN_INTERRUPTIONS,
-  METRIC_TURN_VOICE_TO_VOICE,
+  TURN_SOURCE_TRANSCRIBER,
 } from './names';
 import { OperationHandle } from './operationHandle';
 import { turnIn, type TurnSink } from './turnContext';
 import { TURN_BOUNDARY_MARKS, TURN_STAGES } from './turnStages';
-import { getVoiceInstruments } from './voiceInstruments';
+import { recordTurnHistograms } from './voiceInstruments';
 
 // Of these only the first counts: the first audio byte and the first frame played are what the user
 // waits for (a later sentence's synthesis does not move them). The other boundary marks keep their
@@ -25,10 +26,11 @@ const KEEP_FIRST: ReadonlySet<string> = new Set([MARK_FIRST_AUDIO_BYTE, MARK_FIR
  * operation nested in it (found through its context, see TURN_CONTEXT_KEY), become span events of
  * the turn and the points of its breakdown. When it ends it records, as span attributes and
  * histograms: voice-to-voice latency (user speech end → first audio played), each stage between
- * consecutive marks (endpointing, transcription, agent, tts, playout; they add up to voice-to-voice),
- * interruptions, the usage of its operations (tokens, STT audio seconds, TTS characters and audio
- * seconds; the last three also as histograms, per turn), the first LLM time to first chunk and TTS time to first byte, and the STT real-time
- * factor and LLM tokens per second over its operations.
+ * consecutive marks (endpointing, transcription, agent, tts, playout) and the part of
+ * voice-to-voice they leave unexplained (a mark never made; see turnBreakdown), so the stages add up
+ * to it; interruptions, the usage of its operations (tokens, STT audio seconds, TTS characters and
+ * audio seconds; the last three also as histograms, per turn), the first LLM time to first chunk and
+ * TTS time to first byte, and the STT real-time factor and LLM tokens per second over its operations.
  */
 export class TurnHandle extends OperationHandle implements TurnSink {
   private readonly points = new Map<string, number>();
@@ -102,48 +104,26 @@ export class TurnHandle extends OperationHandle implements TurnSink {
   }
 
   private recordFigures(): void {
-    const instruments = getVoiceInstruments();
-    const attributes = this.key.attributes;
-    const perStage = stageAttributesOf(attributes);
-    const span = this.span;
-    for (const [i, stage] of TURN_STAGES.entries()) {
+    const intervals = TURN_STAGES.map((stage) => {
       const from = this.points.get(stage.from);
       const to = this.points.get(stage.to);
-      if (from === undefined || to === undefined || to < from) continue;
-      const seconds = (to - from) / 1000;
-      span.setAttribute(stage.attribute, seconds);
-      instruments.stageDuration.record(seconds, perStage[i]);
-    }
+      return from === undefined || to === undefined ? undefined : { from, to };
+    });
     const speechEnd = this.points.get(TURN_BOUNDARY_MARKS[0]);
     const played = this.points.get(TURN_BOUNDARY_MARKS[TURN_BOUNDARY_MARKS.length - 1]);
-    if (speechEnd !== undefined && played !== undefined && played >= speechEnd) {
-      const seconds = (played - speechEnd) / 1000;
-      span.setAttribute(METRIC_TURN_VOICE_TO_VOICE, seconds);
-      instruments.voiceToVoice.record(seconds, attributes);
-    }
-    span.setAttribute(METRIC_TURN_INTERRUPTIONS, this.interruptions);
-    if (this.interruptions > 0) instruments.interruptions.add(this.interruptions, attributes);
-    for (const [name, amount] of this.usageSums) {
-      span.setAttribute(name, amount);
-      instruments.usage.get(name)?.record(amount, attributes);
-    }
-    for (const [name, value] of this.firsts) span.setAttribute(name, value);
+    const values = new Map(this.firsts);
     for (const [name, { numerator, denominator }] of this.rates) {
-      if (denominator > 0) span.setAttribute(name, numerator / denominator);
+      if (denominator > 0) values.set(name, numerator / denominator);
     }
+    const figures: TurnFigures = {
+      ...breakdownInSeconds(turnBreakdown(speechEnd, played, intervals)),
+      interruptions: this.interruptions,
+      usage: this.usageSums,
+      values,
+    };
+    this.span.setAttributes({ [ATTR_TURN_SOURCE]: TURN_SOURCE_TRANSCRIBER, ...turnFigureAttributes(figures) });
+    recordTurnHistograms(this.key.attributes, figures);
   }
-}
-
-// The stage histogram's attributes of each turn operation (in practice one: pipeline/turn), built once.
-const stageAttributes = new WeakMap<Attributes, readonly Attributes[]>();
-
-function stageAttributesOf(attributes: Attributes): readonly Attributes[] {
-  let perStage = stageAttributes.get(attributes);
-  if (perStage === undefined) {
-    perStage = TURN_STAGES.map((stage) => Object.freeze({ ...attributes, [ATTR_TURN_STAGE]: stage.stage }));
-    stageAttributes.set(attributes, perStage);
-  }
-  return perStage;
 }
 
 /**

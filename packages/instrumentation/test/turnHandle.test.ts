@@ -23,7 +23,9 @@ import {
   METRIC_TURN_STAGE_DURATION,
   METRIC_TURN_VOICE_TO_VOICE,
   timeOperation,
+  ATTR_TURN_SOURCE,
   TURN_STAGES,
+  TURN_UNEXPLAINED_STAGE,
   TurnHandle,
 } from '@transcriber/instrumentation';
 import { busyWait, counterValue, histogramPoint, installOtel, resetOtel, sleep, type TestOtel } from './helpers/otel';
@@ -257,6 +259,30 @@ describe('a voice turn (pipeline/turn) and the operations nested in it', () => {
     expect(histogramPoint(all, METRIC_TURN_STAGE_DURATION, { ...TURN, [ATTR_TURN_STAGE]: 'endpointing' }).count).toBe(
       1,
     );
+  });
+
+  it('puts the time of the stages it could not measure in unexplained, so the stages add up to voice-to-voice', async () => {
+    const turn = timeOperation('pipeline', 'turn');
+    turn.mark(MARK_USER_SPEECH_END);
+    busyWait(20);
+    turn.mark(MARK_END_OF_UTTERANCE);
+    busyWait(30); // no final_transcript mark: neither the transcription nor the agent stage is known
+    turn.mark(MARK_FIRST_TOKEN);
+    busyWait(10);
+    turn.mark(MARK_FIRST_AUDIO_BYTE);
+    turn.mark(MARK_FIRST_AUDIO_PLAYED);
+    turn.end();
+    const span = otel.span('pipeline.turn');
+    expect(span.attributes[ATTR_TURN_SOURCE]).toBe('transcriber');
+    const [endpointing, transcription, agent, tts, playout] = TURN_STAGES.map((stage) => attr(span, stage.attribute));
+    const unexplained = attr(span, TURN_UNEXPLAINED_STAGE.attribute)!;
+    expect([transcription, agent]).toEqual([undefined, undefined]);
+    expect(unexplained).toBeGreaterThanOrEqual(0.029);
+    expect(endpointing! + tts! + playout! + unexplained).toBeCloseTo(attr(span, METRIC_TURN_VOICE_TO_VOICE)!, 9);
+    const all = await otel.collect();
+    const point = histogramPoint(all, METRIC_TURN_STAGE_DURATION, { ...TURN, [ATTR_TURN_STAGE]: 'unexplained' });
+    expect(point.count).toBe(1);
+    expect(point.sum).toBeCloseTo(unexplained, 9);
   });
 
   it('counts interruptions, marked by code without a handle through activeTurn()', async () => {

@@ -8,3 +8,6 @@ export { DEFAULT_CONFIG } from './config/performanceConfig';
 export { loadConfig, CONFIG_FILE_NAME, CONFIG_FILE_SECTIONS } from './config/loadConfig';
 export type { LoadConfigOptions, LoadedConfig } from './config/loadConfig';
 export { ConfigError, CONFIG_FIELDS, envNameOf } from './config/configFields';
+export { attributeValueLengthLimits } from './config/attributeValueLengthLimits';
+export type { AttributeValueLengthLimits } from './config/attributeValueLengthLimits';
+export { benchmarkSuiteOptions, profilerOptions } from './config/componentOptions';

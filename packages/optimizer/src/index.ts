@@ -27,6 +27,6 @@ export type { LatencyBudget, RecommendationThresholds } from './recommendations/
 export { RECOMMENDATION_COMPONENTS, recommendFromRecords } from './recommendations/recommendFromRecords';
 export type { RecommendationOptions } from './recommendations/recommendFromRecords';
 export type { Recommendation, RecommendationReport, Priority } from './recommendations/recommendation';
-export { AUDIO_COMPONENTS, OPTIMIZABLE_COMPONENTS } from './optimizeComponent';
+export { AUDIO_COMPONENTS } from './optimizeComponent';
 export type { ComponentOptimization } from './optimizeComponent';
 export type { OptimizationAction } from './events/optimizationEventLog';

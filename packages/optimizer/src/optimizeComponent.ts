@@ -11,9 +11,8 @@ export type ComponentOptimization =
   | { status: 'optimized'; component: 'pipeline'; kind: 'resource_allocation'; result: ResourceAllocation }
   | { status: 'no-optimizer'; component: string; message: string };
 
-/** The components with an optimizer of their own, and the audio ones among them. */
+/** The components whose optimizer tunes audio settings (sample rate, chunk size, channels). */
 export const AUDIO_COMPONENTS: readonly string[] = Object.freeze(['audio_capture', 'vad', 'audio_output']);
-export const OPTIMIZABLE_COMPONENTS: readonly string[] = Object.freeze([...AUDIO_COMPONENTS, 'memory', 'pipeline']);
 
 const MEMORY_KEYS = ['purge', 'idleMs', 'gc'];
 const PIPELINE_KEYS = ['sampleMs', 'currentConcurrency', 'targetUtilization'];

@@ -1,3 +1,4 @@
+import type { AudioSettingsInput } from './audio/audioSettings';
 import { diag } from '@opentelemetry/api';
 import {
   recommendResourceAllocation,
@@ -76,7 +77,10 @@ export class ResourceOptimizer {
    * (latency per chunk p50/p95, real-time factor) and the best within the latency budget returned
    * with before/after figures; without, documented heuristics (basis `heuristic`) apply.
    */
-  optimizeAudioProcessing(settings: unknown, options: AudioOptimizationOptions = {}): Promise<AudioOptimizationResult> {
+  optimizeAudioProcessing(
+    settings: AudioSettingsInput,
+    options: AudioOptimizationOptions = {},
+  ): Promise<AudioOptimizationResult> {
     return this.audio(undefined, settings, options);
   }
 

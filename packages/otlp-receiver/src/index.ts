@@ -5,7 +5,9 @@
  */
 export { OtlpHttpServer } from './otlpHttpServer';
 export type { OtlpHttpServerOptions, CollectStats } from './otlpHttpServer';
-export type { ItemCounts } from './otlpReceiver';
+export type { ItemCounts, ValueLengthLimits } from './otlpReceiver';
+export { DEFAULT_VALUE_LENGTH_LIMITS } from './otlpReceiver';
+export { MAX_VALUE_DEPTH } from './valueLimits';
 export type { ComponentRule } from './componentRules';
 export { DEFAULT_COMPONENT_RULES } from './defaultComponentRules';
 export { componentRulesFromConfig, CollectConfigError } from './collectConfig';

@@ -115,8 +115,28 @@ export function eachOf(value: unknown, what: string, read: (element: unknown) =>
 }
 
 function wrongType(what: string, expected: string, value: unknown): OtlpDecodeError {
-  const shown = JSON.stringify(value);
-  return new OtlpDecodeError(
-    `${what}: expected ${expected}, got ${shown === undefined ? typeof value : shown.length > 60 ? `${shown.slice(0, 57)}...` : shown}`,
-  );
+  return new OtlpDecodeError(`${what}: expected ${expected}, got ${preview(value)}`);
+}
+
+/**
+ * A short view of a JSON value for an error message. Arrays and objects are shown one level deep:
+ * JSON.stringify of a hostile value nested thousands deep overflows the stack (it answered 500).
+ */
+function preview(value: unknown): string {
+  let shown: string | undefined;
+  if (Array.isArray(value)) shown = `[${value.length === 0 ? '' : '…'}] (${value.length} elements)`;
+  else if (typeof value === 'object' && value !== null)
+    shown = `{${Object.keys(value)
+      .slice(0, 4)
+      .map((key) => `${JSON.stringify(key)}:${shallow((value as JsonObject)[key])}`)
+      .join(',')}}`;
+  else shown = JSON.stringify(value);
+  if (shown === undefined) return typeof value;
+  return shown.length > 60 ? `${shown.slice(0, 57)}...` : shown;
+}
+
+function shallow(value: unknown): string {
+  if (Array.isArray(value)) return '[…]';
+  if (typeof value === 'object' && value !== null) return '{…}';
+  return JSON.stringify(value) ?? typeof value;
 }

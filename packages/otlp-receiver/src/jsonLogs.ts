@@ -16,6 +16,7 @@ import {
 import { finishLogRecord } from './logRecordFields';
 import { ReceivedLogRecord } from './receivedLogRecord';
 import { jsonNanosToHrTime } from './unixNanos';
+import type { ValueLimits } from './valueLimits';
 
 /** `SeverityNumber` names, for senders that write the enum by name. */
 const SEVERITY_NUMBERS: Record<string, number> = Object.fromEntries(
@@ -53,12 +54,12 @@ const SEVERITY_NUMBERS: Record<string, number> = Object.fromEntries(
  * SqliteLogRecordExporter. A malformed body throws OtlpDecodeError. `now` stands in for records
  * that carry no time at all.
  */
-export function decodeLogsRequestJson(body: Buffer, now: HrTime): ReceivedLogRecord[] {
+export function decodeLogsRequestJson(body: Buffer, now: HrTime, limits: ValueLimits): ReceivedLogRecord[] {
   const request = parseJsonBody(body);
   const records: ReceivedLogRecord[] = [];
   eachOf(fieldOf(request, 'resourceLogs', 'resource_logs'), 'resourceLogs', (element) => {
     const resourceLogs = objectAt(element, 'ResourceLogs') ?? {};
-    const attributes = readJsonResourceAttributes(resourceLogs.resource);
+    const attributes = readJsonResourceAttributes(resourceLogs.resource, limits);
     const resource =
       Object.keys(attributes).length === 0 ? emptyResource() : resourceFromAttributes(attributes as Attributes);
     eachOf(fieldOf(resourceLogs, 'scopeLogs', 'scope_logs'), 'scopeLogs', (element) => {
@@ -66,7 +67,7 @@ export function decodeLogsRequestJson(body: Buffer, now: HrTime): ReceivedLogRec
       const scope = readJsonScope(scopeLogs.scope);
       eachOf(fieldOf(scopeLogs, 'logRecords', 'log_records'), 'logRecords', (element) => {
         const record = new ReceivedLogRecord(resource, scope);
-        readLogRecord(objectAt(element, 'LogRecord') ?? {}, record, now);
+        readLogRecord(objectAt(element, 'LogRecord') ?? {}, record, now, limits);
         records.push(record);
       });
     });
@@ -74,7 +75,7 @@ export function decodeLogsRequestJson(body: Buffer, now: HrTime): ReceivedLogRec
   return records;
 }
 
-function readLogRecord(json: JsonObject, record: ReceivedLogRecord, now: HrTime): void {
+function readLogRecord(json: JsonObject, record: ReceivedLogRecord, now: HrTime, limits: ValueLimits): void {
   record.hrTime = jsonNanosToHrTime(fieldOf(json, 'timeUnixNano', 'time_unix_nano'), 'timeUnixNano');
   record.hrTimeObserved = jsonNanosToHrTime(
     fieldOf(json, 'observedTimeUnixNano', 'observed_time_unix_nano'),
@@ -84,10 +85,10 @@ function readLogRecord(json: JsonObject, record: ReceivedLogRecord, now: HrTime)
   if (severityNumber !== 0) record.severityNumber = severityNumber as SeverityNumber;
   const severityText = stringAt(fieldOf(json, 'severityText', 'severity_text'), 'severityText');
   if (severityText !== '') record.severityText = severityText;
-  const body = readJsonAnyValue(json.body, 'bytes');
+  const body = readJsonAnyValue(json.body, 'bytes', limits);
   if (body !== undefined) record.body = body as AnyValue;
   const attributes: Record<string, unknown> = {};
-  readJsonAttributes(json.attributes, 'attributes', attributes, 'bytes');
+  readJsonAttributes(json.attributes, 'attributes', attributes, 'bytes', limits);
   record.attributes = attributes as LogAttributes;
   record.droppedAttributesCount = unsignedAt(
     fieldOf(json, 'droppedAttributesCount', 'dropped_attributes_count'),

@@ -35,6 +35,7 @@ import {
 import type { DecodedMetrics } from './protobufMetrics';
 import type { Rejections } from './rejections';
 import { jsonNanosToHrTime } from './unixNanos';
+import type { ValueLimits } from './valueLimits';
 
 /** The `data` oneof of Metric: JSON name, proto name, and the point type it holds. */
 const DATA_MEMBERS: readonly [string, string, MetricDraft['type']][] = [
@@ -50,7 +51,7 @@ const DATA_MEMBERS: readonly [string, string, MetricDraft['type']][] = [
  * SqliteMetricExporter. Points that cannot be stored are counted in `rejections`; a malformed body
  * throws OtlpDecodeError.
  */
-export function decodeMetricsRequestJson(body: Buffer, rejections: Rejections): DecodedMetrics {
+export function decodeMetricsRequestJson(body: Buffer, rejections: Rejections, limits: ValueLimits): DecodedMetrics {
   const request = parseJsonBody(body);
   const decoded: DecodedMetrics = { resourceMetrics: [], points: 0 };
   eachOf(fieldOf(request, 'resourceMetrics', 'resource_metrics'), 'resourceMetrics', (element) => {
@@ -60,13 +61,13 @@ export function decodeMetricsRequestJson(body: Buffer, rejections: Rejections): 
       const json = objectAt(element, 'ScopeMetrics') ?? {};
       const metrics: MetricData[] = [];
       eachOf(json.metrics, 'metrics', (element) => {
-        const metric = metricDataOf(readMetric(objectAt(element, 'Metric') ?? {}), rejections);
+        const metric = metricDataOf(readMetric(objectAt(element, 'Metric') ?? {}, limits), rejections);
         if (metric !== undefined) metrics.push(metric);
       });
       if (metrics.length > 0) scopeMetrics.push({ scope: readJsonScope(json.scope), metrics });
     });
     if (scopeMetrics.length === 0) return;
-    const attributes = readJsonResourceAttributes(resourceMetrics.resource);
+    const attributes = readJsonResourceAttributes(resourceMetrics.resource, limits);
     const resource =
       Object.keys(attributes).length === 0 ? emptyResource() : resourceFromAttributes(attributes as Attributes);
     decoded.resourceMetrics.push({ resource, scopeMetrics });
@@ -75,7 +76,7 @@ export function decodeMetricsRequestJson(body: Buffer, rejections: Rejections): 
   return decoded;
 }
 
-function readMetric(json: JsonObject): MetricDraft {
+function readMetric(json: JsonObject, limits: ValueLimits): MetricDraft {
   const draft = newMetricDraft();
   draft.name = stringAt(json.name, 'name');
   draft.description = stringAt(json.description, 'description');
@@ -96,16 +97,18 @@ function readMetric(json: JsonObject): MetricDraft {
     if (type === 'summary') {
       draft.summaryPoints = arrayAt(points, 'summary.dataPoints').length;
     } else {
-      eachOf(points, `${jsonName}.dataPoints`, (element) => readPoint(objectAt(element, 'DataPoint') ?? {}, draft));
+      eachOf(points, `${jsonName}.dataPoints`, (element) =>
+        readPoint(objectAt(element, 'DataPoint') ?? {}, draft, limits),
+      );
     }
   }
   return draft;
 }
 
-function readPoint(json: JsonObject, draft: MetricDraft): void {
+function readPoint(json: JsonObject, draft: MetricDraft, limits: ValueLimits): void {
   if (hasNoRecordedValue(unsignedAt(json.flags, 'flags'))) return;
   const attributes: Record<string, unknown> = {};
-  readJsonAttributes(json.attributes, 'attributes', attributes, 'base64');
+  readJsonAttributes(json.attributes, 'attributes', attributes, 'base64', limits);
   const start = jsonNanosToHrTime(fieldOf(json, 'startTimeUnixNano', 'start_time_unix_nano'), 'startTimeUnixNano');
   const time = jsonNanosToHrTime(fieldOf(json, 'timeUnixNano', 'time_unix_nano'), 'timeUnixNano');
   let value: PointValue;

@@ -16,6 +16,7 @@ import { ReceivedSpan } from './receivedSpan';
 import type { Rejections } from './rejections';
 import { isStorableSpan, spanKindOf, statusCodeOf } from './spanChecks';
 import { jsonNanosToHrTime } from './unixNanos';
+import type { ValueLimits } from './valueLimits';
 
 const SPAN_KINDS = {
   SPAN_KIND_UNSPECIFIED: 0,
@@ -31,12 +32,12 @@ const STATUS_CODES = { STATUS_CODE_UNSET: 0, STATUS_CODE_OK: 1, STATUS_CODE_ERRO
  * Decodes an `ExportTraceServiceRequest` in OTLP/JSON into spans ready for SqliteSpanExporter.
  * Spans that cannot be stored are counted in `rejections`; a malformed body throws OtlpDecodeError.
  */
-export function decodeTraceRequestJson(body: Buffer, rejections: Rejections): ReceivedSpan[] {
+export function decodeTraceRequestJson(body: Buffer, rejections: Rejections, limits: ValueLimits): ReceivedSpan[] {
   const request = parseJsonBody(body);
   const spans: ReceivedSpan[] = [];
   eachOf(fieldOf(request, 'resourceSpans', 'resource_spans'), 'resourceSpans', (element) => {
     const resourceSpans = objectAt(element, 'ResourceSpans') ?? {};
-    const attributes = readJsonResourceAttributes(resourceSpans.resource);
+    const attributes = readJsonResourceAttributes(resourceSpans.resource, limits);
     const resource =
       Object.keys(attributes).length === 0 ? emptyResource() : resourceFromAttributes(attributes as Attributes);
     eachOf(fieldOf(resourceSpans, 'scopeSpans', 'scope_spans'), 'scopeSpans', (element) => {
@@ -44,7 +45,7 @@ export function decodeTraceRequestJson(body: Buffer, rejections: Rejections): Re
       const scope = readJsonScope(scopeSpans.scope);
       eachOf(scopeSpans.spans, 'spans', (element) => {
         const span = new ReceivedSpan(resource, scope);
-        readSpan(objectAt(element, 'Span') ?? {}, span);
+        readSpan(objectAt(element, 'Span') ?? {}, span, limits);
         if (isStorableSpan(span, rejections)) spans.push(span);
       });
     });
@@ -52,7 +53,7 @@ export function decodeTraceRequestJson(body: Buffer, rejections: Rejections): Re
   return spans;
 }
 
-function readSpan(json: JsonObject, span: ReceivedSpan): void {
+function readSpan(json: JsonObject, span: ReceivedSpan, limits: ValueLimits): void {
   span.traceId = idAt(fieldOf(json, 'traceId', 'trace_id'), 'traceId');
   span.spanId = idAt(fieldOf(json, 'spanId', 'span_id'), 'spanId');
   span.traceFlags = unsignedAt(json.flags, 'flags') & 0xff;
@@ -60,12 +61,12 @@ function readSpan(json: JsonObject, span: ReceivedSpan): void {
   if (parentSpanId !== '') {
     span.parentSpanContext = { traceId: span.traceId, spanId: parentSpanId, traceFlags: span.traceFlags };
   }
-  span.name = stringAt(json.name, 'name');
+  span.name = limits.cutString(stringAt(json.name, 'name'));
   span.kind = spanKindOf(enumAt(json.kind, SPAN_KINDS, 'kind'));
   span.startTime = jsonNanosToHrTime(fieldOf(json, 'startTimeUnixNano', 'start_time_unix_nano'), 'startTimeUnixNano');
   span.endTime = jsonNanosToHrTime(fieldOf(json, 'endTimeUnixNano', 'end_time_unix_nano'), 'endTimeUnixNano');
   const attributes: Record<string, unknown> = {};
-  readJsonAttributes(json.attributes, 'attributes', attributes, 'base64');
+  readJsonAttributes(json.attributes, 'attributes', attributes, 'base64', limits);
   span.attributes = attributes as Attributes;
   span.droppedAttributesCount = unsignedAt(
     fieldOf(json, 'droppedAttributesCount', 'dropped_attributes_count'),
@@ -79,11 +80,11 @@ function readSpan(json: JsonObject, span: ReceivedSpan): void {
   eachOf(json.events, 'events', (element) => {
     const event = objectAt(element, 'Event') ?? {};
     const eventAttributes: Record<string, unknown> = {};
-    readJsonAttributes(event.attributes, 'attributes', eventAttributes, 'base64');
+    readJsonAttributes(event.attributes, 'attributes', eventAttributes, 'base64', limits);
     const time = fieldOf(event, 'timeUnixNano', 'time_unix_nano');
     span.addEvent({
       time: time === undefined ? span.startTime : jsonNanosToHrTime(time, 'timeUnixNano'),
-      name: stringAt(event.name, 'name'),
+      name: limits.cutString(stringAt(event.name, 'name')),
       attributes: eventAttributes as Attributes,
       droppedAttributesCount: unsignedAt(
         fieldOf(event, 'droppedAttributesCount', 'dropped_attributes_count'),
@@ -94,7 +95,7 @@ function readSpan(json: JsonObject, span: ReceivedSpan): void {
   eachOf(json.links, 'links', (element) => {
     const link = objectAt(element, 'Link') ?? {};
     const linkAttributes: Record<string, unknown> = {};
-    readJsonAttributes(link.attributes, 'attributes', linkAttributes, 'base64');
+    readJsonAttributes(link.attributes, 'attributes', linkAttributes, 'base64', limits);
     span.addLink({
       context: {
         traceId: idAt(fieldOf(link, 'traceId', 'trace_id'), 'traceId'),
@@ -111,7 +112,7 @@ function readSpan(json: JsonObject, span: ReceivedSpan): void {
   const status = objectAt(json.status, 'status');
   if (status !== undefined) {
     const code = statusCodeOf(enumAt(status.code, STATUS_CODES, 'status.code'));
-    const message = stringAt(status.message, 'status.message');
+    const message = limits.cutString(stringAt(status.message, 'status.message'));
     span.status = message === '' ? { code } : { code, message };
   }
 }

@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as zlib from 'node:zlib';
+import { ByteBudget } from './byteBudget';
 import { OtlpDecodeError } from './otlpDecodeError';
 import { OtlpReceiver, type ItemCounts, type OtlpReceiverOptions, type ReceiveOutcome } from './otlpReceiver';
 import {
@@ -13,6 +13,7 @@ import {
   type OtlpEncoding,
   type OtlpSignal,
 } from './otlpResponses';
+import { readBody, type BodyLimits } from './requestBody';
 
 export interface OtlpHttpServerOptions extends OtlpReceiverOptions {
   /** Address to listen on. Default 127.0.0.1: telemetry names code paths and timings. */
@@ -27,10 +28,22 @@ export interface OtlpHttpServerOptions extends OtlpReceiverOptions {
   /** Largest body after gzip decompression, bytes. Default 32 MiB. */
   maxDecompressedBytes?: number;
   /**
-   * Requests being read or decoded at once; more are answered 429. With the size caps this bounds the
-   * memory bodies take: 8 × (8 + 32) MiB at most. Default 8.
+   * Bytes held in memory at once by bodies being read (as kept: decompressed) and by the rows of
+   * accepted requests not yet written; a body that does not fit is answered 429. Default 64 MiB.
    */
-  maxConcurrentRequests?: number;
+  maxBufferedBytes?: number;
+  /**
+   * Milliseconds a connection may take to send a request's line and headers (from its first byte),
+   * and may stay silent before its first request; past them it is closed (408 for the first).
+   * Default 10 s.
+   */
+  headersTimeoutMs?: number;
+  /**
+   * Milliseconds a request may take to arrive whole, headers and body; past it the server answers
+   * 408 and closes the connection, so a sender trickling a body cannot hold it open. Default 30 s
+   * (OTel exporters give a whole export 10 s).
+   */
+  requestTimeoutMs?: number;
   /** Told about things an operator should know: storage faults starting and clearing. */
   notify?: (message: string) => void;
 }
@@ -44,7 +57,7 @@ export interface CollectStats extends ItemCounts {
 const PATHS: Record<string, OtlpSignal> = { '/v1/traces': 'traces', '/v1/metrics': 'metrics', '/v1/logs': 'logs' };
 const CONTENT_TYPES: Record<OtlpEncoding, string> = { protobuf: 'application/x-protobuf', json: 'application/json' };
 const MIB = 1024 * 1024;
-/** An oversized body is read (and thrown away) up to this many times the limit, then cut off. */
+/** An oversized body declared this many times over the limit is refused before it is read. */
 const DISCARD_FACTOR = 4;
 /**
  * Seconds a sender should wait: after 429 (the queue drains in well under a second) and 503 for a
@@ -86,25 +99,35 @@ export class OtlpHttpServer {
   private constructor(
     private readonly server: http.Server,
     private readonly receiver: OtlpReceiver,
-    private readonly options: Required<
-      Pick<OtlpHttpServerOptions, 'maxBodyBytes' | 'maxDecompressedBytes' | 'maxConcurrentRequests'>
-    > &
-      Pick<OtlpHttpServerOptions, 'notify'>,
+    private readonly limits: BodyLimits,
+    private readonly budget: ByteBudget,
+    private readonly notify: ((message: string) => void) | undefined,
   ) {}
 
   /** Starts listening; rejects if the address cannot be bound (e.g. the port is taken). */
   static async start(options: OtlpHttpServerOptions): Promise<OtlpHttpServer> {
-    const receiver = new OtlpReceiver(options);
-    const server = http.createServer();
-    const self = new OtlpHttpServer(server, receiver, {
+    const limits = {
       maxBodyBytes: options.maxBodyBytes ?? 8 * MIB,
       maxDecompressedBytes: options.maxDecompressedBytes ?? 32 * MIB,
-      maxConcurrentRequests: options.maxConcurrentRequests ?? 8,
-      notify: options.notify,
+    };
+    const maxBufferedBytes = options.maxBufferedBytes ?? 32 * MIB;
+    const receiver = new OtlpReceiver({ ...options, maxQueuedBytes: maxBufferedBytes });
+    const budget = new ByteBudget(maxBufferedBytes, () => receiver.bytesQueued);
+    const headersTimeout = options.headersTimeoutMs ?? 10_000;
+    const requestTimeout = Math.max(options.requestTimeoutMs ?? 30_000, headersTimeout);
+    // Time limits must be given to the constructor: assigned afterwards, requestTimeout kept
+    // Node 20's default of 300 s (8 senders trickling bodies held the receiver for minutes). Node
+    // checks them every connectionsCheckingInterval, 30 s by default: a quarter of the headers
+    // limit keeps the check within 25% of it. A connection that sends nothing at all is not
+    // checked by either (measured on Node 20): the socket's idle timeout closes it.
+    const server = http.createServer({
+      headersTimeout,
+      requestTimeout,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4))),
     });
+    server.timeout = headersTimeout;
+    const self = new OtlpHttpServer(server, receiver, limits, budget, options.notify);
     server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => self.handle(req, res));
-    // A sender that stalls mid-body must not hold a slot for ever.
-    server.requestTimeout = 30_000;
     try {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -138,6 +161,8 @@ export class OtlpHttpServer {
       spans: { ...counts.spans },
       metricPoints: { ...counts.metricPoints },
       logRecords: { ...counts.logRecords },
+      values: { ...counts.values },
+      turnsDerived: counts.turnsDerived,
       requests: { ...this.requests },
     };
   }
@@ -222,13 +247,13 @@ export class OtlpHttpServer {
     const declared = Number(req.headers['content-length']);
     // Over the limit but not absurdly: read to the end and answer 413 (see readBody). Absurdly:
     // answer at once and cut the connection.
-    if (declared > DISCARD_FACTOR * this.options.maxBodyBytes) {
+    if (declared > DISCARD_FACTOR * this.limits.maxBodyBytes) {
       return {
         ...failure(
           413,
           encoding,
           RPC_INVALID_ARGUMENT,
-          `body of ${declared} bytes exceeds the limit of ${this.options.maxBodyBytes}; send smaller batches`,
+          `body of ${declared} bytes exceeds the limit of ${this.limits.maxBodyBytes}; send smaller batches`,
         ),
         close: true,
       };
@@ -241,7 +266,7 @@ export class OtlpHttpServer {
       };
     }
     // A full queue first: then nothing can be taken whatever the storage's state.
-    if (!this.receiver.hasRoom) {
+    if (!this.receiver.hasRoom || !this.budget.hasRoom) {
       return {
         ...failure(429, encoding, RPC_RESOURCE_EXHAUSTED, 'too much data waiting to be written; retry later'),
         retryAfterS: RETRY_AFTER_BUSY_S,
@@ -259,12 +284,6 @@ export class OtlpHttpServer {
         retryAfterS: RETRY_AFTER_FAULT_S,
       };
     }
-    if (this.inFlight >= this.options.maxConcurrentRequests) {
-      return {
-        ...failure(429, encoding, RPC_RESOURCE_EXHAUSTED, 'too many requests at once; retry later'),
-        retryAfterS: RETRY_AFTER_BUSY_S,
-      };
-    }
     return { signal, encoding, gzip: contentEncoding === 'gzip' || contentEncoding === 'x-gzip' };
   }
 
@@ -274,35 +293,53 @@ export class OtlpHttpServer {
     encoding: OtlpEncoding,
     gzip: boolean,
   ): Promise<Reply> {
-    const read = await readBody(req, this.options.maxBodyBytes);
-    if (read === 'aborted') return failure(400, encoding, RPC_INVALID_ARGUMENT, 'the request was aborted');
-    if (read === 'too-large' || read === 'cut') {
-      return {
-        ...failure(
-          413,
-          encoding,
-          RPC_INVALID_ARGUMENT,
-          `body exceeds the limit of ${this.options.maxBodyBytes} bytes; send smaller batches`,
-        ),
-        close: read === 'cut',
-      };
-    }
-    let body = read;
-    if (gzip) {
-      try {
-        body = await gunzip(read, this.options.maxDecompressedBytes);
-      } catch (err) {
-        if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-          return failure(
+    const read = await readBody(req, gzip, this.limits, this.budget);
+    switch (read.kind) {
+      case 'aborted':
+        return failure(400, encoding, RPC_INVALID_ARGUMENT, 'the request was aborted');
+      case 'too-large':
+        return {
+          ...failure(
             413,
             encoding,
             RPC_INVALID_ARGUMENT,
-            `decompressed body exceeds the limit of ${this.options.maxDecompressedBytes} bytes; send smaller batches`,
-          );
-        }
-        return failure(400, encoding, RPC_INVALID_ARGUMENT, `body is not valid gzip: ${(err as Error).message}`);
-      }
+            `body exceeds the limit of ${this.limits.maxBodyBytes} bytes; send smaller batches`,
+          ),
+          close: read.cut,
+        };
+      case 'decompressed-too-large':
+        return {
+          ...failure(
+            413,
+            encoding,
+            RPC_INVALID_ARGUMENT,
+            `decompressed body exceeds the limit of ${this.limits.maxDecompressedBytes} bytes; send smaller batches`,
+          ),
+          close: read.cut,
+        };
+      case 'busy':
+        return {
+          ...failure(
+            429,
+            encoding,
+            RPC_RESOURCE_EXHAUSTED,
+            `more than ${this.budget.limit} bytes are being received or waiting to be written; retry later`,
+          ),
+          retryAfterS: RETRY_AFTER_BUSY_S,
+          close: read.cut,
+        };
+      case 'bad-gzip':
+        return failure(400, encoding, RPC_INVALID_ARGUMENT, `body is not valid gzip: ${read.message}`);
     }
+    // The body's bytes pass from the budget's bodies to the receiver's queued rows (or are freed).
+    try {
+      return this.decode(signal, encoding, read.body);
+    } finally {
+      this.budget.give(read.body.length);
+    }
+  }
+
+  private decode(signal: OtlpSignal, encoding: OtlpEncoding, body: Buffer): Reply {
     let outcome: ReceiveOutcome;
     try {
       outcome = this.receiver.receive(signal, encoding, body);
@@ -316,12 +353,7 @@ export class OtlpHttpServer {
         return { status: 200, encoding, body: exportResponseBody(signal, encoding, outcome.rejected, outcome.message) };
       case 'busy':
         return {
-          ...failure(
-            429,
-            encoding,
-            RPC_RESOURCE_EXHAUSTED,
-            `${outcome.queued} rows are waiting to be written; retry later`,
-          ),
+          ...failure(429, encoding, RPC_RESOURCE_EXHAUSTED, `${outcome.queued} are waiting to be written; retry later`),
           retryAfterS: RETRY_AFTER_BUSY_S,
         };
       case 'too-many':
@@ -329,7 +361,7 @@ export class OtlpHttpServer {
           413,
           encoding,
           RPC_INVALID_ARGUMENT,
-          `${outcome.items} items in one request exceed the queue of ${outcome.limit}; send smaller batches`,
+          `${outcome.items} in one request exceed the queue of ${outcome.limit}; send smaller batches`,
         );
       case 'closed':
         return {
@@ -362,7 +394,7 @@ export class OtlpHttpServer {
   private checkStorage(): string | undefined {
     const fault = this.receiver.storageFault;
     if (fault !== this.reportedFault) {
-      this.options.notify?.(
+      this.notify?.(
         fault === undefined
           ? 'the databases are writable again; accepting data'
           : `the databases cannot be written (${fault}); answering 503 until they can`,
@@ -382,39 +414,4 @@ function encodingOf(contentType: string | undefined): OtlpEncoding | undefined {
   if (type === 'application/x-protobuf' || type === 'application/protobuf') return 'protobuf';
   if (type === 'application/json') return 'json';
   return undefined;
-}
-
-/**
- * The body, or why there is none. Past the limit the rest is read and thrown away, so that a sender
- * that writes its whole body before reading the answer (as the OTel exporters do) gets the 413
- * rather than a broken pipe; past DISCARD_FACTOR × the limit the read stops (`cut`: the connection
- * is then closed).
- */
-function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | 'too-large' | 'cut' | 'aborted'> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > DISCARD_FACTOR * limit) {
-        req.pause();
-        resolve('cut');
-      } else if (size > limit) {
-        tooLarge = true;
-        chunks.length = 0;
-      } else {
-        chunks.push(chunk);
-      }
-    });
-    req.on('end', () => resolve(tooLarge ? 'too-large' : Buffer.concat(chunks, size)));
-    req.on('error', () => resolve('aborted'));
-    req.on('aborted', () => resolve('aborted'));
-  });
-}
-
-function gunzip(body: Buffer, maxOutputLength: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    zlib.gunzip(body, { maxOutputLength }, (err, result) => (err ? reject(err) : resolve(result)));
-  });
 }

@@ -1,6 +1,7 @@
 import type { InstrumentationScope } from '@opentelemetry/core';
 import { setAttribute, type BytesAs } from './attributeSink';
 import { ProtobufReader, tagOf, WIRE_FIXED64, WIRE_LENGTH_DELIMITED, WIRE_VARINT } from './protobufReader';
+import { MAX_VALUE_DEPTH } from './valueLimits';
 
 // Field numbers of opentelemetry-proto common/v1 and resource/v1.
 const KEY_VALUE_KEY = tagOf(1, WIRE_LENGTH_DELIMITED);
@@ -26,15 +27,18 @@ const SCOPE_FIELDS = (1 << 1) | (1 << 2);
 const RESOURCE_ATTRIBUTES = tagOf(1, WIRE_LENGTH_DELIMITED);
 const RESOURCE_FIELDS = 1 << 1;
 
-/** Reads one `KeyValue` (the reader is at its length) into `into`. Pairs without a value are dropped. */
-export function readKeyValue(r: ProtobufReader, into: Record<string, unknown>, bytesAs: BytesAs): void {
+/**
+ * Reads one `KeyValue` (the reader is at its length) into `into`. Pairs without a value are dropped.
+ * `depth`: the arrays and key-value lists it is inside.
+ */
+export function readKeyValue(r: ProtobufReader, into: Record<string, unknown>, bytesAs: BytesAs, depth = 0): void {
   const outer = r.enter();
   let key = '';
   let value: unknown;
   while (r.more) {
     const tag = r.uint32();
     if (tag === KEY_VALUE_KEY) key = r.string();
-    else if (tag === KEY_VALUE_VALUE) value = readAnyValue(r, bytesAs);
+    else if (tag === KEY_VALUE_VALUE) value = readAnyValue(r, bytesAs, depth);
     else r.skip(tag, KEY_VALUE_FIELDS, 'KeyValue');
   }
   r.leave(outer);
@@ -43,9 +47,11 @@ export function readKeyValue(r: ProtobufReader, into: Record<string, unknown>, b
 
 /**
  * Reads one `AnyValue` (the reader is at its length). An empty AnyValue is `undefined` (null inside
- * arrays); int64 beyond 2^53 becomes a decimal string, as JSON could not hold it otherwise.
+ * arrays); int64 beyond 2^53 becomes a decimal string, as JSON could not hold it otherwise. An array
+ * or key-value list at MAX_VALUE_DEPTH is skipped unread and counted in the reader's limits: the
+ * value it was part of is kept without it.
  */
-export function readAnyValue(r: ProtobufReader, bytesAs: BytesAs): unknown {
+export function readAnyValue(r: ProtobufReader, bytesAs: BytesAs, depth = 0): unknown {
   const outer = r.enter();
   let value: unknown;
   while (r.more) {
@@ -64,10 +70,17 @@ export function readAnyValue(r: ProtobufReader, bytesAs: BytesAs): unknown {
         value = r.double();
         break;
       case ANY_ARRAY:
-        value = readList(r, bytesAs, false);
-        break;
       case ANY_KVLIST:
-        value = readList(r, bytesAs, true);
+        if (depth < MAX_VALUE_DEPTH) {
+          value = readList(r, bytesAs, tag === ANY_KVLIST, depth + 1);
+        } else {
+          const skipped = r.skipLengthDelimited();
+          if (r.limits !== undefined) {
+            r.limits.tooDeep++;
+            r.limits.droppedBytes += skipped;
+          }
+          value = undefined;
+        }
         break;
       case ANY_BYTES: {
         const bytes = r.bytes();
@@ -82,15 +95,15 @@ export function readAnyValue(r: ProtobufReader, bytesAs: BytesAs): unknown {
   return value;
 }
 
-function readList(r: ProtobufReader, bytesAs: BytesAs, keyed: boolean): unknown {
+function readList(r: ProtobufReader, bytesAs: BytesAs, keyed: boolean, depth: number): unknown {
   const outer = r.enter();
   const array: unknown[] | undefined = keyed ? undefined : [];
   const object: Record<string, unknown> | undefined = keyed ? {} : undefined;
   while (r.more) {
     const tag = r.uint32();
     if (tag !== LIST_VALUES) r.skip(tag, LIST_FIELDS, keyed ? 'KeyValueList' : 'ArrayValue');
-    else if (keyed) readKeyValue(r, object!, bytesAs);
-    else array!.push(readAnyValue(r, bytesAs) ?? null);
+    else if (keyed) readKeyValue(r, object!, bytesAs, depth);
+    else array!.push(readAnyValue(r, bytesAs, depth) ?? null);
   }
   r.leave(outer);
   return keyed ? object : array;

@@ -15,6 +15,7 @@ import {
 } from './protobufReader';
 import { ReceivedLogRecord } from './receivedLogRecord';
 import { nanosToHrTime } from './unixNanos';
+import type { ValueLimits } from './valueLimits';
 
 // Field numbers of opentelemetry-proto collector/logs/v1 and logs/v1.
 const REQUEST_RESOURCE_LOGS = tagOf(1, WIRE_LENGTH_DELIMITED);
@@ -44,8 +45,8 @@ const NO_RESOURCE = emptyResource();
  * SqliteLogRecordExporter. A malformed body throws OtlpDecodeError. `now` stands in for records
  * that carry no time at all.
  */
-export function decodeLogsRequestProtobuf(body: Buffer, now: HrTime): ReceivedLogRecord[] {
-  const r = new ProtobufReader(body);
+export function decodeLogsRequestProtobuf(body: Buffer, now: HrTime, limits: ValueLimits): ReceivedLogRecord[] {
+  const r = new ProtobufReader(body, limits);
   const records: ReceivedLogRecord[] = [];
   while (r.more) {
     const tag = r.uint32();

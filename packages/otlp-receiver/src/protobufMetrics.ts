@@ -14,6 +14,7 @@ import { readKeyValue, readResourceAttributes, readScope } from './protobufCommo
 import { ProtobufReader, tagOf, WIRE_FIXED64, WIRE_LENGTH_DELIMITED, WIRE_VARINT } from './protobufReader';
 import type { Rejections } from './rejections';
 import { nanosToHrTime } from './unixNanos';
+import type { ValueLimits } from './valueLimits';
 
 // Field numbers of opentelemetry-proto collector/metrics/v1 and metrics/v1.
 const REQUEST_RESOURCE_METRICS = tagOf(1, WIRE_LENGTH_DELIMITED);
@@ -99,8 +100,12 @@ export interface DecodedMetrics {
  * ready for SqliteMetricExporter. Points that cannot be stored are counted in `rejections`; a
  * malformed body throws OtlpDecodeError.
  */
-export function decodeMetricsRequestProtobuf(body: Buffer, rejections: Rejections): DecodedMetrics {
-  const r = new ProtobufReader(body);
+export function decodeMetricsRequestProtobuf(
+  body: Buffer,
+  rejections: Rejections,
+  limits: ValueLimits,
+): DecodedMetrics {
+  const r = new ProtobufReader(body, limits);
   const decoded: DecodedMetrics = { resourceMetrics: [], points: 0 };
   while (r.more) {
     const tag = r.uint32();

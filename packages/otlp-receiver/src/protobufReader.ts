@@ -1,4 +1,5 @@
 import { OtlpDecodeError } from './otlpDecodeError';
+import { MAX_VALUE_DEPTH, type ValueLimits } from './valueLimits';
 
 /** Wire types of the protobuf encoding (https://protobuf.dev/programming-guides/encoding/). */
 export const WIRE_VARINT = 0;
@@ -12,11 +13,14 @@ export function tagOf(field: number, wireType: number): number {
 }
 
 /**
- * Nesting deeper than this is refused: OTLP's own messages nest about eight deep; only AnyValue
- * arrays and key-value lists can go further, and unbounded recursion would let a small hostile body
- * overflow the stack.
+ * Nesting deeper than this is refused: OTLP's own messages nest at most seven deep down to an
+ * attribute's AnyValue (metrics: request → ResourceMetrics → ScopeMetrics → Metric → Histogram →
+ * point → KeyValue → AnyValue), and each level of an AnyValue adds at most three (KeyValueList →
+ * KeyValue → AnyValue). The decoders drop a value nested deeper than MAX_VALUE_DEPTH without
+ * entering it, so a well-formed body never reaches this; unbounded recursion would let a small
+ * hostile body overflow the stack.
  */
-const MAX_DEPTH = 32;
+const MAX_DEPTH = 8 + 3 * (MAX_VALUE_DEPTH + 1);
 const TWO_POW_32 = 4294967296;
 /** Largest high word of a 64-bit integer whose value is still exact as a JS number (< 2^53). */
 const MAX_SAFE_HIGH = 0x1fffff;
@@ -36,7 +40,11 @@ export class ProtobufReader {
   hi = 0;
   private depth = 0;
 
-  constructor(readonly buf: Buffer) {
+  /** `limits`: strings longer than its length are cut (and counted) as they are read. */
+  constructor(
+    readonly buf: Buffer,
+    readonly limits?: ValueLimits,
+  ) {
     this.end = buf.length;
   }
 
@@ -176,19 +184,28 @@ export class ProtobufReader {
     const length = this.length();
     const start = this.pos;
     this.pos = start + length;
-    if (length <= MAX_INTERNED_LENGTH) {
+    if (length <= MAX_INTERNED_LENGTH && (this.limits === undefined || length <= this.limits.maxLength)) {
       const known = internedAscii(this.buf, start, start + length);
       if (known !== undefined) return known;
     }
+    if (this.limits !== undefined) return this.limits.stringOf(this.buf, start, start + length);
     return this.buf.toString('utf8', start, start + length);
   }
 
-  /** A bytes field as a view into the body (copy it to keep it past the request). */
+  /** A bytes field as a view into the body (copy it to keep it past the request), cut to the limits. */
   bytes(): Buffer {
     const length = this.length();
     const start = this.pos;
     this.pos = start + length;
-    return this.buf.subarray(start, start + length);
+    const kept = this.limits === undefined ? length : this.limits.bytesKept(length);
+    return this.buf.subarray(start, start + kept);
+  }
+
+  /** Skips a length-delimited value without reading it (a value the decoder drops); returns its length. */
+  skipLengthDelimited(): number {
+    const length = this.length(); // read first: `pos += length()` would add to the position before the length
+    this.pos += length;
+    return length;
   }
 
   /** A bytes field as lowercase hex (trace and span ids). */

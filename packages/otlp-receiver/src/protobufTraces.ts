@@ -15,6 +15,7 @@ import { ReceivedSpan } from './receivedSpan';
 import type { Rejections } from './rejections';
 import { isStorableSpan, spanKindOf, statusCodeOf } from './spanChecks';
 import { nanosToHrTime } from './unixNanos';
+import type { ValueLimits } from './valueLimits';
 
 // Field numbers of opentelemetry-proto collector/trace/v1 and trace/v1.
 const REQUEST_RESOURCE_SPANS = tagOf(1, WIRE_LENGTH_DELIMITED);
@@ -66,11 +67,11 @@ const NO_RESOURCE = emptyResource();
 
 /**
  * Decodes an `ExportTraceServiceRequest` in the protobuf encoding into spans ready for
- * SqliteSpanExporter. Spans that cannot be stored are counted in `rejections`; a malformed body
- * throws OtlpDecodeError.
+ * SqliteSpanExporter. Spans that cannot be stored are counted in `rejections`, strings cut and values
+ * too deep in `limits`; a malformed body throws OtlpDecodeError.
  */
-export function decodeTraceRequestProtobuf(body: Buffer, rejections: Rejections): ReceivedSpan[] {
-  const r = new ProtobufReader(body);
+export function decodeTraceRequestProtobuf(body: Buffer, rejections: Rejections, limits: ValueLimits): ReceivedSpan[] {
+  const r = new ProtobufReader(body, limits);
   const spans: ReceivedSpan[] = [];
   while (r.more) {
     const tag = r.uint32();

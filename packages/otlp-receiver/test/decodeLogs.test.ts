@@ -14,6 +14,7 @@ import { decodeLogsRequestJson } from '../src/jsonLogs';
 import { OtlpDecodeError } from '../src/otlpDecodeError';
 import { decodeLogsRequestProtobuf } from '../src/protobufLogs';
 import type { ReceivedLogRecord } from '../src/receivedLogRecord';
+import { ValueLimits } from '../src/valueLimits';
 import { testResource } from '../../../test/helpers/sqliteTelemetry';
 
 const NOW: [number, number] = [1_800_000_000, 0];
@@ -67,7 +68,7 @@ describe.each([
 ] as const)('log requests, %s', (encoding, serialize, decode) => {
   it('give back event name, times, severity, body, attributes (bytes as bytes) and span context', () => {
     const emitted = emitRecords();
-    const decoded: ReceivedLogRecord[] = decode(serialize(emitted), NOW);
+    const decoded: ReceivedLogRecord[] = decode(serialize(emitted), NOW, new ValueLimits(4096));
     const expected = emitted.map(view);
     // The older convention: an event name carried in the `event.name` attribute.
     expected[1].eventName = 'legacy.event';
@@ -84,7 +85,7 @@ describe('log record times', () => {
     const body = JSON.stringify({
       resourceLogs: [{ scopeLogs: [{ logRecords: [{ observedTimeUnixNano: '1700000000000000001' }, {}] }] }],
     });
-    const [observed, none] = decodeLogsRequestJson(Buffer.from(body), NOW);
+    const [observed, none] = decodeLogsRequestJson(Buffer.from(body), NOW, new ValueLimits(4096));
     expect(observed.hrTime).toEqual([1700000000, 1]);
     expect(none.hrTime).toEqual(NOW);
     expect(none.hrTimeObserved).toEqual(NOW);
@@ -93,7 +94,9 @@ describe('log record times', () => {
   it('a cut protobuf body fails with OtlpDecodeError', () => {
     const body = Buffer.from(ProtobufLogsSerializer.serializeRequest(emitRecords())!);
     for (let cut = 1; cut < body.length; cut += 3) {
-      expect(() => decodeLogsRequestProtobuf(body.subarray(0, cut), NOW)).toThrow(OtlpDecodeError);
+      expect(() => decodeLogsRequestProtobuf(body.subarray(0, cut), NOW, new ValueLimits(4096))).toThrow(
+        OtlpDecodeError,
+      );
     }
   });
 });

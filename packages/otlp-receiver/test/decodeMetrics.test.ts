@@ -14,6 +14,7 @@ import { decodeMetricsRequestJson } from '../src/jsonMetrics';
 import { OtlpDecodeError } from '../src/otlpDecodeError';
 import { decodeMetricsRequestProtobuf, type DecodedMetrics } from '../src/protobufMetrics';
 import { Rejections } from '../src/rejections';
+import { ValueLimits } from '../src/valueLimits';
 import { testResource } from '../../../test/helpers/sqliteTelemetry';
 
 class ManualReader extends MetricReader {
@@ -83,7 +84,7 @@ describe.each([
     async (temporality) => {
       const collected = await collect(temporality);
       const rejections = new Rejections();
-      const decoded: DecodedMetrics = decode(serialize(collected), rejections);
+      const decoded: DecodedMetrics = decode(serialize(collected), rejections, new ValueLimits(4096));
       expect(rejections.count).toBe(0);
       expect(decoded.resourceMetrics.map(view)).toEqual([view(collected)]);
       const types = decoded.resourceMetrics[0].scopeMetrics[0].metrics.map((m) => m.dataPointType);
@@ -124,6 +125,7 @@ describe('metric points that cannot be stored', () => {
         { name: 'ok', gauge: { dataPoints: [point({ asDouble: 'NaN' }), point({ asDouble: 2, flags: 1 })] } },
       ),
       rejections,
+      new ValueLimits(4096),
     );
     expect(rejections.message('data points')).toBe(
       '5 data points rejected: summary metrics are not stored (export histograms instead) (2); aggregation_temporality is unspecified (1); histogram bucket_counts must have one more entry than explicit_bounds (1); metric without a name (1)',
@@ -142,6 +144,7 @@ describe('metric points that cannot be stored', () => {
     const decoded = decodeMetricsRequestJson(
       request({ name: 'g', gauge: { dataPoints: [{ timeUnixNano: '1700000000000000005', asDouble: 1 }] } }),
       new Rejections(),
+      new ValueLimits(4096),
     );
     const p = decoded.resourceMetrics[0].scopeMetrics[0].metrics[0].dataPoints[0];
     expect(p.startTime).toEqual([1700000000, 5] as HrTime);
@@ -151,7 +154,9 @@ describe('metric points that cannot be stored', () => {
   it('malformed protobuf fails with OtlpDecodeError at every cut', async () => {
     const body = protobuf(await collect(AggregationTemporality.DELTA));
     for (let cut = 1; cut < body.length; cut += 5) {
-      expect(() => decodeMetricsRequestProtobuf(body.subarray(0, cut), new Rejections())).toThrow(OtlpDecodeError);
+      expect(() =>
+        decodeMetricsRequestProtobuf(body.subarray(0, cut), new Rejections(), new ValueLimits(4096)),
+      ).toThrow(OtlpDecodeError);
     }
   });
 });

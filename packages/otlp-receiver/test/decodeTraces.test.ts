@@ -14,6 +14,7 @@ import { OtlpDecodeError } from '../src/otlpDecodeError';
 import { decodeTraceRequestProtobuf } from '../src/protobufTraces';
 import type { ReceivedSpan } from '../src/receivedSpan';
 import { Rejections } from '../src/rejections';
+import { ValueLimits } from '../src/valueLimits';
 import { testResource } from '../../../test/helpers/sqliteTelemetry';
 
 const ATTRIBUTES: Attributes = {
@@ -103,7 +104,7 @@ describe.each([
   it('give back every field the SQLite exporter stores, as the SDK recorded it', () => {
     const recorded = recordSpans();
     const rejections = new Rejections();
-    const decoded: ReceivedSpan[] = decode(serialize(recorded), rejections);
+    const decoded: ReceivedSpan[] = decode(serialize(recorded), rejections, new ValueLimits(4096));
     expect(rejections.count).toBe(0);
     expect(decoded.map(view)).toEqual(recorded.map(view));
     // One Resource object per ResourceSpans: the writer interns it once.
@@ -125,7 +126,7 @@ describe.each([
       recorded[3],
     ];
     const rejections = new Rejections();
-    const decoded = decode(serialize(broken), rejections);
+    const decoded = decode(serialize(broken), rejections, new ValueLimits(4096));
     expect(decoded.map((s) => s.name)).toEqual([recorded[3].name]);
     expect(rejections.count).toBe(3);
     expect(rejections.message('spans')).toBe(
@@ -139,7 +140,9 @@ describe('malformed trace requests', () => {
 
   it('a protobuf body cut short fails with the place it broke, for every cut', () => {
     for (let cut = 1; cut < body.length; cut += 7) {
-      expect(() => decodeTraceRequestProtobuf(body.subarray(0, cut), new Rejections())).toThrow(OtlpDecodeError);
+      expect(() => decodeTraceRequestProtobuf(body.subarray(0, cut), new Rejections(), new ValueLimits(4096))).toThrow(
+        OtlpDecodeError,
+      );
     }
   });
 
@@ -149,7 +152,7 @@ describe('malformed trace requests', () => {
         Array.from({ length: 1 + Math.floor(Math.random() * 200) }, () => Math.floor(Math.random() * 256)),
       );
       try {
-        decodeTraceRequestProtobuf(noise, new Rejections());
+        decodeTraceRequestProtobuf(noise, new Rejections(), new ValueLimits(4096));
       } catch (err) {
         expect(err).toBeInstanceOf(OtlpDecodeError);
       }
@@ -159,33 +162,35 @@ describe('malformed trace requests', () => {
   it('the pre-2022 instrumentation_library_spans layout is refused with the reason', () => {
     // ExportTraceServiceRequest { resource_spans { instrumentation_library_spans (1000) {} } }
     const legacy = Buffer.from([0x0a, 0x03, 0xc2, 0x3e, 0x00]);
-    expect(() => decodeTraceRequestProtobuf(legacy, new Rejections())).toThrow(
+    expect(() => decodeTraceRequestProtobuf(legacy, new Rejections(), new ValueLimits(4096))).toThrow(
       /instrumentation_library_spans .* not supported/,
     );
   });
 
   it('a known field with the wrong wire type is refused', () => {
     // resource_spans (field 1) sent as a varint.
-    expect(() => decodeTraceRequestProtobuf(Buffer.from([0x08, 0x01]), new Rejections())).toThrow(
-      /ExportTraceServiceRequest: field 1 has the wrong wire type \(0\)/,
-    );
+    expect(() =>
+      decodeTraceRequestProtobuf(Buffer.from([0x08, 0x01]), new Rejections(), new ValueLimits(4096)),
+    ).toThrow(/ExportTraceServiceRequest: field 1 has the wrong wire type \(0\)/);
   });
 
   it('JSON errors name the path to the bad field', () => {
     const json = JSON.parse(new TextDecoder().decode(JsonTraceSerializer.serializeRequest(recordSpans())!));
     json.resourceSpans[0].scopeSpans[0].spans[2].startTimeUnixNano = 'yesterday';
-    expect(() => decodeTraceRequestJson(Buffer.from(JSON.stringify(json)), new Rejections())).toThrow(
-      'resourceSpans[0].scopeSpans[0].spans[2].startTimeUnixNano: "yesterday" is not a count of nanoseconds',
-    );
+    expect(() =>
+      decodeTraceRequestJson(Buffer.from(JSON.stringify(json)), new Rejections(), new ValueLimits(4096)),
+    ).toThrow('resourceSpans[0].scopeSpans[0].spans[2].startTimeUnixNano: "yesterday" is not a count of nanoseconds');
     json.resourceSpans[0].scopeSpans[0].spans[2].startTimeUnixNano = '1';
     json.resourceSpans[0].scopeSpans[0].spans[1].attributes = { not: 'a list' };
-    expect(() => decodeTraceRequestJson(Buffer.from(JSON.stringify(json)), new Rejections())).toThrow(
-      /^resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[1\]\.attributes: expected an array/,
+    expect(() =>
+      decodeTraceRequestJson(Buffer.from(JSON.stringify(json)), new Rejections(), new ValueLimits(4096)),
+    ).toThrow(/^resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[1\]\.attributes: expected an array/);
+    expect(() =>
+      decodeTraceRequestJson(Buffer.from('{"resourceSpans": ['), new Rejections(), new ValueLimits(4096)),
+    ).toThrow(/body is not valid JSON/);
+    expect(() => decodeTraceRequestJson(Buffer.from('[1]'), new Rejections(), new ValueLimits(4096))).toThrow(
+      /request: expected an object/,
     );
-    expect(() => decodeTraceRequestJson(Buffer.from('{"resourceSpans": ['), new Rejections())).toThrow(
-      /body is not valid JSON/,
-    );
-    expect(() => decodeTraceRequestJson(Buffer.from('[1]'), new Rejections())).toThrow(/request: expected an object/);
     expect(() =>
       decodeTraceRequestJson(
         Buffer.from('{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"xyz"}]}]}]}'),
@@ -222,7 +227,7 @@ describe('malformed trace requests', () => {
         },
       ],
     });
-    const [span] = decodeTraceRequestJson(Buffer.from(body), new Rejections());
+    const [span] = decodeTraceRequestJson(Buffer.from(body), new Rejections(), new ValueLimits(4096));
     expect(span.spanContext().traceId).toBe(traceId);
     expect(span.spanContext().spanId).toBe('eee19b7ec3c1b174');
     expect(span.kind).toBe(SpanKind.CLIENT);
@@ -257,7 +262,7 @@ describe('malformed trace requests', () => {
         },
       ],
     });
-    const [span] = decodeTraceRequestJson(Buffer.from(body), new Rejections());
+    const [span] = decodeTraceRequestJson(Buffer.from(body), new Rejections(), new ValueLimits(4096));
     expect(Object.getPrototypeOf(span.attributes)).toBe(Object.prototype);
     expect(JSON.stringify(span.attributes)).toBe('{"__proto__":{"polluted":true}}');
   });

@@ -2,14 +2,13 @@
 // in a separate process, malformed and oversized bodies, gzip, back-pressure while the database is
 // locked by another process, and a shutdown that writes everything it accepted.
 import { spawn } from 'node:child_process';
-import * as http from 'node:http';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { DEFAULT_COMPONENT_RULES, OtlpHttpServer, type OtlpHttpServerOptions } from '@transcriber/otlp-receiver';
 import { databasePath } from '@transcriber/storage/files';
 import { ProtobufReader } from '../src/protobufReader';
 import { childExit, childSays } from '../../../test/helpers/children';
+import { rawRequest, request, type Answer } from '../../../test/helpers/otlpHttp';
 import { countRows, queryRows } from '../../../test/helpers/sqlite';
 import { makeTempDir, removeTempDirs } from '../../../test/helpers/tempDir';
 import { waitFor } from '../../../test/helpers/wait';
@@ -52,50 +51,6 @@ async function send(
   const result = await childExit(child);
   if (result.code !== 0) throw new Error(`sender failed (${result.code}): ${result.stderr}`);
   return JSON.parse(result.stdout.trim().split('\n').pop()!) as SenderResult;
-}
-
-interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-}
-
-/** One POST (or other method) over a fresh connection. `body` as chunks sends it chunked. */
-function request(
-  url: string,
-  pathname: string,
-  options: { method?: string; headers?: Record<string, string>; body?: Buffer | Buffer[] } = {},
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      new URL(pathname, url),
-      { method: options.method ?? 'POST', headers: options.headers, agent: false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
-      },
-    );
-    req.on('error', reject);
-    if (Array.isArray(options.body)) {
-      for (const chunk of options.body) req.write(chunk);
-      req.end();
-    } else {
-      req.end(options.body);
-    }
-  });
-}
-
-/** Sends raw bytes on a new connection and returns everything the server wrote before closing it. */
-function rawRequest(url: string, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const { hostname, port } = new URL(url);
-    const socket = net.connect(Number(port), hostname, () => socket.write(text));
-    let answer = '';
-    socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
-    socket.on('close', () => resolve(answer));
-    socket.on('error', reject);
-  });
 }
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
@@ -201,7 +156,7 @@ describe('OTLP/HTTP receiver with the OpenTelemetry JS exporters', () => {
     expect(benchmarks).toEqual([{ component: 'stt', service: 'mixed-agent' }]);
   });
 
-  it('gives Pipecat and LiveKit Agents spans their pipeline components', async () => {
+  it('gives Pipecat and LiveKit Agents spans their pipeline components, their turns one pipeline turn each', async () => {
     const { server, dataDir } = await startServer();
     await send(server.url, 'proto', 'pipecat');
     await send(server.url, 'json', 'livekit');
@@ -213,21 +168,24 @@ describe('OTLP/HTTP receiver with the OpenTelemetry JS exporters', () => {
     );
     expect(rows).toEqual([
       { name: 'agent_session', component: null, operation: null },
-      { name: 'agent_turn', component: 'pipeline', operation: 'agent_turn' },
+      { name: 'agent_turn', component: null, operation: null },
       { name: 'conversation', component: null, operation: null },
       { name: 'eou_detection', component: 'vad', operation: 'eou_detection' },
       { name: 'function_tool', component: 'tool', operation: 'function_tool' },
       { name: 'llm', component: 'llm', operation: 'llm' },
       { name: 'llm_node', component: 'llm', operation: 'llm_node' },
       { name: 'llm_request', component: null, operation: null },
+      { name: 'pipeline.turn', component: 'pipeline', operation: 'turn' },
       { name: 'stt', component: 'stt', operation: 'stt' },
       { name: 'tts', component: 'tts', operation: 'tts' },
       { name: 'tts_cartesiattsservice', component: 'tts', operation: 'tts_cartesiattsservice' },
       { name: 'tts_node', component: 'tts', operation: 'tts_node' },
       { name: 'tts_request', component: null, operation: null },
-      { name: 'turn', component: 'pipeline', operation: 'turn' },
-      { name: 'user_turn', component: 'pipeline', operation: 'user_turn' },
+      { name: 'turn', component: null, operation: null },
+      { name: 'user_turn', component: null, operation: null },
     ]);
+    // Pipecat's two turns (this sender's LiveKit user turn was never committed: no exchange).
+    expect(countRows(dataDir, 'performance_metrics', "spans WHERE name = 'pipeline.turn'")).toBe(2);
   });
 
   it('uses the rules it is given before the built-in ones', async () => {
@@ -385,6 +343,18 @@ describe('requests the receiver refuses', () => {
     await expect(OtlpHttpServer.start({ dataDir, port: server.address.port })).rejects.toMatchObject({
       code: 'EADDRINUSE',
     });
+  });
+});
+
+describe('a batch sent twice', () => {
+  it('is stored once, as a retrying exporter would send it', async () => {
+    const { server, dataDir } = await startServer();
+    const body = spansJson(7);
+    for (let i = 0; i < 2; i++) {
+      expect((await request(server.url, '/v1/traces', { headers: JSON_HEADERS, body })).status).toBe(200);
+    }
+    await server.close();
+    expect(spanCount(dataDir)).toBe(7);
   });
 });
 

@@ -112,17 +112,17 @@ describe('ProtobufReader', () => {
     expect(r.more).toBe(false);
   });
 
-  it('refuses nesting deeper than 32 messages', () => {
-    // 40 nested empty-ish messages: each is tag 1 (len) wrapping the next.
+  it('refuses nesting deeper than 59 messages (the deepest attribute value the decoders read, and one)', () => {
+    // 70 nested empty-ish messages: each is tag 1 (len) wrapping the next.
     let inner: number[] = [];
-    for (let i = 0; i < 40; i++) inner = [tagOf(1, WIRE_LENGTH_DELIMITED), ...varint(BigInt(inner.length)), ...inner];
+    for (let i = 0; i < 70; i++) inner = [tagOf(1, WIRE_LENGTH_DELIMITED), ...varint(BigInt(inner.length)), ...inner];
     const r = new ProtobufReader(Buffer.from(inner));
     fails(() => {
       for (;;) {
         r.uint32();
         r.enter();
       }
-    }, /nest deeper than 32/);
+    }, /nest deeper than 59/);
   });
 
   it('skips unknown fields of every wire type, and refuses groups, bad wire types and field 0', () => {

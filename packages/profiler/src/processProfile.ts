@@ -7,6 +7,7 @@ import { isInstrumentationScript } from './flame/instrumentationFrames';
 import { attributionPathOf, sampleAttribution } from './flame/sampleAttribution';
 import { instrumentationDirs } from './instrumentationDirs';
 import { evenSampleTimes, sampleTimes } from './cpu/sampleTimes';
+import { startCpuProfile } from './cpu/startCpuProfile';
 import { allocationHotSpots } from './memory/allocationHotSpots';
 import { assessLeak, type HeapReading } from './memory/assessLeak';
 import type { HeapCapture, HeapRecording } from './memory/heapRecording';
@@ -68,8 +69,7 @@ export async function recordProcessProfile(
   let stopUs = 0;
   let slice;
   try {
-    session.post('Profiler.setSamplingInterval', { interval: profiler.options.samplingIntervalUs });
-    session.post('Profiler.start');
+    startCpuProfile(session, profiler.options.samplingIntervalUs);
     startUs = timeline.nowUs();
     if (heap !== undefined) {
       let before = 0;
@@ -97,16 +97,19 @@ export async function recordProcessProfile(
   }
 
   // Attribute each sample to its component, or to the instrumentation's overhead.
-  const times = evenSampleTimes(sampleTimes(cpu), (s) => !isIdle(cpu, s));
+  const sampled = sampleTimes(cpu);
+  // The window: not the samples of the GC that starting the profile made (startCpuProfile).
+  const inWindow = (s: number): boolean => sampled.timesUs[s] >= startUs && sampled.timesUs[s] <= stopUs;
+  const times = evenSampleTimes(sampled, (s) => inWindow(s) && !isIdle(cpu, s));
   const owners = attributeSamples(times.timesUs, slice);
   const table = slice.operations;
   const dirs = instrumentationDirs();
   const ours = (frame: CallFrame): boolean => isInstrumentationScript(frame.url, dirs);
   const overhead = overheadSamples(cpu, ours, (frame) => SQLITE_BINDING.test(frame.url));
-  const ownerComponentOf = (s: number): string | undefined => table.componentOf(owners[s]);
+  const ownerComponentOf = (s: number): string | undefined => (inWindow(s) ? table.componentOf(owners[s]) : undefined);
   const componentOf = (s: number): string | undefined => (overhead[s] === 1 ? undefined : ownerComponentOf(s));
-  // Every figure below is a share of this: the CPU time of every sample but idle ones.
-  const all = analyzeCpuProfile(cpu, times, undefined, { topFunctions: 0, callGraphEdges: 0 });
+  // Every figure below is a share of this: the CPU time of every sample of the window but idle ones.
+  const all = analyzeCpuProfile(cpu, times, inWindow, { topFunctions: 0, callGraphEdges: 0 });
   const shareOf = (cpuMs: number) => (all.cpuMs === 0 ? 0 : cpuMs / all.cpuMs);
   const byComponent = new Map<string, Map<string, { sampleCount: number; cpuMs: number }>>();
   for (let s = 0; s < owners.length; s++) {
@@ -142,12 +145,14 @@ export async function recordProcessProfile(
     };
   });
   components.sort((a, b) => b.cpuMs - a.cpuMs);
-  const instrumentation = analyzeCpuProfile(cpu, times, (s) => overhead[s] === 1, {
+  const instrumentation = analyzeCpuProfile(cpu, times, (s) => inWindow(s) && overhead[s] === 1, {
     topFunctions: COMPONENT_TOP_FUNCTIONS,
     callGraphEdges: 0,
   });
   const focus = appAnalysis(
-    options.component === undefined ? (s) => overhead[s] === 0 : (s) => componentOf(s) === options.component,
+    options.component === undefined
+      ? (s) => inWindow(s) && overhead[s] === 0
+      : (s) => componentOf(s) === options.component,
     profiler.options.topFunctions,
   );
   const unattributedSamples = all.sampleCount - attributedSamples - instrumentation.sampleCount;

@@ -10,11 +10,14 @@ import {
   METRIC_LLM_OUTPUT_TOKENS_PER_SECOND,
   METRIC_STT_REAL_TIME_FACTOR,
   METRIC_TTS_TIME_TO_FIRST_BYTE,
+  ATTR_TURN_SOURCE,
+  ATTR_TURN_SOURCE_VOICE_TO_VOICE,
   METRIC_TURN_INTERRUPTIONS,
   METRIC_TURN_VOICE_TO_VOICE,
   TURN_OPERATION,
+  TURN_STAGE_UNEXPLAINED,
 } from '@transcriber/instrumentation/names';
-import { TURN_STAGES } from '@transcriber/instrumentation/turnStages';
+import { TURN_BREAKDOWN_STAGES } from '@transcriber/instrumentation/turnStages';
 import { resourceCondition, spanScope, type ServiceFilter } from './serviceScope';
 import type { TimeWindow, TraceSpan } from './types';
 
@@ -34,11 +37,18 @@ export interface TurnRecord {
   error: boolean;
   errorType: string | null;
   serviceName: string | null;
+  /** Where the turn came from: `transcriber` (our marks), `livekit`, `pipecat` (null: not recorded). */
+  source: string | null;
   /** User speech end → first audio played. */
   voiceToVoiceMs: number | null;
-  /** In pipeline order; when all are there they add up to voiceToVoiceMs. */
+  /** The source framework's own voice-to-voice figure (LiveKit's `lk.e2e_latency`, …), when it has one. */
+  sourceVoiceToVoiceMs: number | null;
+  /**
+   * In pipeline order, `unexplained` last: with voice-to-voice known they add up to it (a stage
+   * not measured is null, and its time is in `unexplained`).
+   */
   stages: TurnStageTime[];
-  /** Every stage is there. */
+  /** Every measured stage is there (nothing of voice-to-voice was left to `unexplained` for want of a mark). */
   complete: boolean;
   interruptions: number;
   llmTimeToFirstChunkMs: number | null;
@@ -130,11 +140,19 @@ function turnRecord(span: TurnSpanFields, attributes: Record<string, unknown>): 
     const seconds = value(name);
     return seconds === null ? null : seconds * 1000;
   };
-  const stages = TURN_STAGES.map((stage) => ({
+  const stages = TURN_BREAKDOWN_STAGES.map((stage) => ({
     stage: stage.stage,
     component: stage.component,
     ms: ms(stage.attribute),
   }));
+  const voiceToVoiceMs = ms(METRIC_TURN_VOICE_TO_VOICE);
+  const unexplained = stages[stages.length - 1];
+  if (unexplained.ms === null && voiceToVoiceMs !== null) {
+    // A turn written before the stage existed: what its stages do not cover.
+    const measured = stages.reduce((sum, s) => sum + (s.ms ?? 0), 0);
+    unexplained.ms = Math.max(0, voiceToVoiceMs - measured);
+  }
+  const source = attributes[ATTR_TURN_SOURCE];
   return {
     traceId: span.traceId,
     spanId: span.spanId,
@@ -143,9 +161,11 @@ function turnRecord(span: TurnSpanFields, attributes: Record<string, unknown>): 
     error: span.error,
     errorType: span.errorType,
     serviceName: span.serviceName,
-    voiceToVoiceMs: ms(METRIC_TURN_VOICE_TO_VOICE),
+    source: typeof source === 'string' ? source : null,
+    voiceToVoiceMs,
+    sourceVoiceToVoiceMs: ms(ATTR_TURN_SOURCE_VOICE_TO_VOICE),
     stages,
-    complete: stages.every((s) => s.ms !== null),
+    complete: stages.every((s) => s.stage === TURN_STAGE_UNEXPLAINED || s.ms !== null),
     interruptions: value(METRIC_TURN_INTERRUPTIONS) ?? 0,
     llmTimeToFirstChunkMs: ms(ATTR_GEN_AI_TIME_TO_FIRST_CHUNK),
     llmOutputTokensPerSecond: value(METRIC_LLM_OUTPUT_TOKENS_PER_SECOND),

@@ -11,6 +11,7 @@ import {
   METRIC_TURN_INTERRUPTIONS,
   METRIC_TURN_VOICE_TO_VOICE,
   timeOperation,
+  TURN_BREAKDOWN_STAGES,
   TURN_STAGES,
 } from '@transcriber/instrumentation';
 import BetterSqlite3 from 'better-sqlite3';
@@ -81,10 +82,14 @@ describe('turns recorded by TurnHandle and read back from SQLite', () => {
       const span = spans.find((s) => s.spanContext().spanId === turn.spanId)!;
       expect(turn.voiceToVoiceMs).toBeCloseTo((span.attributes[METRIC_TURN_VOICE_TO_VOICE] as number) * 1000, 9);
       expect(turn.complete).toBe(true);
-      expect(turn.stages.map((s) => s.stage)).toEqual(TURN_STAGES.map((s) => s.stage));
-      for (const [i, stage] of TURN_STAGES.entries()) {
+      expect(turn.source).toBe('transcriber');
+      expect(turn.sourceVoiceToVoiceMs).toBeNull();
+      expect(turn.stages.map((s) => s.stage)).toEqual(TURN_BREAKDOWN_STAGES.map((s) => s.stage));
+      for (const [i, stage] of TURN_BREAKDOWN_STAGES.entries()) {
         expect(turn.stages[i].ms).toBeCloseTo((span.attributes[stage.attribute] as number) * 1000, 9);
       }
+      // Every mark was made: nothing is left unexplained.
+      expect(turn.stages[TURN_STAGES.length].ms).toBe(0);
       const sum = turn.stages.reduce((ms, s) => ms + s.ms!, 0);
       expect(Math.abs(sum - turn.voiceToVoiceMs!)).toBeLessThan(1e-6);
       expect(turn.ttsCharacters).toBe(30);
@@ -120,38 +125,46 @@ describe('summarizeTurns and recentTurns over chosen turns', () => {
       turn(1, [500, 200, 300, 100, 100]), // 1200
       turn(2, [500, 100, 100, 100, 0], { [METRIC_TURN_INTERRUPTIONS]: 2 }), // 800
       turn(3, [500, 300, null, null, null]), // incomplete: no voice-to-voice, not in the breakdown
+      // Written before the unexplained stage existed: no first_token mark, 200 ms its stages do not cover.
+      turn(4, [500, 100, null, 100, 100], { [METRIC_TURN_VOICE_TO_VOICE]: 1 }),
       { component: 'pipeline', operation: 'run', startMs: T + 4000, durationMs: 9000 },
       { component: 'stt', operation: 'transcribe', startMs: T + 4000, durationMs: 100 },
       turn(9, [400, 100, 100, 100, 100]), // outside the window below
     ]);
   });
 
-  it('gives voice-to-voice percentiles over the turns that have it and the average breakdown of complete ones', () => {
+  it('gives voice-to-voice percentiles and the average breakdown over the turns that have voice-to-voice', () => {
     const summary = query(dataDir, (db) => summarizeTurns(db, { sinceUs: T * 1000, untilUs: (T + 5000) * 1000 }));
-    expect(summary.turns).toBe(4);
+    expect(summary.turns).toBe(5);
     expect(summary.completeTurns).toBe(3);
     expect(summary.interruptions).toBe(2);
     expect(summary.failedTurns).toBe(0);
-    expect(summary.voiceToVoiceMs).toMatchObject({ count: 3, min: 800, max: 1200, p50: 1000 });
+    expect(summary.sources).toEqual([{ source: 'unknown', turns: 5 }]);
+    expect(summary.sourceDifferenceMs).toBeNull();
+    expect(summary.voiceToVoiceMs).toMatchObject({ count: 4, min: 800, max: 1200, p50: 1000 });
     expect(summary.voiceToVoiceMs!.avg).toBeCloseTo(1000, 9);
-    expect(summary.voiceToVoiceMs!.p95).toBeCloseTo(1180, 9);
+    expect(summary.voiceToVoiceMs!.p95).toBeCloseTo(1170, 9);
+    expect(summary.breakdown!.turns).toBe(4);
     const stages = summary.breakdown!.stages;
-    expect(stages.map((s) => s.stage)).toEqual(TURN_STAGES.map((s) => s.stage));
-    expect(stages.map((s) => Math.round(s.avgMs * 1000) / 1000)).toEqual([500, 133.333, 200, 100, 66.667]);
+    expect(stages.map((s) => s.stage)).toEqual(TURN_BREAKDOWN_STAGES.map((s) => s.stage));
+    // The turn without a first_token mark counts 0 for its agent stage and 200 ms unexplained.
+    expect(stages.map((s) => Math.round(s.avgMs * 1000) / 1000)).toEqual([500, 125, 150, 100, 75, 50]);
     expect(stages.reduce((ms, s) => ms + s.avgMs, 0)).toBeCloseTo(summary.breakdown!.avgVoiceToVoiceMs, 9);
     expect(stages.reduce((share, s) => share + s.share, 0)).toBeCloseTo(1, 9);
     expect(stages[0].share).toBeCloseTo(0.5, 9);
     expect(summary.ttsTimeToFirstByteMs).toBeNull();
   });
 
-  it('lists the slowest turns first, and turns missing stages as incomplete', () => {
+  it('lists the slowest turns first, and turns missing stages as incomplete, their gap unexplained', () => {
     const slowest = query(dataDir, (db) =>
-      recentTurns(db, { sinceUs: T * 1000, untilUs: (T + 5000) * 1000, order: 'slowest', limit: 3 }),
+      recentTurns(db, { sinceUs: T * 1000, untilUs: (T + 5000) * 1000, order: 'slowest', limit: 4 }),
     );
-    expect(slowest.map((t) => t.voiceToVoiceMs)).toEqual([1200, 1000, 800]);
+    expect(slowest.map((t) => t.voiceToVoiceMs)).toEqual([1200, 1000, 1000, 800]);
     const recent = query(dataDir, (db) => recentTurns(db, { sinceUs: T * 1000, untilUs: (T + 5000) * 1000 }));
-    expect(recent[0]).toMatchObject({ complete: false, voiceToVoiceMs: null, startUs: (T + 3000) * 1000 });
-    expect(recent[0].stages.map((s) => s.ms)).toEqual([500, 300, null, null, null]);
+    expect(recent[0]).toMatchObject({ complete: false, voiceToVoiceMs: 1000, startUs: (T + 4000) * 1000 });
+    expect(recent[0].stages.map((s) => s.ms)).toEqual([500, 100, null, 100, 100, 200]);
+    expect(recent[1]).toMatchObject({ complete: false, voiceToVoiceMs: null, startUs: (T + 3000) * 1000 });
+    expect(recent[1].stages.map((s) => s.ms)).toEqual([500, 300, null, null, null, null]);
   });
 
   it('reads a turn whose attributes another writer left malformed or mistyped as a turn without them', async () => {

@@ -13,11 +13,13 @@ export { SqliteResourceSnapshotExporter } from './export/sqliteResourceSnapshotE
 export type { ResourceGaugeValues } from './export/resourceSnapshotRow';
 export { SqliteLogRecordExporter } from './export/sqliteLogRecordExporter';
 export { EVENT_DATABASES } from './export/eventDatabases';
+export { durableFlush } from './export/durableFlush';
 export { TimeOrderedIdGenerator } from './ids/timeOrderedIdGenerator';
 export { SqliteStorage } from './write/sqliteStorage';
 export type { SqliteStorageOptions, EventDatabaseName } from './write/sqliteStorage';
 export { DatabaseWriter } from './write/databaseWriter';
-export type { WriteWork, DatabaseWriterOptions } from './write/databaseWriter';
+export type { DatabaseWriterOptions, WriterSchema, CheckpointMode } from './write/databaseWriter';
+export type { WriteWork } from './write/writeQueue';
 export { PerformanceWriter } from './write/performanceWriter';
 export type { PerformanceWriterOptions } from './write/performanceWriter';
 export type { PerformanceBatch, SpanBatch, MetricBatch, PruneBatch } from './write/performanceBatch';

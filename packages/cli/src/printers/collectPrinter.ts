@@ -11,9 +11,14 @@ interface Line {
 }
 
 function lines(summary: CollectSummary): Line[] {
-  const { spans, metricPoints, logRecords } = summary.stats;
+  const { spans, metricPoints, logRecords, turnsDerived } = summary.stats;
   return [
-    { what: 'spans', stored: spans.accepted, rejected: spans.rejected, note: '' },
+    {
+      what: 'spans',
+      stored: spans.accepted,
+      rejected: spans.rejected,
+      note: turnsDerived > 0 ? `and ${count(turnsDerived)} voice turns derived from them` : '',
+    },
     {
       what: 'metric points',
       stored: metricPoints.accepted - metricPoints.baselines,
@@ -49,9 +54,17 @@ export function printCollect(summary: CollectSummary, style: Style): string {
     .sort(([a], [b]) => Number(a) - Number(b))
     .map(([status, n]) => `${status}: ${count(n)}`)
     .join(' · ');
+  const { cut, tooDeep } = summary.stats.values;
+  const values =
+    cut + tooDeep === 0
+      ? []
+      : [
+          `${style.bold('values')} cut to the length limit: ${count(cut)} · nested too deep, dropped: ${count(tooDeep)}`,
+        ];
   return [
     `${style.bold('collected')} at ${summary.url} into ${summary.dataDir} (stopped by ${summary.stoppedBy})`,
     table,
+    ...values,
     `${style.bold('requests')} by HTTP status: ${answers === '' ? 'none' : answers}`,
   ].join('\n\n');
 }

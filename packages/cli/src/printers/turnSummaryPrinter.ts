@@ -13,6 +13,9 @@ export function turnSummarySection(summary: TurnSummary, style: Style): string {
   if (summary.interruptions > 0)
     counts.push(style.yellow(`${count(summary.interruptions)} interruption${summary.interruptions === 1 ? '' : 's'}`));
   const lines = [style.bold(`Voice turns: ${count(summary.turns)}`) + ` (${counts.join(', ')})`];
+  if (summary.sources.length > 1 || (summary.sources.length === 1 && summary.sources[0].source !== 'transcriber')) {
+    lines.push(`from ${summary.sources.map((s) => `${s.source} ${count(s.turns)}`).join(', ')}`);
+  }
   const v2v = summary.voiceToVoiceMs;
   if (v2v !== null) {
     lines.push(
@@ -21,8 +24,15 @@ export function turnSummarySection(summary: TurnSummary, style: Style): string {
   } else {
     lines.push(style.dim('no turn has both user_speech_end and first_audio_played marks: no voice-to-voice latency'));
   }
+  const difference = summary.sourceDifferenceMs;
+  if (difference !== null) {
+    const signed = (x: number) => `${x >= 0 ? '+' : '-'}${ms(Math.abs(x))}`;
+    lines.push(
+      `ours less the framework's own figure  avg ${signed(difference.avg)} ms  min ${signed(difference.min)}  max ${signed(difference.max)}  (${count(difference.count)} turns)`,
+    );
+  }
   if (summary.breakdown !== null) {
-    const { stages, avgVoiceToVoiceMs } = summary.breakdown;
+    const { stages, avgVoiceToVoiceMs, turns } = summary.breakdown;
     const timed = stages.map((s) => ({ stage: s.stage, ms: s.avgMs }));
     const slowest = slowestStageOf(timed);
     const bar = stageBar(
@@ -32,7 +42,11 @@ export function turnSummarySection(summary: TurnSummary, style: Style): string {
       Math.max(10, Math.min(60, style.columns - 4)),
       style,
     );
-    lines.push('', `average breakdown of the complete turns (${ms(avgVoiceToVoiceMs)} ms)`, bar);
+    lines.push(
+      '',
+      `average breakdown of the ${count(turns)} turn${turns === 1 ? '' : 's'} with voice-to-voice (${ms(avgVoiceToVoiceMs)} ms)`,
+      bar,
+    );
     lines.push(
       formatTable(
         [
@@ -75,6 +89,7 @@ export function turnSummaryRows(summary: TurnSummary) {
     voice_to_voice_p50_ms: v2v?.p50 ?? null,
     voice_to_voice_p95_ms: v2v?.p95 ?? null,
     voice_to_voice_p99_ms: v2v?.p99 ?? null,
+    source_difference_avg_ms: summary.sourceDifferenceMs?.avg ?? null,
   });
   for (const s of summary.breakdown?.stages ?? []) {
     rows.push({ section: 'turn_stage', stage: s.stage, component: s.component, avg_ms: s.avgMs, share: s.share });

@@ -14,6 +14,7 @@ export const STAGE_LETTERS: Readonly<Record<string, { letter: string; short: str
   agent: { letter: 'a', short: 'agent' },
   tts: { letter: 's', short: 'tts' },
   playout: { letter: 'p', short: 'playout' },
+  unexplained: { letter: 'u', short: 'unexpl' },
 };
 
 export function stageLegend(style: Style): string {
@@ -58,21 +59,35 @@ export function printTurns(result: TurnsResult, style: Style): string {
         align: 'right',
         value: (t) => (t.interruptions > 0 ? style.yellow(String(t.interruptions)) : '0'),
       },
+      { header: 'source', value: (t) => t.source ?? '-' },
+      { header: 'source v2v', align: 'right', value: (t) => sourceFigure(t, style) },
     ],
     result.turns,
     style,
   );
-  return `${heading}\n${table}\n${stageLegend(style)}\n${style.dim('stage times in ms; transcriber traces show <trace> draws a turn with its marks and stages')}`;
+  const notes = ['stage times in ms', "source v2v: the framework's own voice-to-voice (Δ: ours less it)"];
+  return `${heading}\n${table}\n${stageLegend(style)}\n${style.dim(`${notes.join('; ')}; transcriber traces show <trace> draws a turn with its marks and stages`)}`;
 }
 
 function barOf(turn: ListedTurn, scaleMs: number, width: number, style: Style): string {
   if (turn.error) return style.red(`failed: ${turn.errorType ?? 'error'}`);
-  if (!turn.complete) {
-    const missing = turn.stages.filter((s) => s.ms === null).map((s) => s.stage);
-    return style.dim(`incomplete (no ${missing.join(', ')})`);
+  if (turn.voiceToVoiceMs === null) {
+    const missing = turn.stages.filter((s) => s.ms === null && s.stage !== 'unexplained').map((s) => s.stage);
+    return style.dim(missing.length > 0 ? `no voice-to-voice (no ${missing.join(', ')})` : 'no voice-to-voice');
   }
   const slowest = turn.stages.findIndex((s) => s.stage === turn.slowestStage);
   return stageBar(segmentsOf(turn.stages), slowest, scaleMs, width, style);
+}
+
+/** The framework's own voice-to-voice and how far ours is from it: `1052 Δ+0.4`. */
+function sourceFigure(turn: ListedTurn, style: Style): string {
+  if (turn.sourceVoiceToVoiceMs === null) return '-';
+  const text = ms(turn.sourceVoiceToVoiceMs);
+  if (turn.voiceToVoiceMs === null) return text;
+  const delta = turn.voiceToVoiceMs - turn.sourceVoiceToVoiceMs;
+  const shown = `${text} Δ${delta >= 0 ? '+' : '-'}${ms(Math.abs(delta))}`;
+  // More than 10% (and 20 ms) apart: worth a look (a clock or an anchor differs).
+  return Math.abs(delta) > Math.max(20, 0.1 * turn.sourceVoiceToVoiceMs) ? style.yellow(shown) : shown;
 }
 
 export function turnsRows(result: TurnsResult) {
@@ -84,7 +99,9 @@ export function turnsRows(result: TurnsResult) {
       service: t.serviceName,
       duration_ms: t.durationMs,
       error: t.error,
+      source: t.source,
       voice_to_voice_ms: t.voiceToVoiceMs,
+      source_voice_to_voice_ms: t.sourceVoiceToVoiceMs,
       complete: t.complete,
     };
     for (const s of t.stages) row[`${s.stage}_ms`] = s.ms;

@@ -5,7 +5,12 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { ROOT_CONTEXT } from '@opentelemetry/api';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import BetterSqlite3 from 'better-sqlite3';
+import { request } from '../../../../test/helpers/otlpHttp';
 import { BIN, cleanEnv, expectOneLineError, makeTempDir, removeTempDirs, runCli } from '../helpers/cli';
 
 const SENDER = path.resolve(__dirname, '../../../../test/fixtures/otlp-sender.js');
@@ -105,7 +110,9 @@ describe('transcriber collect', () => {
     }[];
     expect(components.map((c) => [c.component, c.count])).toEqual([
       ['llm', 3], // Pipecat's llm ×2, LiveKit's llm_node (its llm_request is inside it)
-      ['pipeline', 4], // Pipecat's turns ×2, LiveKit's user_turn and agent_turn
+      // Pipecat's turns ×2, derived into ours (LiveKit's user_turn and agent_turn are no operations;
+      // this sender's user turn was never committed, so it makes no turn)
+      ['pipeline', 2],
       ['stt', 2],
       ['tool', 1],
       ['tts', 5], // Pipecat's tts ×2 and old-style tts_cartesiattsservice ×2, LiveKit's tts_node
@@ -117,7 +124,7 @@ describe('transcriber collect', () => {
     const { status, stdout } = await collector.exited;
     expect(status).toBe(0);
     expect(stdout).toMatch(/^collected at http:\/\/127\.0\.0\.1:\d+ into .* \(stopped by SIGTERM\)/);
-    expect(stdout).toMatch(/\nspans\s+20\s+0\n/);
+    expect(stdout).toMatch(/\nspans\s+20\s+0\s+and 2 voice turns derived from them\n/);
     expect(collector.stderr()).toMatch(/SIGTERM: finishing the requests under way/);
     expect(collector.stderr()).not.toMatch(/error|warn/i);
   });
@@ -176,7 +183,7 @@ describe('transcriber collect', () => {
     collector.process.kill('SIGTERM');
     const { status, stdout } = await collector.exited;
     expect(status).toBe(0);
-    expect(stdout).toMatch(new RegExp(`\\nspans\\s+${sent.sent.spans}\\s+0\\n`));
+    expect(stdout).toMatch(new RegExp(`\\nspans\\s+${sent.sent.spans}\\s+0\\s+and 2 voice turns derived from them\\n`));
     expect(stdout).toMatch(/requests by HTTP status: 200: 1 · 400: 1 · 413: 1/);
   });
 
@@ -249,4 +256,73 @@ describe('transcriber collect', () => {
       /cannot listen on 192\.0\.2\.1:0: no such address on this machine/,
     );
   });
+});
+
+describe('transcriber collect under a flood of large bodies', () => {
+  /** `count` spans each with a `valueBytes`-character attribute, as one OTLP/protobuf request. */
+  function bigSpansBody(count: number, valueBytes: number): Buffer {
+    const memory = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory)] });
+    const tracer = provider.getTracer('flood');
+    const value = 'v'.repeat(valueBytes);
+    for (let i = 0; i < count; i++) {
+      tracer.startSpan('llm', { attributes: { 'transcriber.component': 'llm', prompt: value } }, ROOT_CONTEXT).end();
+    }
+    return Buffer.from(ProtobufTraceSerializer.serializeRequest(memory.getFinishedSpans())!);
+  }
+
+  /** Peak resident memory of a process so far (Linux: VmHWM), MiB. */
+  function peakRssMiB(pid: number): number {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/^VmHWM:\s+(\d+) kB/m.exec(status)![1]) / 1024;
+  }
+
+  it('12 parallel senders of compressed and oversized bodies: RSS stays under 300 MiB, valid exports still served', async () => {
+    // Issue 18, item 4: RSS peaked at 861 MiB (bodies bounded at 8 × 40 MiB, rows behind them by
+    // count only, attribute values by nothing).
+    const dataDir = makeTempDir();
+    const collector = await startCollect(['--data-dir', dataDir]);
+    const pid = collector.process.pid!;
+    const baseline = peakRssMiB(pid);
+    // ~30 MiB of spans once inflated (under the 32 MiB limit), a few hundred KiB on the wire.
+    const inflating = zlib.gzipSync(bigSpansBody(470, 64 * 1024));
+    // Over the 8 MiB limit as sent: read and thrown away.
+    const oversized = Buffer.alloc(9 * 1024 * 1024, 0x0a);
+    const statuses: Record<number, number> = {};
+    const until = Date.now() + 12_000;
+    const flood = async (body: Buffer, headers: Record<string, string>) => {
+      while (Date.now() < until) {
+        const answer = await request(collector.url, '/v1/traces', { headers, body }).catch(() => undefined);
+        if (answer !== undefined) statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
+      }
+    };
+    const proto = { 'Content-Type': 'application/x-protobuf' };
+    const floods = [
+      ...Array.from({ length: 8 }, () => flood(inflating, { ...proto, 'Content-Encoding': 'gzip' })),
+      ...Array.from({ length: 4 }, () => flood(oversized, proto)),
+    ];
+    // A well-behaved agent in the middle of it gets its spans in (retrying 429s as told).
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const agent = await send(collector.url, 'proto', 'load', '--spans', '500', '--batch', '100');
+    await Promise.all(floods);
+    const peak = peakRssMiB(pid);
+    collector.process.kill('SIGTERM');
+    const { status } = await collector.exited;
+    expect(status).toBe(0);
+    expect(agent.reported.filter((r) => r.startsWith('error'))).toEqual([]);
+    expect(statuses[200]).toBeGreaterThan(0);
+    expect(statuses[413]).toBeGreaterThan(0);
+    process.stderr.write(
+      `collect flood: peak RSS ${peak.toFixed(0)} MiB (at start ${baseline.toFixed(0)}); answers ${JSON.stringify(statuses)}\n`,
+    );
+    expect(peak).toBeLessThan(300);
+    // Every accepted span was written, its 64 KiB value cut to 4,096 characters.
+    const db = new BetterSqlite3(path.join(dataDir, 'performance_metrics.db'), { readonly: true });
+    try {
+      const longest = db.prepare("SELECT max(length(json_extract(attributes, '$.prompt'))) FROM spans").pluck().get();
+      expect(longest).toBe(4096);
+    } finally {
+      db.close();
+    }
+  }, 90_000);
 });

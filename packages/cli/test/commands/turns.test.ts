@@ -22,7 +22,14 @@ interface Turn {
   ttsTimeToFirstByteMs: number | null;
 }
 
-const LETTERS: Record<string, string> = { endpointing: 'e', transcription: 't', agent: 'a', tts: 's', playout: 'p' };
+const LETTERS: Record<string, string> = {
+  endpointing: 'e',
+  transcription: 't',
+  agent: 'a',
+  tts: 's',
+  playout: 'p',
+  unexplained: 'u',
+};
 
 // Four complete turns (the third interrupted) and a fifth without its tts and playout marks,
 // recorded by a real instrumented process (see fixtures/voiceTurns.js).
@@ -54,12 +61,13 @@ describe('transcriber turns', () => {
     for (let i = 1; i < turns.length; i++) expect(turns[i - 1].startUs).toBeGreaterThan(turns[i].startUs);
     expect(turns.map((t) => t.complete)).toEqual([false, true, true, true, true]);
     expect(turns[0].voiceToVoiceMs).toBeNull();
-    expect(turns[0].stages.map((s) => s.ms === null)).toEqual([false, false, false, true, true]);
+    expect(turns[0].stages.map((s) => s.ms === null)).toEqual([false, false, false, true, true, true]);
     for (const turn of turns.slice(1)) {
       expect(turn.stages.map((s) => s.stage)).toEqual(Object.keys(LETTERS));
       expect(Math.abs(sum(turn.stages) - turn.voiceToVoiceMs!)).toBeLessThan(0.001);
-      // Each stage waited at least what the fixture slept.
-      const [endpointing, transcription, agent, tts, playout] = turn.stages.map((s) => s.ms!);
+      // Each stage waited at least what the fixture slept; every mark was made, nothing unexplained.
+      const [endpointing, transcription, agent, tts, playout, unexplained] = turn.stages.map((s) => s.ms!);
+      expect(unexplained).toBe(0);
       expect(endpointing).toBeGreaterThanOrEqual(39);
       expect(transcription).toBeGreaterThanOrEqual(19);
       expect(agent).toBeGreaterThanOrEqual(39);
@@ -89,10 +97,13 @@ describe('transcriber turns', () => {
       'agent',
       'tts',
       'playout',
+      'unexpl',
       'int',
+      'source',
+      'source v2v',
     ]);
-    expect(lines[2]).toContain('incomplete (no tts, playout)');
-    const bars = lines.slice(3, 7).map((l) => l.match(/ms {2}([etasp]+[ETASP]+[etasp]*|[ETASP]+[etasp]+)/)![1]);
+    expect(lines[2]).toContain('no voice-to-voice (no tts, playout)');
+    const bars = lines.slice(3, 7).map((l) => l.match(/ms {2}([etaspu]+[ETASPU]+[etaspu]*|[ETASPU]+[etaspu]+)/)![1]);
     const longest = Math.max(...turns.slice(1).map((t) => t.voiceToVoiceMs!));
     bars.forEach((bar, i) => {
       const turn = turns[i + 1];
@@ -100,9 +111,10 @@ describe('transcriber turns', () => {
       expect(new Set(upper)).toEqual(new Set([LETTERS[turn.slowestStage!].toUpperCase()]));
       expect(bar.length).toBe(Math.round((turn.voiceToVoiceMs! / longest) * 24));
       // Stages in pipeline order.
-      expect(bar.toLowerCase()).toMatch(/^e*t*a*s*p*$/);
+      expect(bar.toLowerCase()).toMatch(/^e*t*a*s*p*u*$/);
     });
-    expect(result.stdout).toContain('e endpointing · t transcription · a agent · s tts · p playout');
+    expect(lines.slice(3, 7).every((l) => / transcriber +- *$/.test(l))).toBe(true);
+    expect(result.stdout).toContain('e endpointing · t transcription · a agent · s tts · p playout · u unexplained');
     expect(result.stdout).not.toContain('\u001b[');
   });
 
@@ -117,7 +129,16 @@ describe('transcriber turns', () => {
     expect(runCli(['--data-dir', dataDir, 'turns', '--export', file]).status).toBe(0);
     const [header, ...rows] = fs.readFileSync(file, 'utf8').trim().split('\n');
     expect(header.split(',')).toEqual(
-      expect.arrayContaining(['voice_to_voice_ms', 'endpointing_ms', 'playout_ms', 'slowest_stage', 'interruptions']),
+      expect.arrayContaining([
+        'voice_to_voice_ms',
+        'endpointing_ms',
+        'playout_ms',
+        'unexplained_ms',
+        'slowest_stage',
+        'interruptions',
+        'source',
+        'source_voice_to_voice_ms',
+      ]),
     );
     expect(rows).toHaveLength(5);
   });
@@ -174,7 +195,9 @@ describe('transcriber performance: the turns section', () => {
 
     const text = runCli(['--data-dir', dataDir, 'performance']).stdout;
     expect(text).toMatch(/\nVoice turns: 5 \(4 complete, 1 interruption\)\nvoice-to-voice {2}p50 \S+ ms {2}p95 /);
-    expect(text).toMatch(/\naverage breakdown of the complete turns \(\S+ ms\)\n[etasp]*[ETASP]+[etasp]*\n/);
+    expect(text).toMatch(
+      /\naverage breakdown of the 4 turns with voice-to-voice \(\S+ ms\)\n[etaspu]*[ETASPU]+[etaspu]*\n/,
+    );
   });
 
   it('has no turns section for another component', () => {

@@ -3,7 +3,9 @@ import { diag } from '@opentelemetry/api';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { setOperationProfiler } from '@transcriber/instrumentation';
 import { loadConfig } from '../config/loadConfig';
+import { profilerOptions } from '../config/componentOptions';
 import type { PerformanceConfig } from '../config/performanceConfig';
+import { instrumentLiveKit, LIVEKIT_MODULE } from '../instrumentations/livekit/liveKitInstrumentation';
 import { instrumentMappedOperations } from '../instrumentations/mappedOperations';
 import { instrumentOpenAI } from '../instrumentations/openai/openaiInstrumentation';
 import { parseOperationMap } from '../instrumentations/operationMap';
@@ -18,8 +20,8 @@ import { signalExporters } from './signalExporters';
 
 /**
  * What `@transcriber/node/register` does before the app's first line runs: read the configuration
- * (a bad value is one warning, never a stop), hook the modules to instrument (the `openai` SDK and
- * the config file's `instrument` map), start the SDK with the exporters asked for (SQLite by
+ * (a bad value is one warning, never a stop), hook the modules to instrument (the `openai` SDK,
+ * LiveKit Agents and the config file's `instrument` map), start the SDK with the exporters asked for (SQLite by
  * default), sample resources and runtime metrics, flush on every way out, serve the profiler's
  * control channel for `transcriber profile --pid` (and `optimize --apply memory --pid`), and, with
  * `enableAutoOptimization`, run the optimizer's safe optimizations on an interval.
@@ -36,8 +38,10 @@ export function startPreload(): void {
   const mappings = parseOperationMap(sections.instrument, process.cwd(), warn);
 
   // The hooks go in before the app loads anything.
-  const esm = entryIsEsm(process.argv[1]) && registerEsmLoader(['openai', ...mappings.map((m) => m.resolved)]);
+  const esm =
+    entryIsEsm(process.argv[1]) && registerEsmLoader(['openai', LIVEKIT_MODULE, ...mappings.map((m) => m.resolved)]);
   instrumentOpenAI(esm);
+  instrumentLiveKit(esm);
   if (mappings.length > 0) instrumentMappedOperations(mappings, esm);
 
   reportExportErrorsOnce();
@@ -113,7 +117,7 @@ function startProfilerControlChannel(config: PerformanceConfig, exit: { readonly
         require('@transcriber/profiler/control') as typeof import('@transcriber/profiler/control');
       const server = startProfilerControlServer({
         dataDir: config.dataDir,
-        profilerOptions: { sampleRate: config.profilingSampleRate, enableMemory: config.enableMemoryProfiling },
+        profilerOptions: profilerOptions(config),
         optimizeMemory: () => optimizeMemoryOnRequest(config),
         ...(startupProfile !== undefined ? { startupProfile } : {}),
       });

@@ -2,6 +2,7 @@
 import { createNoopLogger, type Logger, type LoggerOptions, type LoggerProvider } from '@opentelemetry/api-logs';
 import type { Resource } from '@opentelemetry/resources';
 import type { LogRecordExporter, LoggerProvider as SdkLoggerProvider } from '@opentelemetry/sdk-logs';
+import { durableFlush } from '@transcriber/storage';
 
 /**
  * The global logger provider, made with the first `getLogger`: log records here are our modules'
@@ -16,6 +17,8 @@ export class LazyLoggerProvider implements LoggerProvider {
   constructor(
     private readonly resource: Resource,
     private readonly exporters: readonly LogRecordExporter[],
+    /** Longest attribute value a log record keeps (see attributeValueLengthLimits). */
+    private readonly attributeValueLengthLimit: number,
   ) {}
 
   getLogger(name: string, version?: string, options?: LoggerOptions): Logger {
@@ -40,8 +43,10 @@ export class LazyLoggerProvider implements LoggerProvider {
       require('@opentelemetry/sdk-logs') as typeof import('@opentelemetry/sdk-logs');
     return new LoggerProvider({
       resource: this.resource,
-      processors: this.exporters.map(
-        (exporter) => new BatchLogRecordProcessor({ exporter, scheduledDelayMillis: 1000 }),
+      logRecordLimits: { attributeValueLengthLimit: this.attributeValueLengthLimit },
+      // forceFlush() resolves once the records are written (durableFlush).
+      processors: this.exporters.map((exporter) =>
+        durableFlush(new BatchLogRecordProcessor({ exporter, scheduledDelayMillis: 1000 }), exporter),
       ),
     });
   }

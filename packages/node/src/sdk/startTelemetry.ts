@@ -17,13 +17,16 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import {
+  durableFlush,
   SqliteLogRecordExporter,
   SqliteMetricExporter,
   SqliteResourceSnapshotExporter,
   SqliteSpanExporter,
   TimeOrderedIdGenerator,
 } from '@transcriber/storage';
+import { attributeValueLengthLimits } from '../config/attributeValueLengthLimits';
 import type { PerformanceConfig } from '../config/performanceConfig';
+import { FrameworkSpanProcessor } from '../instrumentations/frameworks/frameworkSpanProcessor';
 import { RecentOperations } from '../monitor/recentOperations';
 import { gaugeValues, ResourceSampler } from '../monitor/resourceSampler';
 import { installDiagLogger } from './diagLogger';
@@ -102,6 +105,8 @@ export function startTelemetry(config: PerformanceConfig, options: TelemetryOpti
       : { traces: options.sqlite !== false, metrics: options.sqlite !== false, logs: options.sqlite !== false };
   const storage = { dataDir: config.dataDir, retention: { maxAgeDays: config.retentionDays } };
   const recentOperations = new RecentOperations(config.maxMetricsHistory);
+  // The same limits `transcriber collect` holds received values to (the SDK's own default is none).
+  const valueLengthLimits = valueLengthLimitsOrDefaults();
   const shutdowns: (() => Promise<void>)[] = [];
   const flushes: (() => Promise<void>)[] = [];
   // Providers we registered are unregistered at shutdown, so a later start in the same process
@@ -115,11 +120,17 @@ export function startTelemetry(config: PerformanceConfig, options: TelemetryOpti
       resource,
       // Trace ids that grow with time keep inserts into the trace-id index sequential.
       idGenerator: new TimeOrderedIdGenerator(),
+      spanLimits: { attributeValueLengthLimit: valueLengthLimits.spans },
       spanProcessors: [
+        // Before the others: it tags framework spans while they end, so all of them see the tags.
+        new FrameworkSpanProcessor(),
         recentOperations,
         ...(options.spanProcessors ?? []),
-        // A short delay: people watch `transcriber performance --live` while the app runs.
-        ...exporters.map((e) => new BatchSpanProcessor(e, { scheduledDelayMillis: 1000, maxQueueSize: 8192 })),
+        // A short delay: people watch `transcriber performance --live` while the app runs. The
+        // provider's forceFlush() resolves once the spans are written (durableFlush).
+        ...exporters.map((e) =>
+          durableFlush(new BatchSpanProcessor(e, { scheduledDelayMillis: 1000, maxQueueSize: 8192 }), e),
+        ),
       ],
     });
     registerTracerProvider(provider, joined);
@@ -128,7 +139,7 @@ export function startTelemetry(config: PerformanceConfig, options: TelemetryOpti
     unregisters.push(() => trace.disable());
   } else {
     diag.info(
-      'transcriber: joining the tracer provider the app registered; add SqliteSpanExporter to it to keep spans in SQLite (and TimeOrderedIdGenerator as its idGenerator: cheaper inserts)',
+      'transcriber: joining the tracer provider the app registered; add SqliteSpanExporter to it to keep spans in SQLite (its batch processor wrapped in durableFlush, for a forceFlush that waits for the rows; TimeOrderedIdGenerator as its idGenerator: cheaper inserts)',
     );
   }
 
@@ -166,7 +177,7 @@ export function startTelemetry(config: PerformanceConfig, options: TelemetryOpti
 
   if (!joined.logs) {
     const exporters = [...(sqlite.logs ? [new SqliteLogRecordExporter(storage)] : []), ...(options.logExporters ?? [])];
-    const provider = new LazyLoggerProvider(resource, exporters);
+    const provider = new LazyLoggerProvider(resource, exporters, valueLengthLimits.logRecords);
     logs.setGlobalLoggerProvider(provider);
     flushes.push(() => provider.forceFlush());
     shutdowns.push(() => provider.shutdown());
@@ -243,4 +254,14 @@ function registerTracerProvider(provider: BasicTracerProvider, joined: Registere
 function defaultServiceName(): string {
   const main = process.argv[1];
   return main ? `node:${main.split(/[\\/]/).pop()}` : 'unknown_service:node';
+}
+
+/** The limits from the environment; a bad value is reported, never thrown into the app. */
+function valueLengthLimitsOrDefaults() {
+  try {
+    return attributeValueLengthLimits();
+  } catch (err) {
+    diag.warn(`transcriber: ${(err as Error).message}; using the default limits`);
+    return attributeValueLengthLimits({});
+  }
 }

@@ -75,3 +75,41 @@ describe('startTelemetry trace ids', () => {
     expect(traceIds.filter((id) => timeOf(id) >= before && timeOf(id) <= after)).toEqual([]);
   });
 });
+
+describe('startTelemetry attribute value length limits', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    for (const name of ['OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', 'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT']) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+  });
+
+  async function storedLengths(): Promise<number[]> {
+    const dataDir = tempDir();
+    const telemetry = startTelemetry({ ...DEFAULT_CONFIG, dataDir }, { sqlite: { metrics: false, logs: false } });
+    trace
+      .getTracer('limits-test')
+      .startSpan('llm', { attributes: { prompt: 'p'.repeat(10_000), short: 'ok' } })
+      .end();
+    await telemetry.shutdown();
+    const db = openForQuery(dataDir, 'performance_metrics');
+    const row = db.prepare('SELECT attributes FROM spans').pluck().get() as string;
+    db.close();
+    const attributes = JSON.parse(row) as Record<string, string>;
+    return [attributes.prompt.length, attributes.short.length];
+  }
+
+  it('cuts span attribute values to 4,096 characters by default (the SDK keeps them whole)', async () => {
+    delete process.env.OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT;
+    delete process.env.OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT;
+    expect(await storedLengths()).toEqual([4096, 2]);
+  });
+
+  it('follows OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT, and OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT before it', async () => {
+    process.env.OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT = '100';
+    expect(await storedLengths()).toEqual([100, 2]);
+    process.env.OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT = '20';
+    expect(await storedLengths()).toEqual([20, 2]);
+  });
+});

@@ -9,7 +9,9 @@ import { ResourceIds } from './resourceIds';
 export interface PerformanceStatements {
   readonly resources: ResourceIds;
   readonly rollup: SpanRollupBatch;
+  /** Inserts a span unless one with its (trace id, span id) is stored: `changes` is then 0. */
   readonly insertSpan: Statement;
+  /** Inserts a metric point unless the same point (stream and time window) is stored. */
   readonly insertMetricPoint: Statement;
   readonly insertResourceSnapshot: Statement;
   /** Adds one (minute, component, resource, bucket) aggregate to `span_rollup`. */
@@ -23,12 +25,14 @@ export function preparePerformanceStatements(db: Database): PerformanceStatement
     insertSpan: db.prepare(
       `INSERT INTO spans (trace_id, span_id, parent_span_id, name, kind, component, operation, start_us, end_us,
          duration_ms, status_code, status_message, error_type, attributes, events, links, scope, resource_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT DO NOTHING`,
     ),
     insertMetricPoint: db.prepare(
       `INSERT INTO metric_points (name, unit, kind, component, operation, start_us, time_us, value, count, sum, min, max,
          bucket_bounds, bucket_counts, attributes, scope, resource_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT DO NOTHING`,
     ),
     insertResourceSnapshot: db.prepare(
       `INSERT INTO resource_snapshots (time_us, pid, cpu_utilization, rss_bytes, heap_used_bytes, heap_total_bytes,

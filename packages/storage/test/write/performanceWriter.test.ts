@@ -163,7 +163,8 @@ describe('PerformanceWriter', () => {
   it("copies the thread's WAL back into the file while it writes (a checkpointer of its own)", async () => {
     const w = writer();
     w.submit(spans(0, 1001));
-    for (let i = 10; i < 50; i++) w.submit(spans(i * 100, 100));
+    // Spans 1001…5000: each span once (a span stored again is ignored since schema 6).
+    for (let i = 0; i < 40; i++) w.submit(spans(1001 + i * 100, 100));
     await w.whenIdle();
     expect(w.writesInWorker).toBe(true);
     // A few MiB of WAL, far below SQLite's own checkpoint (64 MiB): only the checkpointer, a
@@ -250,7 +251,7 @@ describe('PerformanceWriter', () => {
     await w.whenIdle();
     expect(w.writesInWorker).toBe(true);
     // The thread is ended from outside, as a crash would end it, with batches still on their way.
-    const thread = (w as unknown as { worker: { terminate(): Promise<number> } }).worker;
+    const thread = (w as unknown as { thread: { worker: { terminate(): Promise<number> } } }).thread.worker;
     for (let i = 50; i < 95; i++) w.submit(spans(i * 100, 100));
     await thread.terminate();
     await waitFor('the takeover', () => !w.writesInWorker);
