@@ -254,7 +254,7 @@ describe('the example voice agent, run with its defaults', () => {
       [path.join(EXAMPLE, 'dist', 'main.js'), '--input', 'input.wav', '--fast'],
       {
         cwd: dir,
-        env: baseEnv(),
+        env: agentEnv(),
         encoding: 'utf8',
         timeout: 30_000,
       },
@@ -273,7 +273,7 @@ describe('the example voice agent, run with its defaults', () => {
         'examples/voice-agent/out/lights.json',
         'out/lights.json',
       ],
-      { cwd: REPO, encoding: 'utf8' },
+      { cwd: path.resolve(EXAMPLE, '..', '..'), encoding: 'utf8' },
     );
     expect(ignored.stdout.trim().split('\n')).toHaveLength(3);
   });

@@ -128,8 +128,11 @@ export class ResourceSampler {
 
   private observe(result: BatchObservableResult): void {
     const values = gaugeValues(this.collections.read());
+    // A window too short to measure the loop in (two readers collecting one after the other) takes
+    // the latest sample's figures: measured, if over the last interval rather than this window.
+    const latest = this.latest === undefined ? undefined : gaugeValues(this.latest);
     for (const [name, observable] of this.gauges) {
-      const value = values[name];
+      const value = values[name] ?? latest?.[name] ?? null;
       if (value !== null) result.observe(observable, value);
     }
   }
