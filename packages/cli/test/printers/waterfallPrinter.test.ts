@@ -1,5 +1,5 @@
 import { clock } from '../../src/output/format';
-import { makeStyle } from '../../src/output/style';
+import { makeStyle, withoutColour } from '../../src/output/style';
 import { printWaterfall, waterfallRows } from '../../src/printers/waterfallPrinter';
 import type { TraceTurn, TraceView, WaterfallSpan } from '../../src/results/traceView';
 import { T0_US, turnRecord } from '../fixtures/results';
@@ -136,6 +136,20 @@ describe('printWaterfall', () => {
     const lines = printWaterfall(trace({ spans: errors, turns: [] }), plain).split('\n');
     expect(lines[2]).toMatch(/ TimeoutError: no answer in 5 s$/);
     expect(lines[3]).toMatch(/ error$/);
+  });
+
+  it('places the marks after an interruption (ticked in yellow) where they belong, in colour as without', () => {
+    const interrupted: TraceTurn = {
+      ...turn,
+      marks: [...turn.marks.slice(0, 3), { name: 'interruption', offsetMs: 300 }, ...turn.marks.slice(3)],
+    };
+    const view = trace({ turns: [interrupted] });
+    const coloured = printWaterfall(view, makeStyle(true, COLUMNS));
+    expect(coloured).toContain('\u001b[33m!\u001b[39m');
+    expect(printWaterfall(view, makeStyle(false, COLUMNS)).split('\n')[3]).toBe(
+      `  · marks${' '.repeat(40)}  u  e      f  !                   t    b p`,
+    );
+    expect(withoutColour(coloured)).toBe(printWaterfall(view, makeStyle(false, COLUMNS)));
   });
 
   it('shows failed spans in red and the others in cyan', () => {
