@@ -1,6 +1,6 @@
 import type { BenchmarkTrend, TrendPoint } from '@transcriber/benchmarks';
 import { clock } from '../../src/output/format';
-import { makeStyle } from '../../src/output/style';
+import { makeStyle, withoutColour } from '../../src/output/style';
 import { benchmarkHistoryRows, printBenchmarkHistory } from '../../src/printers/benchmarkHistoryPrinter';
 import type { BenchmarkHistoryView } from '../../src/results/benchmarkHistory';
 import { T0_US } from '../fixtures/results';
@@ -90,6 +90,7 @@ describe('printBenchmarkHistory', () => {
 
   it('shows slower and failed runs in red, faster in green', () => {
     const text = printBenchmarkHistory(view, makeStyle(true));
+    expect(withoutColour(text)).toBe(printBenchmarkHistory(view, plain));
     expect(text).toContain('\u001b[31m+25.0% slower\u001b[39m');
     expect(text).toContain('\u001b[31m +1 failed\u001b[39m');
     expect(text).toContain('\u001b[32m-25.0% faster\u001b[39m');

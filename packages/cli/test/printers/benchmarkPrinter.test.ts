@@ -1,5 +1,5 @@
 import type { BenchmarkStatistics, RegressionReport } from '@transcriber/benchmarks';
-import { makeStyle } from '../../src/output/style';
+import { makeStyle, withoutColour } from '../../src/output/style';
 import { benchmarkRows, printBenchmarkRun } from '../../src/printers/benchmarkPrinter';
 import type { BenchmarkRow, BenchmarkRunView } from '../../src/results/benchmarkRun';
 import { T0_US } from '../fixtures/results';
@@ -254,6 +254,7 @@ describe('printBenchmarkRun', () => {
 
   it('shows a regression, a success rate under 100% and problems in red', () => {
     const text = printBenchmarkRun(run([stt, pipeline, tts]), makeStyle(true));
+    expect(withoutColour(text)).toBe(printBenchmarkRun(run([stt, pipeline, tts]), plain));
     expect(text).toContain('\u001b[31mregression\u001b[39m \u001b[2m+12.3% p=0.0012\u001b[22m');
     expect(text).toContain('\u001b[31m95.0%\u001b[39m');
     expect(text).toContain('\u001b[31m✗\u001b[39m tts / synthesize: TTS engine missing');

@@ -1,4 +1,4 @@
-import { makeStyle } from '../../src/output/style';
+import { makeStyle, withoutColour } from '../../src/output/style';
 import { collectRows, printCollect } from '../../src/printers/collectPrinter';
 import type { CollectSummary } from '../../src/results/collectSummary';
 
@@ -70,6 +70,7 @@ describe('printCollect', () => {
 
   it('shows rejected items in yellow, and no colour for none', () => {
     const text = printCollect(summary, makeStyle(true));
+    expect(withoutColour(text)).toBe(printCollect(summary, plain));
     expect(text).toContain('\u001b[33m3\u001b[39m');
     expect(text).not.toContain('\u001b[33m0\u001b[39m');
   });

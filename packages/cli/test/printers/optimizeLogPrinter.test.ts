@@ -1,6 +1,6 @@
 import type { OptimizationLogEntry } from '@transcriber/queries';
 import { clock } from '../../src/output/format';
-import { makeStyle } from '../../src/output/style';
+import { makeStyle, withoutColour } from '../../src/output/style';
 import { optimizeLogRows, printOptimizeLog } from '../../src/printers/optimizeLogPrinter';
 import type { OptimizeLogResult } from '../../src/results/optimizeLog';
 import { T0_US, WINDOW } from '../fixtures/results';
@@ -71,6 +71,7 @@ describe('printOptimizeLog', () => {
 
   it('shows a done action in green and a failed one in red', () => {
     const text = printOptimizeLog(result, makeStyle(true));
+    expect(withoutColour(text)).toBe(printOptimizeLog(result, plain));
     expect(text).toContain('\u001b[32mdone\u001b[39m');
     expect(text).toContain('\u001b[31mfailed\u001b[39m');
   });

@@ -1,5 +1,5 @@
 import type { Recommendation } from '@transcriber/optimizer';
-import { makeStyle } from '../../src/output/style';
+import { makeStyle, withoutColour } from '../../src/output/style';
 import { optimizeRows, printOptimize } from '../../src/printers/optimizePrinter';
 import type { OptimizeResult } from '../../src/results/optimize';
 import { T0_US } from '../fixtures/results';
@@ -121,6 +121,7 @@ describe('printOptimize: recommendations', () => {
 
   it('shows high priority in red and medium in yellow', () => {
     const text = printOptimize(listed, makeStyle(true));
+    expect(withoutColour(text)).toBe(printOptimize(listed, plain));
     expect(text).toContain('\u001b[31mhigh\u001b[39m');
     expect(text).toContain('\u001b[33mmedium\u001b[39m');
   });

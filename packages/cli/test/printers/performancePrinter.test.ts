@@ -1,6 +1,6 @@
 import type { ComponentSummary, ProcessResources, ResourceSnapshot } from '@transcriber/queries';
 import { clock } from '../../src/output/format';
-import { makeStyle } from '../../src/output/style';
+import { makeStyle, withoutColour } from '../../src/output/style';
 import { performanceRows, printPerformance } from '../../src/printers/performancePrinter';
 import { turnSummarySection } from '../../src/printers/turnSummaryPrinter';
 import type { PerformanceReport, ProcessMemoryReport } from '../../src/results/performance';
@@ -156,8 +156,10 @@ describe('printPerformance', () => {
     expect(printPerformance(report({ turns: turnSummary(0) }), plain)).not.toContain('Voice turns');
   });
 
-  it('shows errors in red', () => {
-    const text = printPerformance(report({ components }), makeStyle(true));
+  it('shows errors in red, moving no column', () => {
+    const full = report({ components, resources: [bare, agent], turns: turnSummary(2) });
+    const text = printPerformance(full, makeStyle(true));
+    expect(withoutColour(text)).toBe(printPerformance(full, plain));
     expect(text).toContain('\u001b[31m3\u001b[39m');
     expect(text).toContain('\u001b[31m5.4%\u001b[39m');
   });

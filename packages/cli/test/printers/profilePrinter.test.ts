@@ -1,5 +1,5 @@
 import type { HotSpot, LeakVerdict, MemoryProfile } from '@transcriber/profiler/client';
-import { makeStyle } from '../../src/output/style';
+import { makeStyle, withoutColour } from '../../src/output/style';
 import { printProfile } from '../../src/printers/profilePrinter';
 import type { ProfileReport } from '../../src/results/profile';
 
@@ -173,6 +173,7 @@ describe('printProfile', () => {
 
   it('shows a suspected leak in red', () => {
     const text = printProfile({ ...report, memory }, makeStyle(true));
+    expect(withoutColour(text)).toBe(printProfile({ ...report, memory }, plain));
     expect(text).toContain('\u001b[31msuspected leak: the app keeps 1.5 MiB more per interval after GC');
   });
 });

@@ -1,6 +1,6 @@
 import type { OperationRecord } from '@transcriber/queries';
 import { clock } from '../../src/output/format';
-import { makeStyle } from '../../src/output/style';
+import { makeStyle, withoutColour } from '../../src/output/style';
 import { printTraces, tracesRows } from '../../src/printers/tracesPrinter';
 import type { TracesResult } from '../../src/results/traces';
 import { T0_US, WINDOW } from '../fixtures/results';
@@ -64,6 +64,9 @@ describe('printTraces', () => {
 
   it('shows a failure in red and success in green', () => {
     const text = printTraces({ window: WINDOW, service: null, order: 'recent', operations }, makeStyle(true));
+    expect(withoutColour(text)).toBe(
+      printTraces({ window: WINDOW, service: null, order: 'recent', operations }, plain),
+    );
     expect(text).toContain('\u001b[31mTimeoutError\u001b[39m');
     expect(text).toContain('\u001b[32mok\u001b[39m');
   });

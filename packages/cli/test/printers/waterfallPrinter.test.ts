@@ -154,6 +154,7 @@ describe('printWaterfall', () => {
 
   it('shows failed spans in red and the others in cyan', () => {
     const text = printWaterfall(trace(), makeStyle(true, COLUMNS));
+    expect(withoutColour(text)).toBe(printWaterfall(trace(), makeStyle(false, COLUMNS)));
     expect(text).toContain(`\u001b[36m${block(10)}\u001b[39m`);
     expect(text).toContain(`\u001b[31m${block(25)}\u001b[39m`);
     expect(text).toContain('\u001b[31mllm chat\u001b[39m');
