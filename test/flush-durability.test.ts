@@ -10,7 +10,7 @@
  */
 import * as path from 'node:path';
 import { countRows, queryRows } from './helpers/sqlite';
-import { cleanEnv, startNode, tempProject } from './preload/helpers/preloadedProcess';
+import { cleanEnv, startNode, tempProject } from './helpers/preloadedProcess';
 
 const APP = path.join(__dirname, 'fixtures', 'flush-then-wait.js');
 
