@@ -14,6 +14,7 @@ const summary: CollectSummary = {
     logRecords: { accepted: 7, rejected: 2 },
     values: { cut: 4, tooDeep: 1 },
     requests: { '429': 2, '200': 40, '400': 1 },
+    turnsDerived: 3,
   },
 };
 
@@ -25,17 +26,18 @@ const idle: CollectSummary = {
     logRecords: { accepted: 0, rejected: 0 },
     values: { cut: 0, tooDeep: 0 },
     requests: {},
+    turnsDerived: 0,
   },
 };
 
 describe('printCollect', () => {
-  it('counts what was stored and rejected per kind, baselines apart, and the answers by status in order', () => {
+  it('counts what was stored and rejected per kind, baselines apart, turns derived, and the answers by status in order', () => {
     expect(printCollect(summary, plain)).toBe(
       [
         'collected at http://127.0.0.1:4318 into /home/user/.transcriber (stopped by SIGINT)',
         '',
         'received       stored  rejected',
-        'spans           1,234         0',
+        'spans           1,234         0  and 3 voice turns derived from them',
         'metric points     500         3  20 cumulative points kept as baselines',
         'events              7         2  other log records are not stored',
         '',

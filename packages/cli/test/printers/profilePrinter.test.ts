@@ -53,7 +53,7 @@ function leak(fields: Partial<LeakVerdict>): LeakVerdict {
     suspected: false,
     runs: 2,
     medianGrowthBytes: 0,
-    slopeBytesPerRun: 0,
+    medianReleasedBytes: 0,
     growingRuns: 0,
     thresholdBytesPerRun: 256 * 1024,
     suspects: [],
@@ -75,8 +75,8 @@ const memory: MemoryProfile = {
     suspected: true,
     runs: 6,
     growingRuns: 5,
-    slopeBytesPerRun: 1.5 * MIB,
     medianGrowthBytes: 1.5 * MIB,
+    medianReleasedBytes: 0.1 * MIB,
     suspects: [{ function: 'keepTranscripts /app/agent.js:12', bytesPerRun: 1.4 * MIB }],
   }),
 };
