@@ -10,7 +10,8 @@
  */
 import * as path from 'node:path';
 import { countRows, queryRows } from './helpers/sqlite';
-import { cleanEnv, startNode, tempProject } from './helpers/preloadedProcess';
+import { cleanEnv } from './helpers/cleanEnv';
+import { startNode, tempProject } from './helpers/preloadedProcess';
 
 const APP = path.join(__dirname, 'fixtures', 'flush-then-wait.js');
 

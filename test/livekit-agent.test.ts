@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { openForQuery, recentTurns } from '@transcriber/queries';
+import { cleanEnv } from './helpers/cleanEnv';
 import { storedSpans, type StoredSpan } from './helpers/storedSpans';
 
 const REPO = path.resolve(__dirname, '..');
@@ -46,7 +47,7 @@ async function runAgent(flag: '--require' | '--import'): Promise<AgentRun> {
   const dataDir = path.join(dir, 'data');
   const child = spawn(process.execPath, [flag, '@transcriber/node/register', 'dist/main.js'], {
     cwd: EXAMPLE,
-    env: { ...baseEnv(), TRANSCRIBER_PERF_DATA_DIR: dataDir, TRANSCRIBER_PERF_METRIC_EXPORT_INTERVAL: '1' },
+    env: cleanEnv({ TRANSCRIBER_PERF_DATA_DIR: dataDir, TRANSCRIBER_PERF_METRIC_EXPORT_INTERVAL: '1' }),
   });
   let stdout = '';
   let stderr = '';
@@ -77,15 +78,6 @@ function turnsIn(dataDir: string): number {
   } catch {
     return 0; // being created or migrated at this moment
   }
-}
-
-/** The runner's environment without its own transcriber or OTel settings. */
-function baseEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!/^(OTEL_|TRANSCRIBER_|LIVEKIT_)/.test(key) && key !== 'NODE_OPTIONS') env[key] = value;
-  }
-  return env;
 }
 
 /** Histogram points recorded of `name` for each component/operation: their summed counts. */

@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ResourceOptimizer } from '@transcriber/optimizer';
 import { childSays } from './helpers/children';
-import { cleanEnv, expectOneLineError, runCli } from './helpers/cli';
+import { cleanEnv } from './helpers/cleanEnv';
+import { expectOneLineError, runCli } from './helpers/cli';
 import { makeTempDir, removeTempDirs } from './helpers/tempDir';
 
 // `transcriber optimize` as a user runs it (packages/cli/dist/bin.js): recommendations from data an

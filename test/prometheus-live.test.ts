@@ -12,7 +12,8 @@ import { OPERATION_DURATION_BUCKETS_S } from '@transcriber/instrumentation';
 import { openForQuery, summarizeComponents, type ComponentSummary } from '@transcriber/queries';
 import { freePort, poll, startPrometheus, type PrometheusServer, type Sample } from './helpers/prometheus';
 import { metricNamesIn, promqlQueries, promtool, sanitizeName, substituteGrafanaVariables } from './helpers/promql';
-import { cleanEnv, startNode, tempProject, type RunningProcess } from './helpers/preloadedProcess';
+import { cleanEnv } from './helpers/cleanEnv';
+import { startNode, tempProject, type RunningProcess } from './helpers/preloadedProcess';
 
 const ROOT = path.resolve(__dirname, '..');
 const FIXTURE = path.join(__dirname, 'fixtures/staged-pipeline.js');

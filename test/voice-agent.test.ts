@@ -12,7 +12,8 @@ import * as path from 'node:path';
 import { startScriptedChatModel, MODEL_DELAYS_MS, type ScriptedChatModel } from './helpers/scriptedChatModel';
 import { speechInput } from './helpers/speechInput';
 import type { StoredSpan } from './helpers/storedSpans';
-import { agentEnv, CLI, EXAMPLE, requireAgentTools, runAgent as runExample, type AgentRun } from './helpers/voiceAgent';
+import { runCli } from './helpers/cli';
+import { EXAMPLE, requireAgentTools, runAgent as runExample, type AgentRun } from './helpers/voiceAgent';
 
 const STAGES = ['endpointing', 'transcription', 'agent', 'tts', 'playout'];
 const HANGOVER_MS = 400;
@@ -26,7 +27,6 @@ beforeAll(requireAgentTools);
 
 /** Runs the agent on `input` under the preload, as its README says, with its own data and state files. */
 const runAgent = (dir: string, env: Record<string, string> = {}) => runExample(dir, { env, hangoverMs: HANGOVER_MS });
-const baseEnv = agentEnv;
 
 function tempDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'voice-agent-e2e-'));
@@ -141,9 +141,7 @@ describe('the example voice agent, answering with its local intent matcher', () 
   });
 
   it('lists the same turns and breakdowns with transcriber turns --json', () => {
-    const result = spawnSync(process.execPath, [CLI, '--data-dir', run.dataDir, '--json', 'turns'], {
-      encoding: 'utf8',
-    });
+    const result = runCli(['--data-dir', run.dataDir, '--json', 'turns']);
     expect(result.status).toBe(0);
     const listed = (
       JSON.parse(result.stdout) as {
@@ -230,10 +228,12 @@ describe('the example voice agent, answering with a model behind an OpenAI-compa
 describe('the example voice agent pipeline benchmark', () => {
   it("runs with transcriber benchmark --component pipeline in the example's directory, each component's share from its spans", () => {
     const dataDir = path.join(tempDir(), 'data');
-    const result = spawnSync(
-      process.execPath,
-      [CLI, '--data-dir', dataDir, '--json', 'benchmark', '--component', 'pipeline', '--iterations', '3'],
-      { cwd: EXAMPLE, env: baseEnv(), encoding: 'utf8', timeout: 60_000 },
+    const result = runCli(
+      ['--data-dir', dataDir, '--json', 'benchmark', '--component', 'pipeline', '--iterations', '3'],
+      {
+        cwd: EXAMPLE,
+        timeoutMs: 60_000,
+      },
     );
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);

@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { cleanEnv } from './cleanEnv';
 
 /** The built CLI (packages/cli/dist): tests run it as users do, as its own process. */
 export const BIN = path.join(__dirname, '..', '..', 'packages', 'cli', 'dist', 'bin.js');
@@ -10,16 +11,6 @@ export interface CliResult {
   status: number | null;
   stdout: string;
   stderr: string;
-}
-
-/** Environment without the developer's own transcriber settings, so tests see only their own. */
-export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('TRANSCRIBER_PERF_') && !key.startsWith('OTEL_') && key !== 'NO_COLOR' && key !== 'FORCE_COLOR')
-      env[key] = value;
-  }
-  return { ...env, ...extra };
 }
 
 export interface CliOptions {

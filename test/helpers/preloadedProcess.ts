@@ -26,15 +26,6 @@ export function tempProject(files: Record<string, string> = {}): { dir: string; 
   return { dir, dataDir: path.join(dir, 'data') };
 }
 
-/** The environment of a preloaded test process: ours, minus any OTEL_ or TRANSCRIBER_ settings of the runner. */
-export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('OTEL_') && !key.startsWith('TRANSCRIBER_') && key !== 'NODE_OPTIONS') env[key] = value;
-  }
-  return { ...env, ...extra };
-}
-
 export interface RunningProcess {
   pid: number;
   /** Resolves with the first stdout line matching, e.g. "ready". */

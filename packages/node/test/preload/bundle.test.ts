@@ -6,7 +6,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cleanEnv, REPO_ROOT, runNode, tempProject } from '../../../../test/helpers/preloadedProcess';
+import { cleanEnv } from '../../../../test/helpers/cleanEnv';
+import { REPO_ROOT, runNode, tempProject } from '../../../../test/helpers/preloadedProcess';
 import { storedSpans } from '../../../../test/helpers/storedSpans';
 
 // Kept out of the bundle: the API packages and @transcriber/instrumentation (their module state is

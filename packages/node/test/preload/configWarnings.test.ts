@@ -2,7 +2,8 @@
  * A malformed configuration never stops the app or changes its output: one warning on stderr
  * naming the problem, and telemetry carries on with the defaults for what was wrong.
  */
-import { cleanEnv, runNode, tempProject } from '../../../../test/helpers/preloadedProcess';
+import { cleanEnv } from '../../../../test/helpers/cleanEnv';
+import { runNode, tempProject } from '../../../../test/helpers/preloadedProcess';
 import { storedSpans } from '../../../../test/helpers/storedSpans';
 
 const APP = {

@@ -3,7 +3,8 @@
  * (with the app's exit code), process.exit(), a crash, and SIGTERM / SIGINT with and without the
  * app's own handlers.
  */
-import { cleanEnv, startNode, tempProject, type ProcessResult } from '../../../../test/helpers/preloadedProcess';
+import { cleanEnv } from '../../../../test/helpers/cleanEnv';
+import { startNode, tempProject, type ProcessResult } from '../../../../test/helpers/preloadedProcess';
 import { storedMetricNames, storedSpans } from '../../../../test/helpers/storedSpans';
 
 const FILES = {

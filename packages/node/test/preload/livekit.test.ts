@@ -5,7 +5,8 @@
  */
 import Database from 'better-sqlite3';
 import * as path from 'node:path';
-import { cleanEnv, runNode, tempProject, type ProcessResult } from '../../../../test/helpers/preloadedProcess';
+import { cleanEnv } from '../../../../test/helpers/cleanEnv';
+import { runNode, tempProject, type ProcessResult } from '../../../../test/helpers/preloadedProcess';
 import { storedSpans, type StoredSpan } from '../../../../test/helpers/storedSpans';
 
 const FIXTURES = path.join(__dirname, 'fixtures');

@@ -11,7 +11,8 @@ import {
   startOpenAICompatibleServer,
   type OpenAICompatibleServer,
 } from './helpers/openaiCompatibleServer';
-import { cleanEnv, runNode, tempProject, type ProcessResult } from '../../../../test/helpers/preloadedProcess';
+import { cleanEnv } from '../../../../test/helpers/cleanEnv';
+import { runNode, tempProject, type ProcessResult } from '../../../../test/helpers/preloadedProcess';
 import { storedSpans, type StoredSpan } from '../../../../test/helpers/storedSpans';
 
 const FIXTURES = path.join(__dirname, 'fixtures');

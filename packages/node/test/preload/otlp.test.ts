@@ -6,13 +6,8 @@
  */
 import * as net from 'node:net';
 import { startOtlpReceiver, type OtlpReceiver } from './helpers/otlpReceiver';
-import {
-  cleanEnv,
-  runNode,
-  startNode,
-  tempProject,
-  type ProcessResult,
-} from '../../../../test/helpers/preloadedProcess';
+import { cleanEnv } from '../../../../test/helpers/cleanEnv';
+import { runNode, startNode, tempProject, type ProcessResult } from '../../../../test/helpers/preloadedProcess';
 import { storedMetricNames, storedSpans } from '../../../../test/helpers/storedSpans';
 
 const FILES = {

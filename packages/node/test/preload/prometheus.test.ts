@@ -5,8 +5,8 @@
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import { freePort } from '../../../../test/helpers/prometheus';
+import { cleanEnv } from '../../../../test/helpers/cleanEnv';
 import {
-  cleanEnv,
   startNode,
   tempProject,
   type ProcessResult,
