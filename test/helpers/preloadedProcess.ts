@@ -43,9 +43,16 @@ export interface RunningProcess {
   exited: Promise<ProcessResult>;
 }
 
+interface NodeOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** The node binary (default: this process's). */
+  execPath?: string;
+}
+
 /** Starts `node <args>` in `cwd`. */
-export function startNode(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): RunningProcess {
-  const child = spawn(process.execPath, args, {
+export function startNode(args: string[], options: NodeOptions): RunningProcess {
+  const child = spawn(options.execPath ?? process.execPath, args, {
     cwd: options.cwd,
     env: options.env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -92,6 +99,6 @@ export function startNode(args: string[], options: { cwd: string; env: NodeJS.Pr
 }
 
 /** Runs `node <args>` to its end. */
-export function runNode(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<ProcessResult> {
+export function runNode(args: string[], options: NodeOptions): Promise<ProcessResult> {
   return startNode(args, options).exited;
 }

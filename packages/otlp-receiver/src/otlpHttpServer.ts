@@ -162,6 +162,7 @@ export class OtlpHttpServer {
       metricPoints: { ...counts.metricPoints },
       logRecords: { ...counts.logRecords },
       values: { ...counts.values },
+      turnsDerived: counts.turnsDerived,
       requests: { ...this.requests },
     };
   }

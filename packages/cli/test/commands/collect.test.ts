@@ -110,7 +110,9 @@ describe('transcriber collect', () => {
     }[];
     expect(components.map((c) => [c.component, c.count])).toEqual([
       ['llm', 3], // Pipecat's llm ×2, LiveKit's llm_node (its llm_request is inside it)
-      ['pipeline', 4], // Pipecat's turns ×2, LiveKit's user_turn and agent_turn
+      // Pipecat's turns ×2, derived into ours (LiveKit's user_turn and agent_turn are no operations;
+      // this sender's user turn was never committed, so it makes no turn)
+      ['pipeline', 2],
       ['stt', 2],
       ['tool', 1],
       ['tts', 5], // Pipecat's tts ×2 and old-style tts_cartesiattsservice ×2, LiveKit's tts_node
@@ -122,7 +124,7 @@ describe('transcriber collect', () => {
     const { status, stdout } = await collector.exited;
     expect(status).toBe(0);
     expect(stdout).toMatch(/^collected at http:\/\/127\.0\.0\.1:\d+ into .* \(stopped by SIGTERM\)/);
-    expect(stdout).toMatch(/\nspans\s+20\s+0\n/);
+    expect(stdout).toMatch(/\nspans\s+20\s+0\s+and 2 voice turns derived from them\n/);
     expect(collector.stderr()).toMatch(/SIGTERM: finishing the requests under way/);
     expect(collector.stderr()).not.toMatch(/error|warn/i);
   });
@@ -181,7 +183,7 @@ describe('transcriber collect', () => {
     collector.process.kill('SIGTERM');
     const { status, stdout } = await collector.exited;
     expect(status).toBe(0);
-    expect(stdout).toMatch(new RegExp(`\\nspans\\s+${sent.sent.spans}\\s+0\\n`));
+    expect(stdout).toMatch(new RegExp(`\\nspans\\s+${sent.sent.spans}\\s+0\\s+and 2 voice turns derived from them\\n`));
     expect(stdout).toMatch(/requests by HTTP status: 200: 1 · 400: 1 · 413: 1/);
   });
 
