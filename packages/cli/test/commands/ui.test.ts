@@ -112,6 +112,21 @@ describe('transcriber ui', () => {
     }
   }, 60_000);
 
+  it('--open asks the desktop to open the page, and goes on serving when it cannot', async () => {
+    // No xdg-open on this PATH (node is started by its full path).
+    const ui = await startUi(['--data-dir', dataDir, '--open'], { PATH: makeTempDir() });
+    const deadline = Date.now() + 10_000;
+    while (!ui.stderr().includes('could not open a browser') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(ui.stderr()).toContain(
+      `transcriber ui: could not open a browser (xdg-open: spawn xdg-open ENOENT); open ${ui.url} yourself`,
+    );
+    expect((await fetch(`${ui.url}api/meta`)).status).toBe(200);
+    ui.child.kill('SIGTERM');
+    expect(await ui.exit).toBe(0);
+  }, 60_000);
+
   it('says in one line what is wrong with its options or its port', async () => {
     expectOneLineError(runCli(['ui', '--port', '70000']), 2, /--port expects a port number \(0-65535\), got "70000"/);
     const taken = net.createServer();
