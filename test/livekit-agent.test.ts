@@ -7,21 +7,18 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { openForQuery, recentTurns } from '@transcriber/queries';
 import { cleanEnv } from './helpers/cleanEnv';
 import { storedSpans, type StoredSpan } from './helpers/storedSpans';
+import { makeTempDir, removeTempDirs } from './helpers/tempDir';
 
 const REPO = path.resolve(__dirname, '..');
 const EXAMPLE = path.join(REPO, 'examples', 'livekit-agent');
 const STAGES = ['endpointing', 'transcription', 'agent', 'tts', 'playout', 'unexplained'];
 
-const tempDirs: string[] = [];
-afterAll(() => {
-  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(removeTempDirs);
 
 beforeAll(() => {
   if (spawnSync('sh', ['-c', 'command -v espeak-ng']).status !== 0) {
@@ -42,8 +39,7 @@ interface AgentRun {
 
 /** Runs the agent under the preload (`--require` or `--import`), watching its database while it runs. */
 async function runAgent(flag: '--require' | '--import'): Promise<AgentRun> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'livekit-agent-e2e-'));
-  tempDirs.push(dir);
+  const dir = makeTempDir('livekit-agent-e2e-');
   const dataDir = path.join(dir, 'data');
   const child = spawn(process.execPath, [flag, '@transcriber/node/register', 'dist/main.js'], {
     cwd: EXAMPLE,

@@ -1,14 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { COMPONENT_TYPES } from '@transcriber/instrumentation';
 import { openForQuery, summarizeComponents } from '@transcriber/queries';
+import { makeTempDir, removeTempDirs } from './helpers/tempDir';
+
+afterAll(removeTempDirs);
 
 // The README's main job (`npm start` runs scripts/demo-workload.js): every component type is
 // recorded, some operations fail, and the printed summary is what the database holds.
 describe('main job', () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'transcriber-main-job-'));
+  const dataDir = makeTempDir('transcriber-main-job-');
   const run = spawnSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'demo-workload.js'), '--turns', '5'], {
     encoding: 'utf8',
     env: { ...process.env, TRANSCRIBER_PERF_DATA_DIR: dataDir },

@@ -7,32 +7,23 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { startScriptedChatModel, MODEL_DELAYS_MS, type ScriptedChatModel } from './helpers/scriptedChatModel';
 import { speechInput } from './helpers/speechInput';
 import type { StoredSpan } from './helpers/storedSpans';
 import { runCli } from './helpers/cli';
 import { EXAMPLE, requireAgentTools, runAgent as runExample, type AgentRun } from './helpers/voiceAgent';
+import { makeTempDir, removeTempDirs } from './helpers/tempDir';
 
 const STAGES = ['endpointing', 'transcription', 'agent', 'tts', 'playout'];
 const HANGOVER_MS = 400;
 
-const tempDirs: string[] = [];
-afterAll(() => {
-  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(removeTempDirs);
 
 beforeAll(requireAgentTools);
 
 /** Runs the agent on `input` under the preload, as its README says, with its own data and state files. */
 const runAgent = (dir: string, env: Record<string, string> = {}) => runExample(dir, { env, hangoverMs: HANGOVER_MS });
-
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'voice-agent-e2e-'));
-  tempDirs.push(dir);
-  return dir;
-}
 
 const turnsOf = (run: AgentRun) => run.spans.filter((s) => s.component === 'pipeline' && s.operation === 'turn');
 const descendants = (run: AgentRun, root: StoredSpan): StoredSpan[] => {
@@ -49,7 +40,7 @@ describe('the example voice agent, answering with its local intent matcher', () 
   let run: AgentRun;
 
   beforeAll(async () => {
-    const dir = tempDir();
+    const dir = makeTempDir('voice-agent-e2e-');
     // The third utterance comes while the agent is still giving its long answer to the second: a barge-in.
     speechInput(path.join(dir, 'input.wav'), [
       { silence: 1 },
@@ -174,7 +165,7 @@ describe('the example voice agent, answering with a model behind an OpenAI-compa
 
   beforeAll(async () => {
     model = await startScriptedChatModel();
-    const dir = tempDir();
+    const dir = makeTempDir('voice-agent-e2e-');
     speechInput(path.join(dir, 'input.wav'), [{ silence: 1 }, { say: 'turn on the kitchen lights' }, { silence: 4.5 }]);
     run = await runAgent(dir, {
       OPENAI_BASE_URL: model.baseURL,
@@ -227,7 +218,7 @@ describe('the example voice agent, answering with a model behind an OpenAI-compa
 
 describe('the example voice agent pipeline benchmark', () => {
   it("runs with transcriber benchmark --component pipeline in the example's directory, each component's share from its spans", () => {
-    const dataDir = path.join(tempDir(), 'data');
+    const dataDir = path.join(makeTempDir('voice-agent-e2e-'), 'data');
     const result = runCli(
       ['--data-dir', dataDir, '--json', 'benchmark', '--component', 'pipeline', '--iterations', '3'],
       {

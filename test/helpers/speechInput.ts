@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { makeTempDir } from './tempDir';
 
 /** One piece of a test conversation: words spoken by espeak-ng, or seconds of silence. */
 export type Segment = { say: string } | { silence: number };
@@ -11,7 +11,7 @@ export type Segment = { say: string } | { silence: number };
  * and end (seconds into the file) of each phrase.
  */
 export function speechInput(file: string, segments: readonly Segment[]): { say: string; start: number; end: number }[] {
-  const dir = fs.mkdtempSync(`${file}.parts-`);
+  const dir = makeTempDir('transcriber-speech-parts-');
   const parts: string[] = [];
   const phrases: { say: string; start: number; end: number }[] = [];
   let at = 0;
@@ -30,6 +30,5 @@ export function speechInput(file: string, segments: readonly Segment[]): { say: 
     parts.push(part);
   });
   execFileSync('sox', [...parts, file]);
-  fs.rmSync(dir, { recursive: true, force: true });
   return phrases;
 }

@@ -5,6 +5,9 @@
 import { cleanEnv } from '../../../../test/helpers/cleanEnv';
 import { runNode, tempProject } from '../../../../test/helpers/preloadedProcess';
 import { storedSpans } from '../../../../test/helpers/storedSpans';
+import { removeTempDirs } from '../../../../test/helpers/tempDir';
+
+afterAll(removeTempDirs);
 
 const APP = {
   'work.js': `exports.step = function step(n) { return n + 1; };`,

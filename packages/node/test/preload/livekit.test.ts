@@ -8,6 +8,9 @@ import * as path from 'node:path';
 import { cleanEnv } from '../../../../test/helpers/cleanEnv';
 import { runNode, tempProject, type ProcessResult } from '../../../../test/helpers/preloadedProcess';
 import { storedSpans, type StoredSpan } from '../../../../test/helpers/storedSpans';
+import { removeTempDirs } from '../../../../test/helpers/tempDir';
+
+afterAll(removeTempDirs);
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 

@@ -9,6 +9,9 @@ import { startOtlpReceiver, type OtlpReceiver } from './helpers/otlpReceiver';
 import { cleanEnv } from '../../../../test/helpers/cleanEnv';
 import { runNode, startNode, tempProject, type ProcessResult } from '../../../../test/helpers/preloadedProcess';
 import { storedMetricNames, storedSpans } from '../../../../test/helpers/storedSpans';
+import { removeTempDirs } from '../../../../test/helpers/tempDir';
+
+afterAll(removeTempDirs);
 
 const FILES = {
   'transcriber.config.json': JSON.stringify({

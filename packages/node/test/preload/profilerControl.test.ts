@@ -5,6 +5,9 @@
 import { pingProcess, requestProcessProfile } from '@transcriber/profiler';
 import { cleanEnv } from '../../../../test/helpers/cleanEnv';
 import { runNode, startNode, tempProject } from '../../../../test/helpers/preloadedProcess';
+import { removeTempDirs } from '../../../../test/helpers/tempDir';
+
+afterAll(removeTempDirs);
 
 const FILES = {
   'transcriber.config.json': JSON.stringify({

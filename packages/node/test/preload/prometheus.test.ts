@@ -13,6 +13,7 @@ import {
   type RunningProcess,
 } from '../../../../test/helpers/preloadedProcess';
 import { storedSpans } from '../../../../test/helpers/storedSpans';
+import { removeTempDirs } from '../../../../test/helpers/tempDir';
 
 const FILES = {
   'transcriber.config.json': JSON.stringify({
@@ -65,6 +66,7 @@ afterAll(async () => {
   app.kill('SIGTERM');
   result = await app.exited;
 });
+afterAll(removeTempDirs);
 
 it('serves our operation, resource and runtime metrics', () => {
   for (const name of [
