@@ -29,7 +29,7 @@ describe('transcriber optimize', () => {
     });
     if (run.status !== 0) throw new Error(`agent failed: ${run.stderr}`);
     pid = Number(run.stdout.trim());
-  });
+  }, 90_000);
 
   it('lists the recommendations with their expected improvement and evidence', () => {
     const run = cli('--data-dir', dataDir, 'optimize', '--minutes', '10');

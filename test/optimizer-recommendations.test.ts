@@ -44,6 +44,10 @@ describe('optimizer recommendations from a recorded agent', () => {
     const vad = byId['latency:vad'];
     expect(vad).toBeDefined();
     expect((vad.evidence.p95Ms as Figure).value).toBeGreaterThanOrEqual(59);
+    // Its VAD computes on the event loop (a synchronous 60 ms): the advice is to compute less.
+    expect((vad.evidence.loopBusyShare as Figure).value).toBe(1);
+    expect(vad.description).toMatch(/it computes on the event loop: .*lighter model/);
+    expect(vad.priority).toBe('high');
 
     const db = openForQuery(dataDir, 'optimization_logs');
     const logged = optimizationLog(db, { sinceUs: 0, type: 'recommendation' }).map((e) => e.recommendationId);

@@ -43,8 +43,8 @@ describe('transcriber profile --pid', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^Profile of pid \d+/);
-    expect(run.stdout).toMatch(/\nstt +\d+\.\d%.*decodeSpeechFrames/);
-    expect(run.stdout).toMatch(/\nllm +\d+\.\d%.*planAnswer/);
+    expect(run.stdout).toMatch(/\nstt +[\d.]+ +\d+\.\d% .*decodeSpeechFrames/);
+    expect(run.stdout).toMatch(/\nllm +[\d.]+ +\d+\.\d% .*planAnswer/);
     const cpuProfile = /cpu profile: +(\S+\.cpuprofile)/.exec(run.stdout)![1];
     expect(JSON.parse(fs.readFileSync(cpuProfile, 'utf8')).nodes.length).toBeGreaterThan(1);
   });
@@ -73,6 +73,56 @@ describe('transcriber profile --pid', () => {
     const js = report.topFunctions.filter((f: { file: string }) => f.file !== '');
     expect(js[0].function).toBe('decodeSpeechFrames');
     expect(JSON.parse(fs.readFileSync(output, 'utf8'))).toMatchObject({ component: 'stt', outputFile: output });
+  });
+
+  // The report once said "7 samples · 10.1 ms CPU" above a table counting ~44 for the same
+  // component, gave hot-spot shares that disagreed with their milliseconds, and named the
+  // instrumentation's own frames a component's hottest function.
+  it('states every figure of what, and the figures agree: header, component table and hot spots', () => {
+    const run = cli(dataDir, '--pid', String(app.pid), '--duration', '1', '--component', 'stt');
+    expect(run.code).toBe(0);
+    const text = run.stdout;
+    const total = /\n[\d.]+ s · ([\d.,]+) ms CPU in ([\d,]+) samples\n/.exec(text)!;
+    const [totalMs, totalSamples] = [Number(total[1].replace(/,/g, '')), Number(total[2].replace(/,/g, ''))];
+    expect(text).toContain(
+      "CPU: the main thread's time in V8's samples (each counts as their mean interval), idle left out; every share below is of it",
+    );
+    const focus = /\nstt: ([\d.]+) ms CPU in (\d+) samples \(([\d.]+)%\)\n/.exec(text)!;
+    // The component table: every sample in one row, the rows adding up to the header.
+    const table = text.slice(text.indexOf('CPU by component'), text.indexOf('Hot spots of stt'));
+    const rows = [...table.matchAll(/\n(\(no operation\)|\S+) +([\d.]+) +([\d.]+)% +(\d+)/g)].map((m) => ({
+      component: m[1],
+      cpuMs: Number(m[2]),
+      share: Number(m[3]),
+      samples: Number(m[4]),
+    }));
+    expect(rows.map((r) => r.component)).toEqual(
+      expect.arrayContaining(['stt', '(no operation)', '(instrumentation)']),
+    );
+    expect(rows.reduce((n, r) => n + r.samples, 0)).toBe(totalSamples);
+    expect(rows.reduce((n, r) => n + r.share, 0)).toBeCloseTo(100, 0);
+    const stt = rows.find((r) => r.component === 'stt')!;
+    expect([stt.cpuMs, stt.samples, stt.share]).toEqual([Number(focus[1]), Number(focus[2]), Number(focus[3])]);
+    for (const row of rows) expect(Math.abs(row.share - (100 * row.cpuMs) / totalMs)).toBeLessThan(0.2);
+    // Hot spots: each share is its self ms over the component's CPU, as the legend says.
+    expect(text).toContain(`self share: of the ${focus[1]} ms CPU of stt`);
+    const spots = [
+      ...text.slice(text.indexOf('Hot spots of stt')).matchAll(/\n(\S+) .*? ([\d.]+) +([\d.]+) +([\d.]+)%/g),
+    ];
+    expect(spots.length).toBeGreaterThan(0);
+    for (const [, , selfMs, , share] of spots) {
+      expect(Math.abs(Number(share) - (100 * Number(selfMs)) / Number(focus[1]))).toBeLessThan(0.2);
+    }
+    // Our own frames are the overhead's, in a section of its own, never a component's hot spot.
+    expect(text).toMatch(/\nInstrumentation overhead\n[\d.]+ ms CPU in \d+ samples \([\d.]+%\)/);
+    const report = JSON.parse(cli(dataDir, '--pid', String(app.pid), '--duration', '1', '--json').stdout);
+    const ourFile = /[\\/](node_modules[\\/]@opentelemetry|packages[\\/](instrumentation|profiler|node|storage))[\\/]/;
+    for (const spot of [
+      ...report.topFunctions,
+      ...report.components.flatMap((c: { topFunctions: [] }) => c.topFunctions),
+    ])
+      expect(spot.file).not.toMatch(ourFile);
+    expect(report.instrumentation.topFunctions.some((f: { file: string }) => ourFile.test(f.file))).toBe(true);
   });
 
   it('writes a text report to a --output file that is not .json', () => {

@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { recommendFromRecords, type Figure } from '@transcriber/optimizer/recommendations';
 import { startScriptedChatModel, MODEL_DELAYS_MS, type ScriptedChatModel } from './helpers/scriptedChatModel';
 import { speechInput } from './helpers/speechInput';
 import type { StoredSpan } from './helpers/storedSpans';
@@ -131,6 +132,19 @@ describe('the example voice agent, answering with its local intent matcher', () 
     expect(Number(/Maximum amplitude:\s+([\d.]+)/.exec(stats)![1])).toBeGreaterThan(0.1);
   });
 
+  // Its VAD operation (Listener.listen) waits for the user to finish speaking: over the VAD's 30 ms
+  // budget, but by waiting, not computing. It was the top recommendation, to "use a lighter model".
+  it('is not told to compute faster where it waits: the VAD listens, the loop mostly idle', () => {
+    const report = recommendFromRecords(run.dataDir, { thresholds: { minOperations: 3 } });
+    const vad = report.recommendations.find((r) => r.id === 'latency:vad')!;
+    expect(vad).toBeDefined();
+    expect((vad.evidence.loopBusyShare as Figure).value).toBeLessThan(0.2);
+    expect(vad.description).toMatch(/mostly wait/);
+    expect(vad.description).not.toMatch(/use a lighter model/);
+    expect(vad.priority).toBe('low');
+    expect(report.recommendations[0].id).not.toBe('latency:vad');
+  });
+
   it('lists the same turns and breakdowns with transcriber turns --json', () => {
     const result = runCli(['--data-dir', run.dataDir, '--json', 'turns']);
     expect(result.status).toBe(0);
@@ -213,6 +227,44 @@ describe('the example voice agent, answering with a model behind an OpenAI-compa
     expect(turn.attributes['gen_ai.response.time_to_first_chunk']).toBe(
       calls[0].attributes['gen_ai.response.time_to_first_chunk'],
     );
+  });
+});
+
+describe('the example voice agent, run with its defaults', () => {
+  it('writes its voice and the lights into out/ where it runs, which git ignores, not beside its sources', () => {
+    const dir = makeTempDir('voice-agent-e2e-');
+    speechInput(path.join(dir, 'input.wav'), [
+      { silence: 0.5 },
+      { say: 'turn on the kitchen lights' },
+      { silence: 1.5 },
+    ]);
+    const result = spawnSync(
+      process.execPath,
+      [path.join(EXAMPLE, 'dist', 'main.js'), '--input', 'input.wav', '--fast'],
+      {
+        cwd: dir,
+        env: agentEnv(),
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(fs.readdirSync(dir).sort()).toEqual(['input.wav', 'out']);
+    expect(fs.readdirSync(path.join(dir, 'out')).sort()).toEqual(['agent-output.wav', 'lights.json']);
+    expect(result.stdout).toContain(`the agent's voice is in ${path.join('out', 'agent-output.wav')}`);
+    // Where a user runs it, in the example's directory (README) or the repository's: ignored.
+    const ignored = spawnSync(
+      'git',
+      [
+        'check-ignore',
+        'examples/voice-agent/out/agent-output.wav',
+        'examples/voice-agent/out/lights.json',
+        'out/lights.json',
+      ],
+      { cwd: path.resolve(EXAMPLE, '..', '..'), encoding: 'utf8' },
+    );
+    expect(ignored.stdout.trim().split('\n')).toHaveLength(3);
   });
 });
 

@@ -59,7 +59,13 @@ beforeAll(async () => {
     }),
   });
   await app.waitForLine(/^ready$/);
-  exposition = await scrape(`http://127.0.0.1:${port}/metrics`);
+  // A figure not measured yet (the event-loop delay before the loop has ticked twice) has no series
+  // rather than a 0: scrape until the first measurements are in.
+  for (const deadline = Date.now() + 10_000; ;) {
+    exposition = await scrape(`http://127.0.0.1:${port}/metrics`);
+    if (/^nodejs_eventloop_delay_p99\{/m.test(exposition) || Date.now() > deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 });
 
 afterAll(async () => {
