@@ -15,6 +15,7 @@ import type { StoredSpan } from './helpers/storedSpans';
 import { runCli } from './helpers/cli';
 import { EXAMPLE, requireAgentTools, runAgent as runExample, type AgentRun } from './helpers/voiceAgent';
 import { makeTempDir, removeTempDirs } from './helpers/tempDir';
+import { cleanEnv } from './helpers/cleanEnv';
 
 const STAGES = ['endpointing', 'transcription', 'agent', 'tts', 'playout'];
 const HANGOVER_MS = 400;
@@ -243,7 +244,7 @@ describe('the example voice agent, run with its defaults', () => {
       [path.join(EXAMPLE, 'dist', 'main.js'), '--input', 'input.wav', '--fast'],
       {
         cwd: dir,
-        env: agentEnv(),
+        env: cleanEnv(),
         encoding: 'utf8',
         timeout: 30_000,
       },
