@@ -10,6 +10,7 @@ import {
   operationAttributes,
 } from '@transcriber/instrumentation';
 import { TurnAssembler, type SpanShape } from '@transcriber/instrumentation/frameworkSpans';
+import { frameworkRecording } from './frameworkRecording';
 import { componentOfFrameworkSpan, FRAMEWORK_SCOPES } from './frameworkScopes';
 
 /**
@@ -79,16 +80,6 @@ export class FrameworkSpanProcessor implements SpanProcessor {
     // Exchanges still open have no answer: their sessions did not end. Nothing to record.
     this.assembler.flush();
   }
-}
-
-type FrameworkRecording = typeof import('@transcriber/instrumentation/frameworks');
-let recording: FrameworkRecording | undefined;
-
-/** The recording side, loaded with the first framework span: a process with none never loads it. */
-export function frameworkRecording(): FrameworkRecording {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use
-  recording ??= require('@transcriber/instrumentation/frameworks') as FrameworkRecording;
-  return recording;
 }
 
 function shapeOf(span: ReadableSpan): SpanShape {
