@@ -1,5 +1,6 @@
 import type { OtlpHttpServer } from '@transcriber/otlp-receiver';
-import { ExitError, EXIT_FAILURE, UsageError } from '../errors';
+import { UsageError } from '../errors';
+import { listenError, nextSignal } from '../program/listening';
 import { printCollect, collectRows } from '../printers/collectPrinter';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import type { CollectSummary } from '../results/collectSummary';
@@ -39,12 +40,14 @@ export async function collect(options: CollectOptions & CommandContext): Promise
       notify: status,
     });
   } catch (err) {
-    throw listenError(err, options.host, options.port);
+    throw listenError(err, options.host, options.port, ' (an OpenTelemetry Collector on the same port?)');
   }
+  // Listening for the signal before saying where it listens: whoever reads that line may stop it at once.
+  const stopped = nextSignal();
   status(
     `listening on ${server.url} (OTLP/HTTP: /v1/traces, /v1/metrics, /v1/logs), writing to ${options.dataDir}; Ctrl-C to stop`,
   );
-  const stoppedBy = await nextSignal();
+  const stoppedBy = await stopped;
   // The handlers are gone now: a second Ctrl-C ends the process at once, unwritten data with it.
   status(`${stoppedBy}: finishing the requests under way and writing what was received (Ctrl-C again to quit at once)`);
   const stats = await server.close();
@@ -72,40 +75,5 @@ async function valueLengthLimitsOf() {
   } catch (err) {
     if ((err as Error).name !== 'ConfigError') throw err;
     throw new UsageError((err as Error).message);
-  }
-}
-
-function nextSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    const on = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
-      resolve(signal);
-    };
-    process.on('SIGINT', on);
-    process.on('SIGTERM', on);
-  });
-}
-
-function listenError(err: unknown, host: string, port: number): Error {
-  const code = (err as NodeJS.ErrnoException).code;
-  const where = `${host}:${port}`;
-  switch (code) {
-    case 'EADDRINUSE':
-      return new ExitError(
-        EXIT_FAILURE,
-        `cannot listen on ${where}: the port is in use (an OpenTelemetry Collector on the same port?); choose another with --port`,
-      );
-    case 'EACCES':
-      return new ExitError(
-        EXIT_FAILURE,
-        `cannot listen on ${where}: permission denied; choose a port above 1023 with --port`,
-      );
-    case 'EADDRNOTAVAIL':
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return new ExitError(EXIT_FAILURE, `cannot listen on ${where}: no such address on this machine; check --host`);
-    default:
-      return err as Error;
   }
 }

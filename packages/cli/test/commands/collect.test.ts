@@ -11,7 +11,9 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import BetterSqlite3 from 'better-sqlite3';
 import { request } from '../../../../test/helpers/otlpHttp';
-import { BIN, cleanEnv, expectOneLineError, makeTempDir, removeTempDirs, runCli } from '../helpers/cli';
+import { cleanEnv } from '../../../../test/helpers/cleanEnv';
+import { BIN, expectOneLineError, runCli } from '../../../../test/helpers/cli';
+import { makeTempDir, removeTempDirs } from '../../../../test/helpers/tempDir';
 
 const SENDER = path.resolve(__dirname, '../../../../test/fixtures/otlp-sender.js');
 

@@ -3,13 +3,13 @@ import { diag } from '@opentelemetry/api';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { setOperationProfiler } from '@transcriber/instrumentation';
 import { loadConfig } from '../config/loadConfig';
+import { profilerOptions } from '../config/componentOptions';
 import type { PerformanceConfig } from '../config/performanceConfig';
 import { instrumentLiveKit, LIVEKIT_MODULE } from '../instrumentations/livekit/liveKitInstrumentation';
 import { instrumentMappedOperations } from '../instrumentations/mappedOperations';
 import { instrumentOpenAI } from '../instrumentations/openai/openaiInstrumentation';
 import { parseOperationMap } from '../instrumentations/operationMap';
 import { startRuntimeMetrics } from '../instrumentations/runtimeMetrics';
-import { ResourceSampler } from '../monitor/resourceSampler';
 import { installDiagLogger } from '../sdk/diagLogger';
 import { startTelemetry } from '../sdk/startTelemetry';
 import { entryIsEsm, registerEsmLoader } from './esmLoader';
@@ -49,10 +49,8 @@ export function startPreload(): void {
     ...signalExporters(environment, config),
     spanProcessors: [attributionProcessor()],
   });
-  if (config.enableMonitoring) {
-    new ResourceSampler().start(config.monitoringInterval);
-    startRuntimeMetrics();
-  }
+  // Resources are sampled by the SDK's own sampler (startTelemetry), every monitoringInterval.
+  if (config.enableMonitoring) startRuntimeMetrics();
   const exit = installExitHooks(telemetry);
   startProfilerControlChannel(config, exit);
   if (config.enableAutoOptimization) startAutoOptimization(config);
@@ -119,7 +117,7 @@ function startProfilerControlChannel(config: PerformanceConfig, exit: { readonly
         require('@transcriber/profiler/control') as typeof import('@transcriber/profiler/control');
       const server = startProfilerControlServer({
         dataDir: config.dataDir,
-        profilerOptions: { sampleRate: config.profilingSampleRate, enableMemory: config.enableMemoryProfiling },
+        profilerOptions: profilerOptions(config),
         optimizeMemory: () => optimizeMemoryOnRequest(config),
         ...(startupProfile !== undefined ? { startupProfile } : {}),
       });
