@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { openForQuery, recentTurns } from '@transcriber/queries';
-import { storedSpans, type StoredSpan } from './preload/helpers/storedSpans';
+import { storedSpans, type StoredSpan } from './helpers/storedSpans';
 
 const REPO = path.resolve(__dirname, '..');
 const EXAMPLE = path.join(REPO, 'examples', 'livekit-agent');
@@ -163,6 +163,9 @@ describe.each(['--require', '--import'] as const)('the example LiveKit agent und
       // Endpointing is LiveKit's end-of-turn delay (which Node's @livekit/agents gives in ms).
       expect(turn.startUs).toBe(userTurns[i].startUs);
       expect(stages[0] * 1000).toBeCloseTo(userTurns[i].attributes['lk.end_of_turn_delay'] as number, 6);
+      // Its points are span events as our own marks make them, voice-to-voice apart.
+      const at = (mark: string) => turn.events.find((e) => e.name === mark)?.time_us;
+      expect((at('first_audio_played')! - at('user_speech_end')!) / 1e6).toBeCloseTo(v2v, 5);
       expect(turn.attributes['gen_ai.response.time_to_first_chunk']).toBeGreaterThanOrEqual(0.2);
       expect(turn.attributes['transcriber.tts.time_to_first_byte']).toBeGreaterThan(0);
       expect(turn.attributes['transcriber.tts.characters']).toBeGreaterThan(10);

@@ -12,7 +12,7 @@ import { OPERATION_DURATION_BUCKETS_S } from '@transcriber/instrumentation';
 import { openForQuery, summarizeComponents, type ComponentSummary } from '@transcriber/queries';
 import { freePort, poll, startPrometheus, type PrometheusServer, type Sample } from './helpers/prometheus';
 import { metricNamesIn, promqlQueries, promtool, sanitizeName, substituteGrafanaVariables } from './helpers/promql';
-import { cleanEnv, startNode, tempProject, type RunningProcess } from './preload/helpers/preloadedProcess';
+import { cleanEnv, startNode, tempProject, type RunningProcess } from './helpers/preloadedProcess';
 
 const ROOT = path.resolve(__dirname, '..');
 const FIXTURE = path.join(__dirname, 'fixtures/staged-pipeline.js');
@@ -38,6 +38,8 @@ let prometheusCounts: Record<string, number>;
 let prometheusErrors: Record<string, number>;
 let ratedP95: Record<string, number>;
 let sqliteSummary: ComponentSummary[];
+/** Each component's recorded durations, ms, ascending. */
+let durations: Record<string, number[]>;
 
 beforeAll(async () => {
   const appPort = await freePort();
@@ -89,6 +91,13 @@ beforeAll(async () => {
   const db = openForQuery(project.dataDir, 'performance_metrics');
   try {
     sqliteSummary = summarizeComponents(db, { sinceUs: 0 });
+    durations = {};
+    for (const component of COMPONENTS) {
+      durations[component] = db
+        .prepare('SELECT duration_ms FROM spans WHERE component = ? ORDER BY duration_ms')
+        .pluck()
+        .all(component) as number[];
+    }
   } finally {
     db.close();
   }
@@ -143,22 +152,33 @@ it('Prometheus counted every operation and every failure SQLite recorded', () =>
   expect(prometheusErrors).toEqual(sqliteErrors);
 });
 
-it("Prometheus' p95 per component is in the bucket of SQLite's exact p95", () => {
+// The exact p95 interpolates between two recorded durations (ranks ⌊0.95(n−1)⌋ and the next);
+// Prometheus only knows the bucket counts, so its estimate lies in the bucket of one of the
+// observations around that rank. When those two straddle a bucket bound (likely when a loaded
+// machine spreads the durations), either bucket is right: the check is that Prometheus' bucket
+// meets the span between them, and that SQLite's p95 is within it.
+it("Prometheus' p95 per component is in a bucket SQLite's recorded durations put the p95 in", () => {
   const rows = sqliteSummary.map(({ component, p95Ms }) => {
+    const sorted = durations[component];
+    const rank = 0.95 * (sorted.length - 1);
+    const around = [sorted[Math.floor(rank)], sorted[Math.ceil(rank)]];
     const [lower, upper] = bucketOf(prometheusP95[component]);
     return {
       component,
       prometheusP95Ms: prometheusP95[component] * 1000,
       sqliteP95Ms: p95Ms,
+      aroundMs: around,
       bucketMs: [lower * 1000, upper * 1000],
     };
   });
   console.log(rows.map((r) => `${r.component}: ${JSON.stringify(r)}`).join('\n'));
   for (const row of rows) {
-    expect({ ...row, inBucket: row.sqliteP95Ms >= row.bucketMs[0] && row.sqliteP95Ms <= row.bucketMs[1] }).toEqual({
+    const [below, above] = row.aroundMs;
+    expect({
       ...row,
-      inBucket: true,
-    });
+      sqliteP95BetweenThem: row.sqliteP95Ms >= below && row.sqliteP95Ms <= above,
+      bucketMeetsThem: row.bucketMs[0] <= above && row.bucketMs[1] >= below,
+    }).toEqual({ ...row, sqliteP95BetweenThem: true, bucketMeetsThem: true });
   }
 });
 

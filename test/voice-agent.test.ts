@@ -5,17 +5,15 @@
  * mapping its modules. Every turn must reach SQLite with all its stages, voice-to-voice must be the
  * sum of its parts, and `transcriber turns --json` must agree with the database.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startScriptedChatModel, MODEL_DELAYS_MS, type ScriptedChatModel } from './helpers/scriptedChatModel';
 import { speechInput } from './helpers/speechInput';
-import { storedSpans, type StoredSpan } from './preload/helpers/storedSpans';
+import type { StoredSpan } from './helpers/storedSpans';
+import { agentEnv, CLI, EXAMPLE, requireAgentTools, runAgent as runExample, type AgentRun } from './helpers/voiceAgent';
 
-const REPO = path.resolve(__dirname, '..');
-const EXAMPLE = path.join(REPO, 'examples', 'voice-agent');
-const CLI = path.join(REPO, 'packages', 'cli', 'dist', 'bin.js');
 const STAGES = ['endpointing', 'transcription', 'agent', 'tts', 'playout'];
 const HANGOVER_MS = 400;
 
@@ -24,63 +22,11 @@ afterAll(() => {
   for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-beforeAll(() => {
-  for (const tool of ['espeak-ng', 'sox', 'pocketsphinx_continuous']) {
-    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) {
-      throw new Error(`${tool} is not installed: run bash scripts/install-system-deps.sh`);
-    }
-  }
-  if (!fs.existsSync(path.join(EXAMPLE, 'dist', 'main.js')))
-    throw new Error('examples/voice-agent is not built: npm run build');
-});
-
-interface AgentRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  dir: string;
-  dataDir: string;
-  spans: StoredSpan[];
-}
+beforeAll(requireAgentTools);
 
 /** Runs the agent on `input` under the preload, as its README says, with its own data and state files. */
-async function runAgent(dir: string, env: Record<string, string> = {}): Promise<AgentRun> {
-  const dataDir = path.join(dir, 'data');
-  const child = spawn(
-    process.execPath,
-    [
-      '--require',
-      '@transcriber/node/register',
-      'dist/main.js',
-      '--input',
-      path.join(dir, 'input.wav'),
-      '--output',
-      path.join(dir, 'agent.wav'),
-      '--lights',
-      path.join(dir, 'lights.json'),
-      '--hangover-ms',
-      String(HANGOVER_MS),
-    ],
-    { cwd: EXAMPLE, env: { ...baseEnv(), TRANSCRIBER_PERF_DATA_DIR: dataDir, ...env } },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 50_000);
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  clearTimeout(timer);
-  return { code, stdout, stderr, dir, dataDir, spans: storedSpans(dataDir) };
-}
-
-/** The runner's environment without its own transcriber, OTel or OpenAI settings. */
-function baseEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!/^(OTEL_|TRANSCRIBER_|OPENAI_)/.test(key) && key !== 'NODE_OPTIONS') env[key] = value;
-  }
-  return env;
-}
+const runAgent = (dir: string, env: Record<string, string> = {}) => runExample(dir, { env, hangoverMs: HANGOVER_MS });
+const baseEnv = agentEnv;
 
 function tempDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'voice-agent-e2e-'));

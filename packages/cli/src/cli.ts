@@ -251,6 +251,27 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('./commands/collect').then((m) => m.collectCommand),
   }),
   defineCommand({
+    name: 'ui',
+    summary:
+      'a local web view of turns, traces, profiles and benchmarks (read-only; new data appears as it is written)',
+    options: {
+      host: {
+        flags: '--host <address>',
+        description: 'address to listen on (only this address or "localhost" is accepted as Host)',
+        default: '127.0.0.1',
+      },
+      port: {
+        flags: '--port <port>',
+        description: 'port to listen on (0 picks a free one)',
+        default: 7777,
+        parse: portNumber,
+      },
+      open: { flags: '--open', description: "open the page in the desktop's browser" },
+    },
+    examples: ['transcriber ui', 'transcriber ui --data-dir ./agent-data --port 8080 --open'],
+    load: () => import('./commands/ui').then((m) => m.uiCommand),
+  }),
+  defineCommand({
     name: 'optimize',
     summary: 'recommendations from the recorded data, each with its evidence; --apply memory on a running process',
     options: {

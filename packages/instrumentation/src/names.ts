@@ -97,7 +97,7 @@ export const ATTR_TURN_STAGE_PREFIX = 'transcriber.turn.';
 export const METRIC_TURN_INTERRUPTIONS = 'transcriber.turn.interruptions';
 /**
  * Turn span attribute: where the turn came from — `transcriber` (our own marks), `livekit`,
- * `pipecat` (derived from those frameworks' spans, see the `turnDerivation` entry).
+ * `pipecat` (derived from those frameworks' spans, see the `frameworkSpans` entry).
  */
 export const ATTR_TURN_SOURCE = 'transcriber.turn.source';
 export const TURN_SOURCE_TRANSCRIBER = 'transcriber';

@@ -10,3 +10,4 @@ export type { LoadConfigOptions, LoadedConfig } from './config/loadConfig';
 export { ConfigError, CONFIG_FIELDS, envNameOf } from './config/configFields';
 export { attributeValueLengthLimits } from './config/attributeValueLengthLimits';
 export type { AttributeValueLengthLimits } from './config/attributeValueLengthLimits';
+export { benchmarkSuiteOptions, profilerOptions } from './config/componentOptions';

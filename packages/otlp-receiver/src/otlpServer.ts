@@ -84,6 +84,7 @@ export class OtlpServer {
       metricPoints: { ...counts.metricPoints },
       logRecords: { ...counts.logRecords },
       values: { ...counts.values },
+      turnsDerived: counts.turnsDerived,
       requests: { ...this.http.requests },
       grpcCalls: { ...this.grpc?.calls },
     };

@@ -160,7 +160,7 @@ describe('OTLP/gRPC with the OpenTelemetry JS gRPC exporters', () => {
         'SELECT DISTINCT name, component FROM spans',
       ).map((r) => [r.name, r.component]),
     );
-    expect(byName).toMatchObject({ turn: 'pipeline', stt: 'stt', llm: 'llm', tts: 'tts', llm_node: 'llm' });
+    expect(byName).toMatchObject({ stt: 'stt', llm: 'llm', tts: 'tts', llm_node: 'llm', function_tool: 'tool' });
     expect(byName.conversation).toBeNull();
   });
 });

@@ -154,7 +154,7 @@ describe('OTLP/HTTP receiver with the OpenTelemetry JS exporters', () => {
     expect(benchmarks).toEqual([{ component: 'stt', service: 'mixed-agent' }]);
   });
 
-  it('gives Pipecat and LiveKit Agents spans their pipeline components', async () => {
+  it('gives Pipecat and LiveKit Agents spans their pipeline components, their turns one pipeline turn each', async () => {
     const { server, dataDir } = await startServer();
     await send(server.url, 'proto', 'pipecat');
     await send(server.url, 'json', 'livekit');
@@ -166,21 +166,24 @@ describe('OTLP/HTTP receiver with the OpenTelemetry JS exporters', () => {
     );
     expect(rows).toEqual([
       { name: 'agent_session', component: null, operation: null },
-      { name: 'agent_turn', component: 'pipeline', operation: 'agent_turn' },
+      { name: 'agent_turn', component: null, operation: null },
       { name: 'conversation', component: null, operation: null },
       { name: 'eou_detection', component: 'vad', operation: 'eou_detection' },
       { name: 'function_tool', component: 'tool', operation: 'function_tool' },
       { name: 'llm', component: 'llm', operation: 'llm' },
       { name: 'llm_node', component: 'llm', operation: 'llm_node' },
       { name: 'llm_request', component: null, operation: null },
+      { name: 'pipeline.turn', component: 'pipeline', operation: 'turn' },
       { name: 'stt', component: 'stt', operation: 'stt' },
       { name: 'tts', component: 'tts', operation: 'tts' },
       { name: 'tts_cartesiattsservice', component: 'tts', operation: 'tts_cartesiattsservice' },
       { name: 'tts_node', component: 'tts', operation: 'tts_node' },
       { name: 'tts_request', component: null, operation: null },
-      { name: 'turn', component: 'pipeline', operation: 'turn' },
-      { name: 'user_turn', component: 'pipeline', operation: 'user_turn' },
+      { name: 'turn', component: null, operation: null },
+      { name: 'user_turn', component: null, operation: null },
     ]);
+    // Pipecat's two turns (this sender's LiveKit user turn was never committed: no exchange).
+    expect(countRows(dataDir, 'performance_metrics', "spans WHERE name = 'pipeline.turn'")).toBe(2);
   });
 
   it('uses the rules it is given before the built-in ones', async () => {

@@ -5,6 +5,7 @@ import { analyzeCpuProfile } from './cpu/hotSpots';
 import { attributionPathOf, sampleAttribution } from './flame/sampleAttribution';
 import { instrumentationDirs } from './instrumentationDirs';
 import { sampleTimes } from './cpu/sampleTimes';
+import { startCpuProfile } from './cpu/startCpuProfile';
 import { allocationHotSpots } from './memory/allocationHotSpots';
 import { assessLeak, type HeapReading } from './memory/assessLeak';
 import type { HeapCapture, HeapRecording } from './memory/heapRecording';
@@ -64,8 +65,7 @@ export async function recordProcessProfile(
   let stopUs = 0;
   let slice;
   try {
-    session.post('Profiler.setSamplingInterval', { interval: profiler.options.samplingIntervalUs });
-    session.post('Profiler.start');
+    startCpuProfile(session, profiler.options.samplingIntervalUs);
     startUs = timeline.nowUs();
     if (heap !== undefined) {
       let before = 0;
@@ -96,11 +96,13 @@ export async function recordProcessProfile(
   const times = sampleTimes(cpu);
   const owners = attributeSamples(times.timesUs, slice);
   const table = slice.operations;
-  const componentOf = (s: number): string | undefined => table.componentOf(owners[s]);
-  const all = analyzeCpuProfile(cpu, times, undefined, { topFunctions: 0, callGraphEdges: 0 });
+  // The window: not the samples of the GC that starting the profile made (startCpuProfile).
+  const inWindow = (s: number): boolean => times.timesUs[s] >= startUs && times.timesUs[s] <= stopUs;
+  const componentOf = (s: number): string | undefined => (inWindow(s) ? table.componentOf(owners[s]) : undefined);
+  const all = analyzeCpuProfile(cpu, times, inWindow, { topFunctions: 0, callGraphEdges: 0 });
   const byComponent = new Map<string, Map<string, { sampleCount: number; cpuMs: number }>>();
   for (let s = 0; s < owners.length; s++) {
-    const component = table.componentOf(owners[s]);
+    const component = componentOf(s);
     if (component === undefined || isIdle(cpu, s)) continue;
     const operation = table.operationOf(owners[s]) ?? '';
     let operations = byComponent.get(component);
@@ -132,7 +134,7 @@ export async function recordProcessProfile(
   const focus = analyzeCpuProfile(
     cpu,
     times,
-    options.component === undefined ? undefined : (s) => componentOf(s) === options.component,
+    options.component === undefined ? inWindow : (s) => componentOf(s) === options.component,
     { topFunctions: profiler.options.topFunctions },
   );
 

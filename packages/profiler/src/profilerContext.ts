@@ -7,6 +7,7 @@ import { analyzeCpuProfile } from './cpu/hotSpots';
 import { attributionPathOf, sampleAttribution } from './flame/sampleAttribution';
 import { instrumentationDirs } from './instrumentationDirs';
 import { sampleTimes } from './cpu/sampleTimes';
+import { startCpuProfile } from './cpu/startCpuProfile';
 import type { InspectorSession } from './inspectorSession';
 import { allocationHotSpots } from './memory/allocationHotSpots';
 import type { HeapCapture, HeapRecording } from './memory/heapRecording';
@@ -161,8 +162,7 @@ export class ProfilerContext implements Disposable, AsyncDisposable {
         if (this.heap === undefined) this.memoryUnavailable = 'another memory profile was running';
       }
       this.session = this.profiler.leaseSession();
-      this.session.post('Profiler.setSamplingInterval', { interval: this.profiler.options.samplingIntervalUs });
-      this.session.post('Profiler.start');
+      startCpuProfile(this.session, this.profiler.options.samplingIntervalUs);
       this.timelineOp = timeline.startOperation(this.component, this.operation);
       this.startUs = timeline.nowUs();
       this.state = 'running';

@@ -23,7 +23,7 @@ export interface BenchmarkCommandOptions {
  * happened; the exit status is derived from the returned data (see benchmarkExitStatus).
  */
 export async function runBenchmarks(options: BenchmarkCommandOptions & CommandContext): Promise<BenchmarkRunView> {
-  const { loadConfig } = await import('@transcriber/node/config');
+  const { benchmarkSuiteOptions, loadConfig } = await import('@transcriber/node/config');
   const loaded = loadConfig({ cwd: options.cwd });
   const config = { ...loaded.config, dataDir: options.dataDir };
   const { BenchmarkSuite, currentEnvironment, findBenchFiles, runBenchFiles } = await import('@transcriber/benchmarks');
@@ -43,8 +43,7 @@ export async function runBenchmarks(options: BenchmarkCommandOptions & CommandCo
   if (files.length === 0) return view;
 
   const suite = new BenchmarkSuite(config.dataDir, {
-    defaultIterations: config.defaultBenchmarkIterations,
-    defaultTimeoutMs: config.benchmarkTimeout * 1000,
+    ...benchmarkSuiteOptions(config),
     minEffect: options.minEffect / 100,
   });
   // The app's modules that the bench files load are instrumented as the preload would (the

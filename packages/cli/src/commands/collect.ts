@@ -1,5 +1,6 @@
 import type { OtlpServer } from '@transcriber/otlp-receiver';
-import { ExitError, EXIT_FAILURE, UsageError } from '../errors';
+import { UsageError } from '../errors';
+import { listenError, nextSignal } from '../program/listening';
 import { printCollect, collectRows } from '../printers/collectPrinter';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import type { CollectSummary } from '../results/collectSummary';
@@ -43,16 +44,19 @@ export async function collect(options: CollectOptions & CommandContext): Promise
       notify: status,
     });
   } catch (err) {
-    throw listenError(err, options.host, options.port, grpcPort);
+    const hint = ' (an OpenTelemetry Collector on the same port?)';
+    // A gRPC bind error says so (`listener: 'grpc'`); the HTTP port is bound first.
+    throw (err as { listener?: string }).listener === 'grpc'
+      ? listenError(err, options.host, grpcPort!, hint, '--grpc-port (or off)')
+      : listenError(err, options.host, options.port, hint);
   }
   const grpc = server.grpcTarget === undefined ? '' : ` and ${server.grpcTarget} (OTLP/gRPC)`;
-  // Handlers first: a script that sends SIGTERM as soon as it reads the line below would otherwise
-  // kill the process before they are in place (it did, one run in two, nothing written).
-  const signalled = nextSignal();
+  // Listening for the signal before saying where it listens: whoever reads that line may stop it at once.
+  const stopped = nextSignal();
   status(
     `listening on ${server.url} (OTLP/HTTP: /v1/traces, /v1/metrics, /v1/logs)${grpc}, writing to ${options.dataDir}; Ctrl-C to stop`,
   );
-  const stoppedBy = await signalled;
+  const stoppedBy = await stopped;
   // The handlers are gone now: a second Ctrl-C ends the process at once, unwritten data with it.
   status(`${stoppedBy}: finishing the requests under way and writing what was received (Ctrl-C again to quit at once)`);
   const stats = await server.close();
@@ -80,43 +84,5 @@ async function valueLengthLimitsOf() {
   } catch (err) {
     if ((err as Error).name !== 'ConfigError') throw err;
     throw new UsageError((err as Error).message);
-  }
-}
-
-function nextSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    const on = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
-      resolve(signal);
-    };
-    process.on('SIGINT', on);
-    process.on('SIGTERM', on);
-  });
-}
-
-/** A bind error in one line, naming the flag of the listener that failed (gRPC's errors say `listener: 'grpc'`). */
-function listenError(err: unknown, host: string, port: number, grpcPort: number | undefined): Error {
-  const code = (err as NodeJS.ErrnoException).code;
-  const grpc = (err as { listener?: string }).listener === 'grpc';
-  const where = `${host}:${grpc ? grpcPort : port}`;
-  const flag = grpc ? '--grpc-port (or off)' : '--port';
-  switch (code) {
-    case 'EADDRINUSE':
-      return new ExitError(
-        EXIT_FAILURE,
-        `cannot listen on ${where}: the port is in use (an OpenTelemetry Collector on the same port?); choose another with ${flag}`,
-      );
-    case 'EACCES':
-      return new ExitError(
-        EXIT_FAILURE,
-        `cannot listen on ${where}: permission denied; choose a port above 1023 with ${flag}`,
-      );
-    case 'EADDRNOTAVAIL':
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return new ExitError(EXIT_FAILURE, `cannot listen on ${where}: no such address on this machine; check --host`);
-    default:
-      return err as Error;
   }
 }

@@ -11,9 +11,14 @@ interface Line {
 }
 
 function lines(summary: CollectSummary): Line[] {
-  const { spans, metricPoints, logRecords } = summary.stats;
+  const { spans, metricPoints, logRecords, turnsDerived } = summary.stats;
   return [
-    { what: 'spans', stored: spans.accepted, rejected: spans.rejected, note: '' },
+    {
+      what: 'spans',
+      stored: spans.accepted,
+      rejected: spans.rejected,
+      note: turnsDerived > 0 ? `and ${count(turnsDerived)} voice turns derived from them` : '',
+    },
     {
       what: 'metric points',
       stored: metricPoints.accepted - metricPoints.baselines,

@@ -83,7 +83,7 @@ function memorySection(report: ProfileReport, style: Style): string {
   if (leak.status === 'suspected') {
     lines.push(
       style.red(
-        `suspected leak: the app keeps ${bytes(leak.slopeBytesPerRun)} more per interval after GC, in ${leak.growingRuns} of ${leak.runs} intervals`,
+        `suspected leak: the app keeps ${bytes(leak.medianGrowthBytes)} more per interval after GC, in ${leak.growingRuns} of ${leak.runs} intervals`,
       ),
     );
     for (const s of leak.suspects) lines.push(`  ${s.function}: holds ${bytes(s.bytesPerRun)} per interval`);

@@ -117,7 +117,9 @@ describe('transcriber collect', () => {
     }[];
     expect(components.map((c) => [c.component, c.count])).toEqual([
       ['llm', 3], // Pipecat's llm ×2, LiveKit's llm_node (its llm_request is inside it)
-      ['pipeline', 4], // Pipecat's turns ×2, LiveKit's user_turn and agent_turn
+      // Pipecat's turns ×2, derived into ours (LiveKit's user_turn and agent_turn are no operations;
+      // this sender's user turn was never committed, so it makes no turn)
+      ['pipeline', 2],
       ['stt', 2],
       ['tool', 1],
       ['tts', 5], // Pipecat's tts ×2 and old-style tts_cartesiattsservice ×2, LiveKit's tts_node
@@ -131,7 +133,7 @@ describe('transcriber collect', () => {
     expect(stdout).toMatch(
       /^collected at http:\/\/127\.0\.0\.1:\d+ and 127\.0\.0\.1:\d+ \(gRPC\) into .* \(stopped by SIGTERM\)/,
     );
-    expect(stdout).toMatch(/\nspans\s+20\s+0\n/);
+    expect(stdout).toMatch(/\nspans\s+20\s+0\s+and 2 voice turns derived from them\n/);
     expect(collector.stderr()).toMatch(/SIGTERM: finishing the requests under way/);
     expect(collector.stderr()).not.toMatch(/error|warn/i);
   });
@@ -190,7 +192,7 @@ describe('transcriber collect', () => {
     collector.process.kill('SIGTERM');
     const { status, stdout } = await collector.exited;
     expect(status).toBe(0);
-    expect(stdout).toMatch(new RegExp(`\\nspans\\s+${sent.sent.spans}\\s+0\\n`));
+    expect(stdout).toMatch(new RegExp(`\\nspans\\s+${sent.sent.spans}\\s+0\\s+and 2 voice turns derived from them\\n`));
     expect(stdout).toMatch(/requests by HTTP status: 200: 1 · 400: 1 · 413: 1/);
   });
 
@@ -206,9 +208,12 @@ describe('transcriber collect', () => {
     const { status, stdout } = await collector.exited;
     expect(status).toBe(0);
     expect(stdout).toMatch(/^collected at http:\/\/127\.0\.0\.1:\d+ and 127\.0\.0\.1:\d+ \(gRPC\) into /);
-    expect(stdout).toMatch(new RegExp(`\\nspans\\s+${pipecat.sent.spans + livekit.sent.spans}\\s+0\\n`));
+    const spans = pipecat.sent.spans + livekit.sent.spans;
+    const line = new RegExp(`\\nspans\\s+${spans}\\s+0\\s+and (\\d+) voice turns derived from them\\n`).exec(stdout);
+    expect(line).not.toBeNull();
     expect(stdout).toMatch(/requests by HTTP status: 200: 1\ngRPC calls by status: OK: 1\n$/);
-    expect(spanRows(dataDir)).toBe(pipecat.sent.spans + livekit.sent.spans);
+    // The turns derived are stored as spans of their own.
+    expect(spanRows(dataDir)).toBe(spans + Number(line![1]));
   });
 
   it('with --grpc-port off listens for OTLP/HTTP only', async () => {

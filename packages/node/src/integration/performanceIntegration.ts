@@ -3,6 +3,7 @@ import type { OperationHandle } from '@transcriber/instrumentation';
 import { ResourceOptimizer, type AudioOptimizationOptions, type ComponentOptimization } from '@transcriber/optimizer';
 import { ProfilerManager, type ProfilerContext } from '@transcriber/profiler';
 import { loadConfig, type LoadConfigOptions } from '../config/loadConfig';
+import { benchmarkSuiteOptions, profilerOptions } from '../config/componentOptions';
 import type { PerformanceConfig } from '../config/performanceConfig';
 import { PerformanceMonitor, type PerformanceSummary } from '../monitor/performanceMonitor';
 
@@ -109,19 +110,13 @@ export class PerformanceIntegration {
     > = {},
   ): Promise<BenchmarkResult> {
     // Made on first use, so that after initialize() its events go through the SDK's logger provider.
-    this.benchmarks ??= new BenchmarkSuite(this.config.dataDir, {
-      defaultIterations: this.config.defaultBenchmarkIterations,
-      defaultTimeoutMs: this.config.benchmarkTimeout * 1000,
-    });
+    this.benchmarks ??= new BenchmarkSuite(this.config.dataDir, benchmarkSuiteOptions(this.config));
     return this.benchmarks.runBenchmark({ ...options, name: options.name ?? component, component, fn, iterations });
   }
 
   private profilerManager(): ProfilerManager {
     // Made on first use, so that after initialize() its events go through the SDK's logger provider.
-    this.profiler ??= new ProfilerManager(this.config.dataDir, {
-      sampleRate: this.config.profilingSampleRate,
-      enableMemory: this.config.enableMemoryProfiling,
-    });
+    this.profiler ??= new ProfilerManager(this.config.dataDir, profilerOptions(this.config));
     return this.profiler;
   }
 

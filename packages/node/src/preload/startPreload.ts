@@ -3,6 +3,7 @@ import { diag } from '@opentelemetry/api';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { setOperationProfiler } from '@transcriber/instrumentation';
 import { loadConfig } from '../config/loadConfig';
+import { profilerOptions } from '../config/componentOptions';
 import type { PerformanceConfig } from '../config/performanceConfig';
 import { instrumentLiveKit, LIVEKIT_MODULE } from '../instrumentations/livekit/liveKitInstrumentation';
 import { instrumentMappedOperations } from '../instrumentations/mappedOperations';
@@ -119,7 +120,7 @@ function startProfilerControlChannel(config: PerformanceConfig, exit: { readonly
         require('@transcriber/profiler/control') as typeof import('@transcriber/profiler/control');
       const server = startProfilerControlServer({
         dataDir: config.dataDir,
-        profilerOptions: { sampleRate: config.profilingSampleRate, enableMemory: config.enableMemoryProfiling },
+        profilerOptions: profilerOptions(config),
         optimizeMemory: () => optimizeMemoryOnRequest(config),
         ...(startupProfile !== undefined ? { startupProfile } : {}),
       });

@@ -17,6 +17,7 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import {
+  durableFlush,
   SqliteLogRecordExporter,
   SqliteMetricExporter,
   SqliteSpanExporter,
@@ -121,8 +122,11 @@ export function startTelemetry(config: PerformanceConfig, options: TelemetryOpti
         new FrameworkSpanProcessor(),
         recentOperations,
         ...(options.spanProcessors ?? []),
-        // A short delay: people watch `transcriber performance --live` while the app runs.
-        ...exporters.map((e) => new BatchSpanProcessor(e, { scheduledDelayMillis: 1000, maxQueueSize: 8192 })),
+        // A short delay: people watch `transcriber performance --live` while the app runs. The
+        // provider's forceFlush() resolves once the spans are written (durableFlush).
+        ...exporters.map((e) =>
+          durableFlush(new BatchSpanProcessor(e, { scheduledDelayMillis: 1000, maxQueueSize: 8192 }), e),
+        ),
       ],
     });
     registerTracerProvider(provider, joined);
@@ -131,7 +135,7 @@ export function startTelemetry(config: PerformanceConfig, options: TelemetryOpti
     unregisters.push(() => trace.disable());
   } else {
     diag.info(
-      'transcriber: joining the tracer provider the app registered; add SqliteSpanExporter to it to keep spans in SQLite (and TimeOrderedIdGenerator as its idGenerator: cheaper inserts)',
+      'transcriber: joining the tracer provider the app registered; add SqliteSpanExporter to it to keep spans in SQLite (its batch processor wrapped in durableFlush, for a forceFlush that waits for the rows; TimeOrderedIdGenerator as its idGenerator: cheaper inserts)',
     );
   }
 
