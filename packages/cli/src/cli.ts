@@ -246,7 +246,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     examples: [
       'transcriber collect',
       'transcriber collect --port 4319 --grpc-port 4320 --data-dir ./agent-data',
-      'transcriber collect --host 172.17.0.1 --port 4319   # reachable from Docker containers (otel-collector.yaml)',
+      'transcriber collect --host 172.17.0.1 --port 4319 --grpc-port off   # reachable from Docker containers (otel-collector.yaml)',
     ],
     load: () => import('./commands/collect').then((m) => m.collectCommand),
   }),
