@@ -48,7 +48,12 @@ function hex(next, digits) {
   return out.slice(0, digits);
 }
 
-function buildDataDir(dataDir) {
+/**
+ * Builds the data directory. With `turnFigures` each turn also carries what a real turn records
+ * when it ends (voice-to-voice and its five stages, from its operations' durations), so views
+ * that draw turns (`transcriber ui`) read and parse them as they would an agent's.
+ */
+function buildDataDir(dataDir, options = {}) {
   const file = databasePath(dataDir, 'performance_metrics');
   const migrations = migrationsFor('performance_metrics');
   const db = openDatabaseForWriting(file, migrations.slice(0, 1));
@@ -88,9 +93,11 @@ function buildDataDir(dataDir) {
       let at = startedUs + Math.floor((t / traces) * (windowUs - 5_000_000));
       const turnStart = at;
       let children = 0;
+      const msOf = {};
       for (const component of COMPONENTS) {
         if (t * 9 + children + 1 >= SPANS) break;
         const ms = MEDIAN_MS[component] * Math.exp((next() - 0.5) * 1.6);
+        msOf[component] = ms;
         const failed = next() < 0.02;
         insertSpan.run(
           traceId,
@@ -123,7 +130,7 @@ function buildDataDir(dataDir) {
         turnMs,
         0,
         null,
-        null,
+        options.turnFigures === true ? turnFiguresJson(msOf) : null,
         resourceId,
       );
     }
@@ -271,4 +278,24 @@ function main() {
 }
 
 if (require.main === module) main();
+/** A turn's attributes as TurnHandle writes them (seconds): its stages from its operations' times. */
+function turnFiguresJson(msOf) {
+  const stages = {
+    endpointing: msOf.vad ?? 0,
+    transcription: msOf.stt ?? 0,
+    agent: (msOf.agent ?? 0) + (msOf.llm ?? 0) / 10,
+    tts: (msOf.tts ?? 0) / 4,
+    playout: (msOf.audio_output ?? 0) / 20,
+  };
+  const attributes = {};
+  let total = 0;
+  for (const [stage, ms] of Object.entries(stages)) {
+    attributes[`transcriber.turn.${stage}.duration`] = ms / 1000;
+    total += ms;
+  }
+  attributes['transcriber.turn.voice_to_voice.duration'] = total / 1000;
+  attributes['transcriber.turn.interruptions'] = 0;
+  return JSON.stringify(attributes);
+}
+
 module.exports = { buildDataDir };

@@ -25,18 +25,20 @@ export interface SpanSpec {
 
 /**
  * Writes spans with chosen times through a real tracer provider and our exporter (not the global
- * provider), and returns them as the SDK recorded them, in the order given.
+ * provider), and returns them as the SDK recorded them, in the order given. `resource` adds to (or
+ * replaces) the resource's attributes, e.g. another `process.pid`.
  */
 export async function recordSpans(
   dataDir: string,
   specs: readonly SpanSpec[],
   service = 'voice-agent-test',
+  resource: Record<string, string | number> = {},
 ): Promise<ReadableSpan[]> {
   // No retention: these spans have chosen (often old) times and a second call must not prune them.
   const exporter = new SqliteSpanExporter({ dataDir, retention: {} });
   const seen = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({
-    resource: testResource({ 'service.name': service }),
+    resource: testResource({ 'service.name': service, ...resource }),
     spanProcessors: [new SimpleSpanProcessor(exporter), new SimpleSpanProcessor(seen)],
   });
   const tracer = provider.getTracer('@transcriber/test');

@@ -3,6 +3,7 @@ export {
   ATTR_COMPONENT,
   ATTR_OPERATION,
   ATTR_ERROR_TYPE,
+  ATTR_OPERATION_LOOP_IDLE,
   BENCHMARK_SERVICE_NAME,
   ATTR_V8JS_GC_TYPE,
   METRIC_EVENT_LOOP_UTILIZATION,
@@ -88,11 +89,7 @@ export { OperationHandle } from './operationHandle';
 export { TurnHandle, activeTurn } from './turnHandle';
 export { TURN_STAGES, TURN_BOUNDARY_MARKS, TURN_BREAKDOWN_STAGES, TURN_UNEXPLAINED_STAGE } from './turnStages';
 export type { TurnStage, BreakdownStage } from './turnStages';
-export { recordDerivedTurn } from './derivedTurnSpan';
-export { recordOperation } from './operationMetrics';
 export { operationAttributes } from './operationKey';
-export { recordVoiceFigure } from './frameworkInstruments';
-export type { VoiceFigure } from './frameworkInstruments';
 export { TURN_CONTEXT_KEY } from './turnContext';
 export { monitorComponentPerformance } from './monitorComponentPerformance';
 export type { MonitorOptions } from './monitorComponentPerformance';

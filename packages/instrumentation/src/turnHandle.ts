@@ -10,8 +10,8 @@ import {
 } from './names';
 import { OperationHandle } from './operationHandle';
 import { turnIn, type TurnSink } from './turnContext';
-import { recordTurnHistograms } from './turnRecording';
 import { TURN_BOUNDARY_MARKS, TURN_STAGES } from './turnStages';
+import { recordTurnHistograms } from './voiceInstruments';
 
 // Of these only the first counts: the first audio byte and the first frame played are what the user
 // waits for (a later sentence's synthesis does not move them). The other boundary marks keep their

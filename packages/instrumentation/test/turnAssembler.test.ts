@@ -4,7 +4,7 @@ import {
   TurnAssembler,
   type DerivedTurn,
   type SpanShape,
-} from '@transcriber/instrumentation/turnDerivation';
+} from '@transcriber/instrumentation/frameworkSpans';
 
 const TRACE = 'a'.repeat(32);
 let nextId = 1;
@@ -129,7 +129,7 @@ describe('TurnAssembler: LiveKit Agents', () => {
       source: 'livekit',
       traceId: TRACE,
       parentSpanId: session,
-      anchorSpanId: userTurn.spanId,
+      anchor: userTurn,
       startMs: 8_500,
       endMs: 13_000,
       sourceVoiceToVoice: 0.991,
@@ -142,6 +142,15 @@ describe('TurnAssembler: LiveKit Agents', () => {
     // to the TTS request (waiting for a sentence), which no figure of LiveKit's covers.
     expect(msOf(turn)).toEqual([400, 0, 480, 20, 20, 70]);
     expect(turn.figures.interruptions).toBe(0);
+    // The points as our marks name them: the same turn a timed exchange has.
+    expect(turn.marks.map((m) => [m.name, Math.round(m.timeMs * 1000) / 1000])).toEqual([
+      ['user_speech_end', 10_000],
+      ['final_transcript', 10_250],
+      ['end_of_utterance', 10_400],
+      ['first_token', 10_900],
+      ['first_audio_byte', 10_970],
+      ['first_audio_played', 10_990],
+    ]);
     expect(Object.fromEntries(turn.figures.values)).toEqual({
       'gen_ai.response.time_to_first_chunk': 0.2,
       'transcriber.tts.time_to_first_byte': 0.02,
@@ -298,6 +307,13 @@ describe('TurnAssembler: Pipecat', () => {
     // No figure for endpointing or playout: the transcription is the STT's 300 ms from the end of
     // speech, the agent the LLM's 400 ms, the TTS its 100 ms; the other 400 ms are unexplained.
     expect(msOf(derived)).toEqual([undefined, 300, 400, 100, undefined, 400]);
+    expect(derived.marks.map((m) => [m.name, Math.round(m.timeMs)])).toEqual([
+      ['user_speech_end', 5000],
+      ['final_transcript', 5300],
+      ['first_token', 5900],
+      ['first_audio_byte', 6050],
+      ['first_audio_played', 6200],
+    ]);
     expect(Object.fromEntries(derived.figures.usage)).toEqual({
       'gen_ai.usage.input_tokens': 100,
       'gen_ai.usage.output_tokens': 8,

@@ -1,4 +1,4 @@
-import { turnBreakdown } from '@transcriber/instrumentation/turnDerivation';
+import { turnBreakdown } from '@transcriber/instrumentation/frameworkSpans';
 
 const sum = (stages: readonly (number | undefined)[]) => stages.reduce<number>((a, b) => a + (b ?? 0), 0);
 

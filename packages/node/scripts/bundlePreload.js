@@ -37,7 +37,7 @@ const SOURCE_ENTRIES = {
   '@transcriber/queries/percentile': path.resolve(PACKAGE_DIR, '../queries/src/percentile.ts'),
   // The turn derivation is pure functions and constants (no module state to share with the app's
   // copy of @transcriber/instrumentation), so it can be in the bundle.
-  '@transcriber/instrumentation/turnDerivation': path.resolve(PACKAGE_DIR, '../instrumentation/src/turnDerivation.ts'),
+  '@transcriber/instrumentation/frameworkSpans': path.resolve(PACKAGE_DIR, '../instrumentation/src/frameworkSpans.ts'),
 };
 
 const packageName = (specifier) => specifier.split('/', specifier.startsWith('@') ? 2 : 1).join('/');

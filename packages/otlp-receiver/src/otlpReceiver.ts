@@ -14,6 +14,7 @@ import {
   DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
   DEFAULT_EVENT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
 } from '@transcriber/instrumentation/names';
+import { addAiSdkFigures } from './aiSdkFigures';
 import { ComponentMapper, type ComponentRule } from './componentRules';
 import { CumulativeToDelta, type DeltaResult } from './cumulativeToDelta';
 import { DEFAULT_COMPONENT_RULES } from './defaultComponentRules';
@@ -25,6 +26,7 @@ import { decodeLogsRequestProtobuf } from './protobufLogs';
 import { decodeMetricsRequestProtobuf } from './protobufMetrics';
 import { decodeTraceRequestProtobuf } from './protobufTraces';
 import { QueuedBytes } from './queuedBytes';
+import { ReceivedTurns } from './receivedTurns';
 import { Rejections } from './rejections';
 import { ValueLimits } from './valueLimits';
 
@@ -48,6 +50,11 @@ export interface OtlpReceiverOptions extends SqliteStorageOptions {
    * keys and names are cut, and counted. By signal; see DEFAULT_VALUE_LENGTH_LIMITS.
    */
   valueLengthLimits?: Partial<ValueLengthLimits>;
+  /**
+   * Derive voice turns from the frameworks' spans received (LiveKit, Pipecat; see ReceivedTurns).
+   * Default true; false stores the spans only (what a second receiver of the same spans would do).
+   */
+  deriveTurns?: boolean;
 }
 
 /** Longest strings kept, by signal (see `OtlpReceiverOptions.valueLengthLimits`). */
@@ -87,6 +94,8 @@ export interface ItemCounts {
   logRecords: { accepted: number; rejected: number };
   /** Strings cut to the length limits, and nested values dropped for their depth (items kept). */
   values: { cut: number; tooDeep: number };
+  /** Voice turns derived from received framework spans (LiveKit, Pipecat) and stored with them. */
+  turnsDerived: number;
 }
 
 const DEFAULT_MAX_QUEUED_ROWS = 100_000;
@@ -95,8 +104,8 @@ const ITEM_NAMES: Record<OtlpSignal, string> = { traces: 'spans', metrics: 'data
 
 /**
  * Turns OTLP export requests into rows, through the same exporters the in-process SDK uses:
- * decodes the body (protobuf or JSON), gives foreign spans a component by the rules, turns
- * cumulative metrics into deltas, keeps only our events among log records, and hands the rest to
+ * decodes the body (protobuf or JSON), gives foreign spans a component by the rules, derives the
+ * voice turns of frameworks' spans (ReceivedTurns), turns cumulative metrics into deltas, keeps only our events among log records, and hands the rest to
  * SqliteSpanExporter / SqliteMetricExporter / SqliteLogRecordExporter. Admission is decided before
  * anything is handed over, so an accepted request is never dropped by the writers' queue bound.
  */
@@ -106,6 +115,7 @@ export class OtlpReceiver {
     metricPoints: { accepted: 0, rejected: 0, baselines: 0 },
     logRecords: { accepted: 0, rejected: 0 },
     values: { cut: 0, tooDeep: 0 },
+    turnsDerived: 0,
   };
   private readonly storage: SqliteStorage;
   private readonly spans: SqliteSpanExporter;
@@ -113,6 +123,7 @@ export class OtlpReceiver {
   private readonly logs: SqliteLogRecordExporter;
   private readonly mapper: ComponentMapper;
   private readonly deltas: CumulativeToDelta;
+  private readonly turns: ReceivedTurns | undefined;
   private readonly maxQueuedRows: number;
   private readonly maxQueuedBytes: number;
   private readonly queuedBytes = new QueuedBytes();
@@ -123,8 +134,14 @@ export class OtlpReceiver {
     this.maxQueuedRows = options.maxQueuedRows ?? DEFAULT_MAX_QUEUED_ROWS;
     this.maxQueuedBytes = options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
     this.lengthLimits = { ...DEFAULT_VALUE_LENGTH_LIMITS, ...options.valueLengthLimits };
-    // The writers' own bound (beyond which they drop the oldest rows) must not be below admission's.
-    const storageOptions = { ...options, maxPendingRows: Math.max(this.maxQueuedRows, options.maxPendingRows ?? 0) };
+    this.turns = options.deriveTurns === false ? undefined : new ReceivedTurns();
+    // The writers' own bound (beyond which they drop the oldest rows) must not be below admission's,
+    // with room for the turns of exchanges still open: a request counts the turns it may complete
+    // (see `receive`), but a turn whose user turn came in an earlier request is a row it did not count.
+    const storageOptions = {
+      ...options,
+      maxPendingRows: Math.max(this.maxQueuedRows + (this.turns?.maxOpenExchanges ?? 0), options.maxPendingRows ?? 0),
+    };
     this.storage = SqliteStorage.acquire(options.dataDir, storageOptions);
     this.spans = new SqliteSpanExporter(storageOptions);
     this.metrics = new SqliteMetricExporter(storageOptions);
@@ -167,11 +184,17 @@ export class OtlpReceiver {
           encoding === 'json'
             ? decodeTraceRequestJson(body, rejections, limits)
             : decodeTraceRequestProtobuf(body, rejections, limits);
-        const refused = this.admit(spans.length, body.length - limits.droppedBytes);
+        const possibleTurns = this.turns === undefined ? 0 : ReceivedTurns.possibleTurns(spans);
+        const refused = this.admit(spans.length + possibleTurns, body.length - limits.droppedBytes);
         if (refused !== undefined) return refused;
         this.mapper.apply(spans);
-        if (spans.length > 0) this.spans.export(spans, expectSuccess);
-        this.queuedBytes.add(spans.length, body.length - limits.droppedBytes);
+        addAiSdkFigures(spans);
+        // Turns only from admitted requests: a refused one is sent again, and would count twice.
+        const turns = this.turns?.take(spans) ?? [];
+        this.counts.turnsDerived += turns.length;
+        if (spans.length > 0 || turns.length > 0)
+          this.spans.export(turns.length === 0 ? spans : [...spans, ...turns], expectSuccess);
+        this.queuedBytes.add(spans.length + turns.length, body.length - limits.droppedBytes);
         return this.accepted('traces', this.counts.spans, spans.length, rejections, limits);
       }
       case 'metrics': {
@@ -226,6 +249,10 @@ export class OtlpReceiver {
   async shutdown(): Promise<void> {
     if (this.shutDown) return;
     this.shutDown = true;
+    // Exchanges still waiting for their answer are stored as they are (no voice-to-voice).
+    const open = this.turns?.flush() ?? [];
+    this.counts.turnsDerived += open.length;
+    if (open.length > 0) this.spans.export(open, expectSuccess);
     await this.flush();
     await Promise.all([this.spans.shutdown(), this.metrics.shutdown(), this.logs.shutdown()]);
     // The last release closes the writers, which write anything still queued synchronously.

@@ -21,9 +21,12 @@ function mapped(rules: readonly ComponentRule[], name: string, attributes: Attri
 
 describe('the built-in rules', () => {
   it.each([
-    // LiveKit Agents
-    ['user_turn', {}, 'pipeline', 'user_turn'],
-    ['agent_turn', {}, 'pipeline', 'agent_turn'],
+    // LiveKit Agents. The two halves of an exchange are no operations: the turn derived from them is.
+    ['user_turn', {}, null, null],
+    ['agent_turn', { 'gen_ai.operation.name': 'invoke_agent' }, null, null],
+    ['start_agent_activity', { 'gen_ai.operation.name': 'create_agent' }, null, null],
+    ['user_speaking', {}, null, null],
+    ['agent_speaking', {}, null, null],
     ['stt_node', {}, 'stt', 'stt_node'],
     ['llm_node', {}, 'llm', 'llm_node'],
     ['tts_node', {}, 'tts', 'tts_node'],
@@ -34,7 +37,7 @@ describe('the built-in rules', () => {
     ['llm_request', { 'gen_ai.operation.name': 'chat' }, null, null],
     ['tts_request_run', {}, null, null],
     // Pipecat
-    ['turn', { 'turn.number': 2 }, 'pipeline', 'turn'],
+    ['turn', { 'turn.number': 2 }, null, null],
     ['stt', { 'gen_ai.operation.name': 'stt' }, 'stt', 'stt'],
     ['llm', { 'gen_ai.operation.name': 'chat' }, 'llm', 'llm'],
     ['tts', {}, 'tts', 'tts'],

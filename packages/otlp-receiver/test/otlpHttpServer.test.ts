@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { DEFAULT_COMPONENT_RULES, OtlpHttpServer, type OtlpHttpServerOptions } from '@transcriber/otlp-receiver';
+import { DEFAULT_COMPONENT_RULES, OtlpServer, type OtlpServerOptions } from '@transcriber/otlp-receiver';
 import { databasePath } from '@transcriber/storage/files';
 import { ProtobufReader } from '../src/protobufReader';
 import { childExit, childSays } from '../../../test/helpers/children';
@@ -19,16 +19,14 @@ const HOLD_LOCK = path.join(FIXTURES, 'hold-exclusive-lock.js');
 
 afterAll(removeTempDirs);
 
-const servers: OtlpHttpServer[] = [];
+const servers: OtlpServer[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-async function startServer(
-  options: Partial<OtlpHttpServerOptions> = {},
-): Promise<{ server: OtlpHttpServer; dataDir: string }> {
+async function startServer(options: Partial<OtlpServerOptions> = {}): Promise<{ server: OtlpServer; dataDir: string }> {
   const dataDir = makeTempDir('transcriber-collect-');
-  const server = await OtlpHttpServer.start({ dataDir, port: 0, ...options });
+  const server = await OtlpServer.start({ dataDir, port: 0, ...options });
   servers.push(server);
   return { server, dataDir };
 }
@@ -156,7 +154,7 @@ describe('OTLP/HTTP receiver with the OpenTelemetry JS exporters', () => {
     expect(benchmarks).toEqual([{ component: 'stt', service: 'mixed-agent' }]);
   });
 
-  it('gives Pipecat and LiveKit Agents spans their pipeline components', async () => {
+  it('gives Pipecat and LiveKit Agents spans their pipeline components, their turns one pipeline turn each', async () => {
     const { server, dataDir } = await startServer();
     await send(server.url, 'proto', 'pipecat');
     await send(server.url, 'json', 'livekit');
@@ -168,21 +166,24 @@ describe('OTLP/HTTP receiver with the OpenTelemetry JS exporters', () => {
     );
     expect(rows).toEqual([
       { name: 'agent_session', component: null, operation: null },
-      { name: 'agent_turn', component: 'pipeline', operation: 'agent_turn' },
+      { name: 'agent_turn', component: null, operation: null },
       { name: 'conversation', component: null, operation: null },
       { name: 'eou_detection', component: 'vad', operation: 'eou_detection' },
       { name: 'function_tool', component: 'tool', operation: 'function_tool' },
       { name: 'llm', component: 'llm', operation: 'llm' },
       { name: 'llm_node', component: 'llm', operation: 'llm_node' },
       { name: 'llm_request', component: null, operation: null },
+      { name: 'pipeline.turn', component: 'pipeline', operation: 'turn' },
       { name: 'stt', component: 'stt', operation: 'stt' },
       { name: 'tts', component: 'tts', operation: 'tts' },
       { name: 'tts_cartesiattsservice', component: 'tts', operation: 'tts_cartesiattsservice' },
       { name: 'tts_node', component: 'tts', operation: 'tts_node' },
       { name: 'tts_request', component: null, operation: null },
-      { name: 'turn', component: 'pipeline', operation: 'turn' },
-      { name: 'user_turn', component: 'pipeline', operation: 'user_turn' },
+      { name: 'turn', component: null, operation: null },
+      { name: 'user_turn', component: null, operation: null },
     ]);
+    // Pipecat's two turns (this sender's LiveKit user turn was never committed: no exchange).
+    expect(countRows(dataDir, 'performance_metrics', "spans WHERE name = 'pipeline.turn'")).toBe(2);
   });
 
   it('uses the rules it is given before the built-in ones', async () => {
@@ -337,7 +338,7 @@ describe('requests the receiver refuses', () => {
   it('refuses to bind a port that is taken, and leaves nothing open', async () => {
     const { server } = await startServer();
     const dataDir = makeTempDir('transcriber-collect-');
-    await expect(OtlpHttpServer.start({ dataDir, port: server.address.port })).rejects.toMatchObject({
+    await expect(OtlpServer.start({ dataDir, port: server.address.port })).rejects.toMatchObject({
       code: 'EADDRINUSE',
     });
   });
@@ -408,7 +409,7 @@ describe('back-pressure', () => {
     }
     expect(unavailable?.headers['retry-after']).toBe('1');
     expect(JSON.parse(unavailable!.body.toString()).message).toMatch(/cannot be written right now \(locked\)/);
-    expect(notices).toEqual(['the databases cannot be written (locked); answering 503 until they can']);
+    expect(notices).toEqual(['the databases cannot be written (locked); refusing data until they can']);
 
     // A real exporter meets the 503s, waits as told, and gets its spans in once the lock is gone.
     const sender = await send(server.url, 'proto', 'load', '--spans', '300', '--batch', '100');

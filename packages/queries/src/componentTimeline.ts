@@ -45,8 +45,10 @@ export function componentTimeline(db: Database, filter: TimelineFilter): Compone
     .raw()
     .all({ first: steps.firstUs, until: filter.untilUs, component: filter.component ?? null }) as Row[];
   const n = steps.timesUs.length;
-  // Per component and step, bucket → counts; rows of several resources add up in one bucket.
-  const byComponent = new Map<string, { series: ComponentSeries; buckets: Map<number, BucketCount>[] }>();
+  // Per component and step, its buckets as they come: the rollup's key order gives them in
+  // increasing order within each (minute, resource), so a one-minute step of one process needs no
+  // merging (the usual case, and the reason this is a list and not a map per row).
+  const byComponent = new Map<string, { series: ComponentSeries; buckets: (BucketCount[] | undefined)[] }>();
   for (const [minuteUs, component, bucket, count, errors, minMs, maxMs] of rows) {
     let entry = byComponent.get(component);
     if (entry === undefined) {
@@ -58,31 +60,42 @@ export function componentTimeline(db: Database, filter: TimelineFilter): Compone
           p50Ms: new Array<number | null>(n).fill(null),
           p95Ms: new Array<number | null>(n).fill(null),
         },
-        buckets: Array.from({ length: n }, () => new Map<number, BucketCount>()),
+        buckets: new Array<BucketCount[] | undefined>(n),
       };
       byComponent.set(component, entry);
     }
     const step = Math.floor((minuteUs - steps.firstUs) / steps.stepUs);
     entry.series.count[step] += count;
     entry.series.errors[step] += errors;
-    const b = entry.buckets[step].get(bucket);
-    if (b === undefined) entry.buckets[step].set(bucket, { bucket, count, minMs, maxMs });
-    else {
-      b.count += count;
-      if (minMs < b.minMs) b.minMs = minMs;
-      if (maxMs > b.maxMs) b.maxMs = maxMs;
-    }
+    (entry.buckets[step] ??= []).push({ bucket, count, minMs, maxMs });
   }
   const components = [...byComponent.values()]
     .map(({ series, buckets }) => {
       buckets.forEach((inStep, step) => {
-        if (inStep.size === 0) return;
-        const sorted = [...inStep.values()].sort((a, b) => a.bucket - b.bucket);
-        series.p50Ms[step] = percentileOfBuckets(sorted, 50);
-        series.p95Ms[step] = percentileOfBuckets(sorted, 95);
+        if (inStep === undefined) return;
+        const ordered = inOrder(inStep);
+        series.p50Ms[step] = percentileOfBuckets(ordered, 50);
+        series.p95Ms[step] = percentileOfBuckets(ordered, 95);
       });
       return series;
     })
     .sort((a, b) => (a.component < b.component ? -1 : a.component > b.component ? 1 : 0));
   return { stepMinutes: steps.stepMinutes, timesUs: steps.timesUs, components };
+}
+
+/** Buckets by increasing bucket, equal ones (several minutes or processes) merged. */
+function inOrder(buckets: BucketCount[]): BucketCount[] {
+  let increasing = true;
+  for (let i = 1; i < buckets.length && increasing; i++) increasing = buckets[i].bucket > buckets[i - 1].bucket;
+  if (increasing) return buckets;
+  const merged: BucketCount[] = [];
+  for (const b of [...buckets].sort((x, y) => x.bucket - y.bucket)) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && last.bucket === b.bucket) {
+      last.count += b.count;
+      if (b.minMs < last.minMs) last.minMs = b.minMs;
+      if (b.maxMs > last.maxMs) last.maxMs = b.maxMs;
+    } else merged.push({ ...b });
+  }
+  return merged;
 }

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { newestSpanIds, RECENT_ORDER } from './newestSpanIds';
-import { resourceCondition, spanScope, type ServiceFilter } from './serviceScope';
+import { resourceCondition, resourceScope, spanScope, type ServiceFilter } from './serviceScope';
 import { SLOWEST_ORDER, slowestSpanIds } from './slowestSpanIds';
 import type { OperationRecord, TimeWindow } from './types';
 
@@ -52,7 +52,8 @@ export function recentOperations(db: Database, filter: OperationFilter): Operati
     // Spans without a component: their own range of spans_component_start, read in the order asked
     // (the rollup and the per-component walks cover components only). Foreign spans are few.
     const conditions = ['s.component IS NULL', 's.start_us >= @since', 's.start_us < @until'];
-    conditions.push(resourceCondition(scope, 's.resource_id'));
+    // Not narrowed by the rollup, which holds spans with a component only.
+    conditions.push(resourceCondition(resourceScope(db, filter), 's.resource_id'));
     if (filter.minDurationMs !== undefined) conditions.push('s.duration_ms >= @minDuration');
     if (filter.errorsOnly) conditions.push('s.status_code = 2');
     matching = `SELECT s.id FROM spans s INDEXED BY spans_component_start

@@ -39,7 +39,8 @@ export function resourceTimeline(
   const steps = timeSteps(filter, filter.maxPoints);
   const rows = db
     .prepare(
-      `SELECT pid, (time_us - @first) / @stepUs AS step, avg(cpu_utilization) AS cpu, max(rss_bytes) AS rss,
+      // Numbers are bound as REAL: the step is cast to a whole number, or each sample is a group.
+      `SELECT pid, CAST((time_us - @first) / @stepUs AS INTEGER) AS step, avg(cpu_utilization) AS cpu, max(rss_bytes) AS rss,
               max(heap_used_bytes) AS heap, max(event_loop_delay_p99_ms) AS eld, max(resource_id) AS resourceId
          FROM resource_snapshots INDEXED BY resource_snapshots_time
         WHERE time_us >= @first AND time_us < @until AND ${resourceCondition(resourceScope(db, filter), 'resource_id')}

@@ -21,9 +21,9 @@ export interface TraceView {
 }
 
 /**
- * The spans of one trace (getTrace) as a tree with offsets, for a waterfall. A span whose parent
- * was not recorded (remote, or dropped) is drawn as a root; a span id repeated in bad data is
- * placed once.
+ * The spans of one trace (getTrace) as a tree with offsets, and its turns, for a waterfall (`traces
+ * show` and the web view). A span whose parent was not recorded (remote, or dropped) is drawn as a
+ * root; a span id repeated in bad data is placed once.
  */
 export function traceTree(traceId: string, spans: readonly TraceSpan[]): TraceView {
   const startUs = Math.min(...spans.map((s) => s.startUs));

@@ -1,5 +1,6 @@
-import type { OtlpHttpServer } from '@transcriber/otlp-receiver';
-import { ExitError, EXIT_FAILURE, UsageError } from '../errors';
+import type { OtlpServer } from '@transcriber/otlp-receiver';
+import { UsageError } from '../errors';
+import { listenError, nextSignal } from '../program/listening';
 import { printCollect, collectRows } from '../printers/collectPrinter';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import type { CollectSummary } from '../results/collectSummary';
@@ -7,8 +8,10 @@ import type { CollectSummary } from '../results/collectSummary';
 export interface CollectOptions {
   /** Address to listen on (default 127.0.0.1). */
   host: string;
-  /** Port (default 4318; 0 picks a free one, shown in the first line on stderr). */
+  /** OTLP/HTTP port (default 4318; 0 picks a free one, shown in the first line on stderr). */
   port: number;
+  /** OTLP/gRPC port on the same host (default 4317; 0 picks a free one), or off. */
+  grpcPort: number | 'off';
 }
 
 export const collectCommand: CommandModule<CollectOptions, CollectSummary> = {
@@ -18,7 +21,7 @@ export const collectCommand: CommandModule<CollectOptions, CollectSummary> = {
 };
 
 /**
- * Receives OTLP/HTTP until SIGINT or SIGTERM, writing into the data directory's databases through
+ * Receives OTLP/HTTP and OTLP/gRPC until SIGINT or SIGTERM, writing into the data directory's databases through
  * the same exporters as in-process telemetry; then finishes the requests under way, writes
  * everything it accepted, and returns what it received. Status lines go to stderr, so stdout holds
  * only the summary.
@@ -26,29 +29,38 @@ export const collectCommand: CommandModule<CollectOptions, CollectSummary> = {
 export async function collect(options: CollectOptions & CommandContext): Promise<CollectSummary> {
   const componentRules = await componentRulesOf(options.cwd);
   const valueLengthLimits = await valueLengthLimitsOf();
-  const { OtlpHttpServer } = await import('@transcriber/otlp-receiver');
+  const { OtlpServer } = await import('@transcriber/otlp-receiver');
   const status = (line: string) => process.stderr.write(`transcriber collect: ${line}\n`);
-  let server: OtlpHttpServer;
+  const grpcPort = options.grpcPort === 'off' ? undefined : options.grpcPort;
+  let server: OtlpServer;
   try {
-    server = await OtlpHttpServer.start({
+    server = await OtlpServer.start({
       dataDir: options.dataDir,
       host: options.host,
       port: options.port,
+      grpcPort,
       componentRules,
       valueLengthLimits,
       notify: status,
     });
   } catch (err) {
-    throw listenError(err, options.host, options.port);
+    const hint = ' (an OpenTelemetry Collector on the same port?)';
+    // A gRPC bind error says so (`listener: 'grpc'`); the HTTP port is bound first.
+    throw (err as { listener?: string }).listener === 'grpc'
+      ? listenError(err, options.host, grpcPort!, hint, '--grpc-port (or off)')
+      : listenError(err, options.host, options.port, hint);
   }
+  const grpc = server.grpcTarget === undefined ? '' : ` and ${server.grpcTarget} (OTLP/gRPC)`;
+  // Listening for the signal before saying where it listens: whoever reads that line may stop it at once.
+  const stopped = nextSignal();
   status(
-    `listening on ${server.url} (OTLP/HTTP: /v1/traces, /v1/metrics, /v1/logs), writing to ${options.dataDir}; Ctrl-C to stop`,
+    `listening on ${server.url} (OTLP/HTTP: /v1/traces, /v1/metrics, /v1/logs)${grpc}, writing to ${options.dataDir}; Ctrl-C to stop`,
   );
-  const stoppedBy = await nextSignal();
+  const stoppedBy = await stopped;
   // The handlers are gone now: a second Ctrl-C ends the process at once, unwritten data with it.
   status(`${stoppedBy}: finishing the requests under way and writing what was received (Ctrl-C again to quit at once)`);
   const stats = await server.close();
-  return { url: server.url, dataDir: options.dataDir, stoppedBy, stats };
+  return { url: server.url, grpcTarget: server.grpcTarget, dataDir: options.dataDir, stoppedBy, stats };
 }
 
 /** The component rules of the config file's `collect` section, or the built-in ones. */
@@ -72,40 +84,5 @@ async function valueLengthLimitsOf() {
   } catch (err) {
     if ((err as Error).name !== 'ConfigError') throw err;
     throw new UsageError((err as Error).message);
-  }
-}
-
-function nextSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    const on = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
-      resolve(signal);
-    };
-    process.on('SIGINT', on);
-    process.on('SIGTERM', on);
-  });
-}
-
-function listenError(err: unknown, host: string, port: number): Error {
-  const code = (err as NodeJS.ErrnoException).code;
-  const where = `${host}:${port}`;
-  switch (code) {
-    case 'EADDRINUSE':
-      return new ExitError(
-        EXIT_FAILURE,
-        `cannot listen on ${where}: the port is in use (an OpenTelemetry Collector on the same port?); choose another with --port`,
-      );
-    case 'EACCES':
-      return new ExitError(
-        EXIT_FAILURE,
-        `cannot listen on ${where}: permission denied; choose a port above 1023 with --port`,
-      );
-    case 'EADDRNOTAVAIL':
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return new ExitError(EXIT_FAILURE, `cannot listen on ${where}: no such address on this machine; check --host`);
-    default:
-      return err as Error;
   }
 }

@@ -11,7 +11,9 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import BetterSqlite3 from 'better-sqlite3';
 import { request } from '../../../../test/helpers/otlpHttp';
-import { BIN, cleanEnv, expectOneLineError, makeTempDir, removeTempDirs, runCli } from '../helpers/cli';
+import { cleanEnv } from '../../../../test/helpers/cleanEnv';
+import { BIN, expectOneLineError, runCli } from '../../../../test/helpers/cli';
+import { makeTempDir, removeTempDirs } from '../../../../test/helpers/tempDir';
 
 const SENDER = path.resolve(__dirname, '../../../../test/fixtures/otlp-sender.js');
 
@@ -20,6 +22,8 @@ afterAll(removeTempDirs);
 interface Collector {
   process: ChildProcessWithoutNullStreams;
   url: string;
+  /** The OTLP/gRPC endpoint as senders give it, e.g. `http://127.0.0.1:40123` (undefined with --grpc-port off). */
+  grpcUrl: string | undefined;
   stderr: () => string;
   /** Resolves with the exit status and stdout once the process has ended. */
   exited: Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string }>;
@@ -30,9 +34,10 @@ afterEach(() => {
   for (const c of running.splice(0)) if (c.process.exitCode === null) c.process.kill('SIGKILL');
 });
 
-/** Starts `transcriber collect --port 0` and waits for the line that says where it listens. */
+/** Starts `transcriber collect --port 0 --grpc-port 0` and waits for the line that says where it listens. */
 async function startCollect(args: string[], options: { cwd?: string } = {}): Promise<Collector> {
-  const child = spawn(process.execPath, [BIN, 'collect', '--port', '0', ...args], {
+  const grpcPort = args.includes('--grpc-port') ? [] : ['--grpc-port', '0'];
+  const child = spawn(process.execPath, [BIN, 'collect', '--port', '0', ...grpcPort, ...args], {
     cwd: options.cwd ?? process.cwd(),
     env: cleanEnv(),
   });
@@ -43,13 +48,17 @@ async function startCollect(args: string[], options: { cwd?: string } = {}): Pro
   const exited = new Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string }>((resolve) =>
     child.on('close', (status, signal) => resolve({ status, signal, stdout })),
   );
-  const url = await new Promise<string>((resolve, reject) => {
+  const [url, grpcUrl] = await new Promise<[string, string | undefined]>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`collect did not start: ${stderr}`)), 20_000);
     const check = () => {
-      const match = /listening on (http:\/\/[^\s]+) /.exec(stderr);
+      // The whole line: a chunk may end before its gRPC part.
+      const match =
+        /listening on (http:\/\/[^\s]+) \(OTLP\/HTTP[^)]*\)(?: and ([^\s]+) \(OTLP\/gRPC\))?, .*Ctrl-C to stop\n/.exec(
+          stderr,
+        );
       if (match !== null) {
         clearTimeout(timer);
-        resolve(match[1]);
+        resolve([match[1], match[2] === undefined ? undefined : `http://${match[2]}`]);
       }
     };
     child.stderr.on('data', check);
@@ -58,7 +67,7 @@ async function startCollect(args: string[], options: { cwd?: string } = {}): Pro
       reject(new Error(`collect exited before listening: ${stderr}`));
     });
   });
-  const collector = { process: child, url, stderr: () => stderr, exited };
+  const collector = { process: child, url, grpcUrl, stderr: () => stderr, exited };
   running.push(collector);
   return collector;
 }
@@ -66,7 +75,7 @@ async function startCollect(args: string[], options: { cwd?: string } = {}): Pro
 /** Runs the sender fixture (real OTel exporters) in its own process. */
 function send(
   url: string,
-  protocol: 'proto' | 'json',
+  protocol: 'proto' | 'json' | 'grpc',
   scenario: string,
   ...flags: string[]
 ): Promise<{ sent: { spans: number }; reported: string[] }> {
@@ -110,7 +119,9 @@ describe('transcriber collect', () => {
     }[];
     expect(components.map((c) => [c.component, c.count])).toEqual([
       ['llm', 3], // Pipecat's llm ×2, LiveKit's llm_node (its llm_request is inside it)
-      ['pipeline', 4], // Pipecat's turns ×2, LiveKit's user_turn and agent_turn
+      // Pipecat's turns ×2, derived into ours (LiveKit's user_turn and agent_turn are no operations;
+      // this sender's user turn was never committed, so it makes no turn)
+      ['pipeline', 2],
       ['stt', 2],
       ['tool', 1],
       ['tts', 5], // Pipecat's tts ×2 and old-style tts_cartesiattsservice ×2, LiveKit's tts_node
@@ -121,8 +132,10 @@ describe('transcriber collect', () => {
     collector.process.kill('SIGTERM');
     const { status, stdout } = await collector.exited;
     expect(status).toBe(0);
-    expect(stdout).toMatch(/^collected at http:\/\/127\.0\.0\.1:\d+ into .* \(stopped by SIGTERM\)/);
-    expect(stdout).toMatch(/\nspans\s+20\s+0\n/);
+    expect(stdout).toMatch(
+      /^collected at http:\/\/127\.0\.0\.1:\d+ and 127\.0\.0\.1:\d+ \(gRPC\) into .* \(stopped by SIGTERM\)/,
+    );
+    expect(stdout).toMatch(/\nspans\s+20\s+0\s+and 2 voice turns derived from them\n/);
     expect(collector.stderr()).toMatch(/SIGTERM: finishing the requests under way/);
     expect(collector.stderr()).not.toMatch(/error|warn/i);
   });
@@ -181,8 +194,44 @@ describe('transcriber collect', () => {
     collector.process.kill('SIGTERM');
     const { status, stdout } = await collector.exited;
     expect(status).toBe(0);
-    expect(stdout).toMatch(new RegExp(`\\nspans\\s+${sent.sent.spans}\\s+0\\n`));
+    expect(stdout).toMatch(new RegExp(`\\nspans\\s+${sent.sent.spans}\\s+0\\s+and 2 voice turns derived from them\\n`));
     expect(stdout).toMatch(/requests by HTTP status: 200: 1 · 400: 1 · 413: 1/);
+  });
+
+  it('receives OTLP/gRPC on its own port beside OTLP/HTTP, and counts the calls by status', async () => {
+    const dataDir = makeTempDir();
+    const collector = await startCollect(['--data-dir', dataDir]);
+    expect(collector.grpcUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(collector.grpcUrl).not.toBe(collector.url);
+    const pipecat = await send(collector.grpcUrl!, 'grpc', 'pipecat', '--gzip');
+    const livekit = await send(collector.url, 'proto', 'livekit');
+    expect([...pipecat.reported, ...livekit.reported]).toEqual([]);
+    collector.process.kill('SIGINT');
+    const { status, stdout } = await collector.exited;
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/^collected at http:\/\/127\.0\.0\.1:\d+ and 127\.0\.0\.1:\d+ \(gRPC\) into /);
+    const spans = pipecat.sent.spans + livekit.sent.spans;
+    const line = new RegExp(`\\nspans\\s+${spans}\\s+0\\s+and (\\d+) voice turns derived from them\\n`).exec(stdout);
+    expect(line).not.toBeNull();
+    expect(stdout).toMatch(/requests by HTTP status: 200: 1\ngRPC calls by status: OK: 1\n$/);
+    // The turns derived are stored as spans of their own.
+    expect(spanRows(dataDir)).toBe(spans + Number(line![1]));
+  });
+
+  it('with --grpc-port off listens for OTLP/HTTP only', async () => {
+    const dataDir = makeTempDir();
+    const collector = await startCollect(['--data-dir', dataDir, '--grpc-port', 'off', '--json']);
+    expect(collector.grpcUrl).toBeUndefined();
+    collector.process.kill('SIGTERM');
+    const { status, stdout, signal } = await collector.exited;
+    expect({ status, signal, stderr: collector.stderr() }).toEqual({
+      status: 0,
+      signal: null,
+      stderr: expect.stringMatching(/SIGTERM: finishing/),
+    });
+    const summary = JSON.parse(stdout);
+    expect(summary.grpcTarget).toBeUndefined();
+    expect(summary.stats.grpcCalls).toEqual({});
   });
 
   it('maps spans by the rules of the config file, before the built-in ones', async () => {
@@ -241,15 +290,27 @@ describe('transcriber collect', () => {
     const port = (taken.address() as net.AddressInfo).port;
     try {
       expectOneLineError(
-        runCli(['collect', '--port', String(port), '--data-dir', dataDir]),
+        runCli(['collect', '--port', String(port), '--grpc-port', '0', '--data-dir', dataDir]),
         1,
-        new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: the port is in use`),
+        new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: the port is in use .*choose another with --port$`),
+      );
+      expectOneLineError(
+        runCli(['collect', '--port', '0', '--grpc-port', String(port), '--data-dir', dataDir]),
+        1,
+        new RegExp(
+          `cannot listen on 127\\.0\\.0\\.1:${port}: the port is in use .*choose another with --grpc-port \\(or off\\)$`,
+        ),
       );
     } finally {
       taken.close();
     }
     expectOneLineError(
-      runCli(['collect', '--host', '192.0.2.1', '--port', '0', '--data-dir', dataDir]),
+      runCli(['collect', '--grpc-port', 'grpc', '--data-dir', dataDir]),
+      2,
+      /--grpc-port expects a port number \(0-65535\) or off, got "grpc"/,
+    );
+    expectOneLineError(
+      runCli(['collect', '--host', '192.0.2.1', '--port', '0', '--grpc-port', '0', '--data-dir', dataDir]),
       1,
       /cannot listen on 192\.0\.2\.1:0: no such address on this machine/,
     );

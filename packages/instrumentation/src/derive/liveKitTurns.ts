@@ -4,10 +4,16 @@ import {
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR_TTS_AUDIO_DURATION,
   ATTR_TTS_CHARACTERS,
+  MARK_END_OF_UTTERANCE,
+  MARK_FINAL_TRANSCRIPT,
+  MARK_FIRST_AUDIO_BYTE,
+  MARK_FIRST_AUDIO_PLAYED,
+  MARK_FIRST_TOKEN,
+  MARK_USER_SPEECH_END,
   METRIC_TTS_TIME_TO_FIRST_BYTE,
   TURN_SOURCE_LIVEKIT,
 } from '../names';
-import type { DerivedTurn } from './derivedTurn';
+import { knownMarks, type DerivedTurn } from './derivedTurn';
 import { numberAttribute, type SpanShape } from './spanShape';
 import { turnBreakdown, type StageInterval } from './turnBreakdown';
 import { breakdownInSeconds } from './turnFigures';
@@ -153,7 +159,7 @@ export function deriveLiveKitTurn(exchange: LiveKitExchange): DerivedTurn {
     source: TURN_SOURCE_LIVEKIT,
     traceId: userTurn.traceId,
     parentSpanId: userTurn.parentSpanId,
-    anchorSpanId: userTurn.spanId,
+    anchor: userTurn,
     startMs: Math.min(userTurn.startMs, speaking?.startMs ?? Infinity),
     endMs,
     figures: {
@@ -162,6 +168,14 @@ export function deriveLiveKitTurn(exchange: LiveKitExchange): DerivedTurn {
       usage: usageOf(exchange, answering),
       values,
     },
+    marks: knownMarks([
+      [MARK_USER_SPEECH_END, speechEnd],
+      [MARK_END_OF_UTTERANCE, intervals[0]?.to],
+      [MARK_FINAL_TRANSCRIPT, intervals[1]?.to],
+      [MARK_FIRST_TOKEN, intervals[2]?.to],
+      [MARK_FIRST_AUDIO_BYTE, firstAudio],
+      [MARK_FIRST_AUDIO_PLAYED, played],
+    ]),
     sourceVoiceToVoice: e2e,
   };
 }

@@ -4,10 +4,15 @@ import {
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR_STT_AUDIO_DURATION,
   ATTR_TTS_CHARACTERS,
+  MARK_FINAL_TRANSCRIPT,
+  MARK_FIRST_AUDIO_BYTE,
+  MARK_FIRST_AUDIO_PLAYED,
+  MARK_FIRST_TOKEN,
+  MARK_USER_SPEECH_END,
   METRIC_TTS_TIME_TO_FIRST_BYTE,
   TURN_SOURCE_PIPECAT,
 } from '../names';
-import type { DerivedTurn } from './derivedTurn';
+import { knownMarks, type DerivedTurn } from './derivedTurn';
 import { numberAttribute, type SpanShape } from './spanShape';
 import { turnBreakdown, type StageInterval } from './turnBreakdown';
 import { breakdownInSeconds } from './turnFigures';
@@ -130,7 +135,7 @@ export function derivePipecatTurn(turn: SpanShape, services: readonly SpanShape[
     source: TURN_SOURCE_PIPECAT,
     traceId: turn.traceId,
     parentSpanId: turn.parentSpanId,
-    anchorSpanId: turn.spanId,
+    anchor: turn,
     startMs: turn.startMs,
     endMs: turn.endMs,
     figures: {
@@ -139,6 +144,13 @@ export function derivePipecatTurn(turn: SpanShape, services: readonly SpanShape[
       usage,
       values,
     },
+    marks: knownMarks([
+      [MARK_USER_SPEECH_END, speechEnd],
+      [MARK_FINAL_TRANSCRIPT, lastStt?.endMs],
+      [MARK_FIRST_TOKEN, intervals[2]?.to],
+      [MARK_FIRST_AUDIO_BYTE, intervals[3]?.to],
+      [MARK_FIRST_AUDIO_PLAYED, played],
+    ]),
     sourceVoiceToVoice: latency,
   };
 }

@@ -93,13 +93,12 @@ export class TurnAssembler {
     switch (span.name) {
       case LIVEKIT_SPAN.USER_TURN: {
         const userSpans = this.takeDescendants(span.spanId);
+        const endOfTurn = numberAttribute(span, LIVEKIT_ATTR.END_OF_TURN_DELAY);
         // Only a committed user turn with speech in it is one side of a voice exchange: LiveKit sets
         // its delays when it commits it (it ends one it never committed, the session closing,
-        // without them), and a turn with no `user_speaking` was no speech (a text message).
-        if (
-          numberAttribute(span, LIVEKIT_ATTR.END_OF_TURN_DELAY) !== undefined &&
-          userSpans.some((s) => s.name === LIVEKIT_SPAN.USER_SPEAKING)
-        )
+        // without them), and a turn with neither `user_speaking` nor a wait for the end of speech
+        // was no speech (a text message: both delays 0).
+        if (endOfTurn !== undefined && (endOfTurn > 0 || userSpans.some((s) => s.name === LIVEKIT_SPAN.USER_SPEAKING)))
           this.openExchange({ userTurn: span, userSpans, agentTurns: [] }, turns);
         break;
       }

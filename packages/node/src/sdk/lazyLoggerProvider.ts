@@ -2,6 +2,7 @@
 import { createNoopLogger, type Logger, type LoggerOptions, type LoggerProvider } from '@opentelemetry/api-logs';
 import type { Resource } from '@opentelemetry/resources';
 import type { LogRecordExporter, LoggerProvider as SdkLoggerProvider } from '@opentelemetry/sdk-logs';
+import { durableFlush } from '@transcriber/storage';
 
 /**
  * The global logger provider, made with the first `getLogger`: log records here are our modules'
@@ -43,8 +44,9 @@ export class LazyLoggerProvider implements LoggerProvider {
     return new LoggerProvider({
       resource: this.resource,
       logRecordLimits: { attributeValueLengthLimit: this.attributeValueLengthLimit },
-      processors: this.exporters.map(
-        (exporter) => new BatchLogRecordProcessor({ exporter, scheduledDelayMillis: 1000 }),
+      // forceFlush() resolves once the records are written (durableFlush).
+      processors: this.exporters.map((exporter) =>
+        durableFlush(new BatchLogRecordProcessor({ exporter, scheduledDelayMillis: 1000 }), exporter),
       ),
     });
   }

@@ -1,7 +1,7 @@
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { EVENT_ATTR } from '@transcriber/instrumentation/events';
 import type { EventColumn } from '../schema/eventTable';
-import type { WriteWork } from '../write/databaseWriter';
+import type { WriteWork } from '../write/writeQueue';
 import type { EventStatements } from '../write/eventStatements';
 import { textValue } from '../write/json';
 import { hrTimeToMicros } from '../write/time';

@@ -196,4 +196,16 @@ export const PERFORMANCE_METRICS_MIGRATIONS: readonly Migration[] = [
         (name, time_us, start_us, kind, ifnull(resource_id, 0), ifnull(scope, ''), ifnull(attributes, ''));
     `,
   },
+  {
+    version: 7,
+    description: 'the index of failed spans covers what error listings read (component, error type, resource)',
+    // errorBreakdown (optimize's error-rate evidence) and `traces --errors` read every failed span
+    // of a window: through the time-only index, a table row each (0.1 s for the 20,000 failures of
+    // the CLI benchmark's hour). With the columns they read in the index they read the index alone.
+    // Failed spans only: the index stays a few percent of the spans, and ordinary inserts pay nothing.
+    sql: `
+      DROP INDEX spans_errors;
+      CREATE INDEX spans_errors ON spans (start_us, component, error_type, resource_id) WHERE status_code = 2;
+    `,
+  },
 ];

@@ -52,7 +52,7 @@ parentPort.on('message', (message) => {
  * one after its commits instead and leaves SQLite's own only as a far-off safety net.
  *
  * The WAL starts over from its beginning only after a checkpoint that copied all of it, so the
- * writer holds its commits while one runs (see DatabaseWriter): otherwise, written to all the
+ * writer holds its commits while one runs (see CheckpointScheduler): otherwise, written to all the
  * time, the WAL would only grow.
  */
 export class Checkpointer {

@@ -1,6 +1,6 @@
 import { pruneDatabase } from '../retention';
 import { PERFORMANCE_METRICS_MIGRATIONS } from '../schema/performanceMetricsSchema';
-import { DatabaseWriter, type DatabaseWriterOptions, type WriteWork } from './databaseWriter';
+import { DatabaseWriter, type DatabaseWriterOptions, type WriterSchema } from './databaseWriter';
 import {
   METRIC_POINT_VALUES,
   SPAN_ROW,
@@ -11,27 +11,27 @@ import {
   type SpanBatch,
 } from './performanceBatch';
 import { preparePerformanceStatements, type PerformanceStatements } from './performanceStatements';
+import type { WriteWork } from './writeQueue';
 
 /** `SpanStatusCode.ERROR`. */
 const STATUS_ERROR = 2;
 
-/**
- * The DatabaseWriter of `performance_metrics.db`, on whichever thread it runs: its schema,
- * statements and rollback handling, with the caller's thread-specific options.
- */
+/** `performance_metrics.db`: its schema, statements, per-transaction rollup and rollback handling. */
+const PERFORMANCE_SCHEMA: WriterSchema<PerformanceStatements> = {
+  migrations: PERFORMANCE_METRICS_MIGRATIONS,
+  prepare: preparePerformanceStatements,
+  beforeCommit: writeRollup,
+  rolledBack: (statements) => {
+    statements.resources.forget();
+    statements.rollup.clear();
+  },
+};
+
+/** The DatabaseWriter of `performance_metrics.db`, on whichever thread it runs, with that thread's options. */
 export function performanceDatabaseWriter(
-  options: Omit<DatabaseWriterOptions<PerformanceStatements>, 'migrations' | 'prepare' | 'rolledBack'>,
+  options: Omit<DatabaseWriterOptions<PerformanceStatements>, 'schema'>,
 ): DatabaseWriter<PerformanceStatements> {
-  return new DatabaseWriter({
-    ...options,
-    migrations: PERFORMANCE_METRICS_MIGRATIONS,
-    prepare: preparePerformanceStatements,
-    beforeCommit: writeRollup,
-    rolledBack: (statements) => {
-      statements.resources.forget();
-      statements.rollup.clear();
-    },
-  });
+  return new DatabaseWriter({ ...options, schema: PERFORMANCE_SCHEMA });
 }
 
 /** A batch as the writer's unit of work: its rows inserted in the writer's transaction. */

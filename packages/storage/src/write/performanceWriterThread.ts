@@ -11,9 +11,7 @@
  */
 import { diag, type DiagLogger } from '@opentelemetry/api';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import type { WriteWork } from './databaseWriter';
 import { performanceDatabaseWriter, performanceWork } from './performanceWork';
-import type { PerformanceStatements } from './performanceStatements';
 import {
   FAULT,
   FAULTS,
@@ -42,7 +40,9 @@ const data = workerData as WriterThreadData;
 const port = parentPort!;
 const state = new BigInt64Array(data.state, 0, STATE_SLOTS);
 const signal = new Int32Array(data.signal, 0, 1);
-const seqOf = new WeakMap<WriteWork<PerformanceStatements>, number>();
+/** Sequence numbers of the batches given to the writer and not yet settled, oldest first. */
+const unsettledSeqs: number[] = [];
+let unitsPublished = 0;
 
 const reply = (message: WriterReply) => data.replies.postMessage(message);
 const forward =
@@ -66,18 +66,28 @@ const writer = performanceDatabaseWriter({
   // The WAL checkpoints' disk syncs (20–60 ms each here) in a thread of their own too, while this
   // one goes on writing: in-commit checkpoints took ~4 of every 200,000 spans' ~60 commits to
   // 40–70 ms each. SQLite's own, at 64 MiB of WAL, is left for writes that never pause.
-  checkpointInWorker: true,
-  waitForCheckpoints: false,
-  settled(work, written) {
-    Atomics.add(state, written ? ROWS_WRITTEN : ROWS_DROPPED, BigInt(work.rows));
-    Atomics.store(state, SETTLED_SEQ, BigInt(seqOf.get(work)!));
-  },
-  faultChanged(fault) {
-    Atomics.store(state, FAULT, BigInt(fault === undefined ? 0 : FAULTS.indexOf(fault) + 1));
-  },
-  turnEnded: () => readRequests(),
+  checkpoints: 'beside-unwaited',
+  afterTurn: () => readRequests(),
 });
 let closed = false;
+
+/**
+ * Copies the writer's state to the shared counters the app's thread reads: the fault first, then
+ * the rows and the last batch settled — whoever sees rows written must not see the fault that held
+ * them still standing. Batches settle in the order they were given.
+ */
+function publish(): void {
+  const fault = writer.currentFault;
+  Atomics.store(state, FAULT, BigInt(fault === undefined ? 0 : FAULTS.indexOf(fault) + 1));
+  Atomics.store(state, ROWS_WRITTEN, BigInt(writer.rowsWritten));
+  Atomics.store(state, ROWS_DROPPED, BigInt(writer.rowsDropped));
+  const newlySettled = writer.unitsSettled - unitsPublished;
+  if (newlySettled > 0) {
+    Atomics.store(state, SETTLED_SEQ, BigInt(unsettledSeqs[newlySettled - 1]));
+    unsettledSeqs.splice(0, newlySettled);
+    unitsPublished = writer.unitsSettled;
+  }
+}
 
 function done(id: number): void {
   Atomics.store(signal, 0, id);
@@ -85,8 +95,9 @@ function done(id: number): void {
 }
 
 /**
- * Reads requests until the writer has READ_AHEAD_ROWS queued. All are read while the writer is in
- * a fault (it keeps them, bounded) or the backlog is past the bound (the writer drops the oldest).
+ * Reads requests until the writer has READ_AHEAD_ROWS queued, then publishes the writer's state
+ * (after each turn of writing, this is when it changed). All are read while the writer is in a
+ * fault (it keeps them, bounded) or the backlog is past the bound (the writer drops the oldest).
  */
 function readRequests(): void {
   while (!closed && !enoughQueued()) {
@@ -95,38 +106,41 @@ function readRequests(): void {
       // Ask for a doorbell, then look once more: a request posted before the flag was set rang none.
       Atomics.store(state, THREAD_IDLE, 1n);
       message = receiveMessageOnPort(data.requests);
-      if (message === undefined) return;
+      if (message === undefined) break;
       Atomics.store(state, THREAD_IDLE, 0n);
     }
     handle(message.message as WriterRequest);
   }
+  publish();
 }
 
 function enoughQueued(): boolean {
   if (writer.rowsPending < READ_AHEAD_ROWS || writer.currentFault !== undefined) return false;
-  const backlog =
-    Atomics.load(state, ROWS_POSTED) - Atomics.load(state, ROWS_WRITTEN) - Atomics.load(state, ROWS_DROPPED);
+  const backlog = Atomics.load(state, ROWS_POSTED) - BigInt(writer.rowsWritten + writer.rowsDropped);
   return backlog <= BigInt(data.maxPendingRows);
 }
 
 function handle(request: WriterRequest): void {
   switch (request.type) {
-    case 'batch': {
-      const work = performanceWork(request.batch);
-      seqOf.set(work, request.seq);
-      writer.submit(work);
+    case 'batch':
+      unsettledSeqs.push(request.seq);
+      writer.submit(performanceWork(request.batch));
       break;
-    }
     case 'flush':
-      void writer.whenIdle().then(() => reply({ type: 'flushed', id: request.id }));
+      void writer.whenIdle().then(() => {
+        publish();
+        reply({ type: 'flushed', id: request.id });
+      });
       break;
     case 'drain':
       writer.drainSync();
+      publish();
       done(request.id);
       break;
     case 'close':
       closed = true;
       writer.close();
+      publish();
       done(request.id);
       data.replies.close();
       data.requests.close();

@@ -85,8 +85,7 @@ export class SqliteStorage {
     const schema = EVENT_DATABASE_SCHEMAS[name];
     const writer = new DatabaseWriter({
       file: databasePath(this.dataDir, name),
-      migrations: schema.migrations,
-      prepare: (db) => prepareEventStatements(db, schema),
+      schema: { migrations: schema.migrations, prepare: (db) => prepareEventStatements(db, schema) },
       maxPendingRows: this.options.maxPendingRows,
       afterOpen: (db) => this.options.afterOpen?.(db, name),
     });

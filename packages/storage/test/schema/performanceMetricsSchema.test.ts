@@ -1,4 +1,4 @@
-import { databaseStats, openForQuery, recentOperations } from '@transcriber/queries';
+import { databaseStats, errorBreakdown, openForQuery, recentOperations } from '@transcriber/queries';
 import { migrationsFor, openDatabaseForWriting } from '@transcriber/storage/databases';
 import { databasePath } from '@transcriber/storage/files';
 import type { Database } from 'better-sqlite3';
@@ -159,5 +159,40 @@ describe('performance_metrics schema', () => {
     expect(totals).toEqual(oldRollup);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     db.close();
+  });
+
+  it('migrates version 6 to 7: the index of failed spans covers what error listings read, failed spans only', () => {
+    const dataDir = makeTempDir();
+    const file = databasePath(dataDir, 'performance_metrics');
+    const v6 = openDatabaseForWriting(file, migrationsFor('performance_metrics').slice(0, 6));
+    const insert = v6.prepare(
+      `INSERT INTO spans (trace_id, span_id, name, kind, component, operation, start_us, end_us, duration_ms, status_code,
+         error_type) VALUES (?, ?, 'stt.op', 0, 'stt', 'op', ?, ?, 1, ?, ?)`,
+    );
+    for (let i = 0; i < 10; i++)
+      insert.run(`t${i}`, `s${i}`, i, i + 1000, i % 3 === 0 ? 2 : 0, i % 3 === 0 ? 'E' : null);
+    v6.close();
+    const db = openDatabaseForWriting(file, migrationsFor('performance_metrics'));
+    expect(db.pragma('user_version', { simple: true })).toBe(7);
+    expect(spanIndexes(db)).toEqual(['spans_component_start', 'spans_errors', 'spans_trace']);
+    expect(db.prepare("SELECT name FROM pragma_index_info('spans_errors') ORDER BY seqno").pluck().all()).toEqual([
+      'start_us',
+      'component',
+      'error_type',
+      'resource_id',
+    ]);
+    db.close();
+    const read = openForQuery(dataDir, 'performance_metrics');
+    const plan = read
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT component, error_type, count(*) FROM spans INDEXED BY spans_errors
+          WHERE status_code = 2 AND start_us >= 0 AND start_us < 100 AND resource_id IS NULL GROUP BY 1, 2`,
+      )
+      .all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join('\n')).toContain('USING COVERING INDEX spans_errors');
+    expect(errorBreakdown(read, { sinceUs: 0, untilUs: 100 })).toEqual([
+      { component: 'stt', errorType: 'E', count: 4 },
+    ]);
+    read.close();
   });
 });

@@ -39,11 +39,16 @@ interface TestOptions {
 }
 
 function writerAt(file: string, options: TestOptions = {}) {
+  const { rolledBack, checkpointInWorker, ...rest } = options;
   return new DatabaseWriter<Statements>({
     file,
-    migrations: MIGRATIONS,
-    prepare: (db: Database) => ({ insert: db.prepare('INSERT INTO rows (n) VALUES (?)') }),
-    ...options,
+    schema: {
+      migrations: MIGRATIONS,
+      prepare: (db: Database) => ({ insert: db.prepare('INSERT INTO rows (n) VALUES (?)') }),
+      rolledBack,
+    },
+    checkpoints: checkpointInWorker ? 'beside' : 'in-commits',
+    ...rest,
   });
 }
 
@@ -86,6 +91,19 @@ describe('DatabaseWriter', () => {
     expect(writer.rowsPending).toBe(0);
     expect(storedNumbers(file)).toEqual(Array.from({ length: 15 }, (_, i) => i));
     expect(logged.warnings).toEqual([]);
+  });
+
+  it('a flush waits for the work submitted before it, not for work submitted after', async () => {
+    const writer = track(writerAt(file, { sliceMs: 1 }));
+    writer.submit(numbers(0, 10));
+    const writtenAtFlush = writer.whenIdle().then(() => writer.rowsWritten);
+    // Work submitted after the flush, 5 ms a unit: the first slice commits the flushed unit and at
+    // most one of these, so a flush that waited for an empty queue would see all 30 rows.
+    for (let i = 0; i < 20; i++) writer.submit(numbers(10 + i, 1, 5));
+    expect(await writtenAtFlush).toBeGreaterThanOrEqual(10);
+    expect(await writtenAtFlush).toBeLessThanOrEqual(11);
+    await writer.whenIdle();
+    expect(storedNumbers(file)).toEqual(Array.from({ length: 30 }, (_, i) => i));
   });
 
   it('yields to the event loop between slices of at most sliceMs (plus one unit of work)', async () => {

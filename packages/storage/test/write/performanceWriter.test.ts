@@ -251,7 +251,7 @@ describe('PerformanceWriter', () => {
     await w.whenIdle();
     expect(w.writesInWorker).toBe(true);
     // The thread is ended from outside, as a crash would end it, with batches still on their way.
-    const thread = (w as unknown as { worker: { terminate(): Promise<number> } }).worker;
+    const thread = (w as unknown as { thread: { worker: { terminate(): Promise<number> } } }).thread.worker;
     for (let i = 50; i < 95; i++) w.submit(spans(i * 100, 100));
     await thread.terminate();
     await waitFor('the takeover', () => !w.writesInWorker);

@@ -48,8 +48,9 @@ export function timeOfDay(us: number): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
+/** A trace id's last 8 digits, as `transcriber turns` prints it: ours begin with the time, so their starts repeat. */
 export function shortId(traceId: string): string {
-  return traceId.slice(0, 8);
+  return traceId.slice(-8);
 }
 
 /** A `datetime-local` input's value for a ms timestamp (local time, to the minute). */

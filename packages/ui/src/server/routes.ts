@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- each endpoint's module loads the first time its path is asked for */
 import type { ApiHandler } from './apiHandler';
 
 /** One API path: its pattern and the handler module, loaded the first time the path is asked for. */
@@ -7,26 +8,53 @@ export interface Route {
 }
 
 /*
- * THE API. One entry per endpoint; the module is imported only when its path is first asked for
- * (this package compiles to CommonJS, so `import()` is a lazy require), so the server starts
- * without loading SQLite or any query. Every answer is JSON; bad parameters get 400 with
- * `{ "error": "one line" }`.
+ * THE API. One entry per endpoint; the module is required only when its path is first asked for,
+ * so the server starts without loading SQLite or any query. (A `require`, not `import()`: this
+ * package is CommonJS, and Jest runs an `import()` of the sources as an ES module load it cannot
+ * do.) Every answer is JSON; bad parameters get 400 with `{ "error": "one line" }`.
  */
 export const ROUTES: readonly Route[] = [
-  { pattern: /^\/api\/meta$/, load: () => import('./api/meta').then((m) => m.metaApi) },
-  { pattern: /^\/api\/services$/, load: () => import('./api/services').then((m) => m.servicesApi) },
-  { pattern: /^\/api\/turns$/, load: () => import('./api/turns').then((m) => m.turnsApi) },
-  { pattern: /^\/api\/operations$/, load: () => import('./api/operations').then((m) => m.operationsApi) },
-  { pattern: /^\/api\/traces\/([^/]+)$/, load: () => import('./api/trace').then((m) => m.traceApi) },
-  { pattern: /^\/api\/over-time$/, load: () => import('./api/overTime').then((m) => m.overTimeApi) },
-  { pattern: /^\/api\/profiles$/, load: () => import('./api/profiles').then((m) => m.profilesApi) },
-  { pattern: /^\/api\/profiles\/([^/]+)$/, load: () => import('./api/profile').then((m) => m.profileApi) },
-  { pattern: /^\/api\/profiles\/([^/]+)\/flame$/, load: () => import('./api/flame').then((m) => m.flameApi) },
-  { pattern: /^\/api\/benchmarks$/, load: () => import('./api/benchmarks').then((m) => m.benchmarksApi) },
-  { pattern: /^\/api\/compare$/, load: () => import('./api/compare').then((m) => m.compareApi) },
+  { pattern: /^\/api\/meta$/, load: async () => (require('./api/meta') as typeof import('./api/meta')).metaApi },
+  {
+    pattern: /^\/api\/services$/,
+    load: async () => (require('./api/services') as typeof import('./api/services')).servicesApi,
+  },
+  { pattern: /^\/api\/turns$/, load: async () => (require('./api/turns') as typeof import('./api/turns')).turnsApi },
+  {
+    pattern: /^\/api\/operations$/,
+    load: async () => (require('./api/operations') as typeof import('./api/operations')).operationsApi,
+  },
+  {
+    pattern: /^\/api\/traces\/([^/]+)$/,
+    load: async () => (require('./api/trace') as typeof import('./api/trace')).traceApi,
+  },
+  {
+    pattern: /^\/api\/over-time$/,
+    load: async () => (require('./api/overTime') as typeof import('./api/overTime')).overTimeApi,
+  },
+  {
+    pattern: /^\/api\/profiles$/,
+    load: async () => (require('./api/profiles') as typeof import('./api/profiles')).profilesApi,
+  },
+  {
+    pattern: /^\/api\/profiles\/([^/]+)$/,
+    load: async () => (require('./api/profile') as typeof import('./api/profile')).profileApi,
+  },
+  {
+    pattern: /^\/api\/profiles\/([^/]+)\/flame$/,
+    load: async () => (require('./api/flame') as typeof import('./api/flame')).flameApi,
+  },
+  {
+    pattern: /^\/api\/benchmarks$/,
+    load: async () => (require('./api/benchmarks') as typeof import('./api/benchmarks')).benchmarksApi,
+  },
+  {
+    pattern: /^\/api\/compare$/,
+    load: async () => (require('./api/compare') as typeof import('./api/compare')).compareApi,
+  },
   {
     pattern: /^\/api\/recommendations$/,
-    load: () => import('./api/recommendations').then((m) => m.recommendationsApi),
+    load: async () => (require('./api/recommendations') as typeof import('./api/recommendations')).recommendationsApi,
   },
 ];
 

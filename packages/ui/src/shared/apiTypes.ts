@@ -83,7 +83,10 @@ export interface TurnsResponse extends Missing {
   window: WindowInfo;
   service: string | null;
   order: 'recent' | 'slowest';
-  /** Newest (or slowest) first, at most `limit`. */
+  /**
+   * Newest first, at most `limit`; or the slowest of the turns the summary covers (the window's,
+   * or its newest `maxTurns` when `cappedSinceUs` is set).
+   */
   turns: TurnRecord[];
   summary: {
     /** Turns the figures are over: the window's, or its newest `maxTurns` when it holds more. */

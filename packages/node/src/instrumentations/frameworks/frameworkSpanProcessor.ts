@@ -1,22 +1,29 @@
-import { diag, SpanStatusCode, type Context, type HrTime } from '@opentelemetry/api';
+import { diag, SpanStatusCode, type Attributes, type Context, type HrTime } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import {
   ATTR_COMPONENT,
   ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_TIME_TO_FIRST_CHUNK,
   ATTR_OPERATION,
-  recordDerivedTurn,
-  recordOperation,
+  METRIC_GEN_AI_TIME_TO_FIRST_CHUNK,
+  METRIC_LLM_OUTPUT_TOKENS_PER_SECOND,
+  operationAttributes,
 } from '@transcriber/instrumentation';
-import { TurnAssembler, type SpanShape } from '@transcriber/instrumentation/turnDerivation';
+import { isMessageContentAttribute, TurnAssembler, type SpanShape } from '@transcriber/instrumentation/frameworkSpans';
+import { frameworkRecording } from './frameworkRecording';
 import { componentOfFrameworkSpan, FRAMEWORK_SCOPES } from './frameworkScopes';
 
 /**
- * Makes the spans of the voice frameworks an app runs on (LiveKit Agents for Node, …) ours, with no
+ * Makes the spans of the voice frameworks an app runs on (LiveKit Agents for Node, the Vercel AI
+ * SDK's `@ai-sdk/otel`) ours, with no
  * code in the app: they reach the SDK through the global tracer provider, and this processor, in
  * the provider's chain before the exporters,
+ * - drops message content from them (transcripts, chat contexts, answers, tool arguments: LiveKit's
+ *   `lk.pii.*`, the GenAI and AI SDK content attributes) unless asked to keep it;
  * - tags each span that is a component operation with `transcriber.component` / `.operation` (by
  *   the framework's span names, see frameworkScopes.ts) while it can still be changed
- *   (`onEnding`), and records its duration histogram point and counters like our own operations;
+ *   (`onEnding`), with its figures in our names and units (the AI SDK's time to first chunk, its
+ *   tokens), and records its duration histogram point, counters and figures like our operations;
  * - feeds the spans a turn is built from to a TurnAssembler and records each turn it completes as
  *   a `pipeline.turn` span with the turn's histograms (recordDerivedTurn), live, as the exchange's
  *   answer ends.
@@ -24,28 +31,43 @@ import { componentOfFrameworkSpan, FRAMEWORK_SCOPES } from './frameworkScopes';
  */
 export class FrameworkSpanProcessor implements SpanProcessor {
   private readonly assembler = new TurnAssembler();
+  /**
+   * Message content (transcripts, prompts, answers, tool arguments) is not recorded by default, as
+   * for the `openai` SDK: OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true keeps it.
+   */
+  private readonly keepContent = process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT === 'true';
 
   onStart(_span: Span, _parentContext: Context): void {}
 
   onEnding(span: Span): void {
     try {
-      const scope = FRAMEWORK_SCOPES.get(span.instrumentationScope.name);
-      if (scope === undefined) return;
+      const framework = FRAMEWORK_SCOPES.get(span.instrumentationScope.name);
+      if (framework === undefined) return;
       const readable = span as unknown as ReadableSpan;
+      if (!this.keepContent) dropMessageContent(readable.attributes);
       if (typeof readable.attributes[ATTR_COMPONENT] === 'string') return;
-      const component = componentOfFrameworkSpan(scope, span.name, readable.attributes);
-      if (component === undefined) return;
-      span.setAttribute(ATTR_COMPONENT, component.component);
-      span.setAttribute(ATTR_OPERATION, component.operation);
+      const startMs = msOf(readable.startTime);
+      const endMs = msOf(readable.endTime);
+      const found = componentOfFrameworkSpan(framework, span.name, readable.attributes, startMs, endMs);
+      if (found === undefined) return;
+      const recording = frameworkRecording();
+      span.setAttribute(ATTR_COMPONENT, found.component);
+      span.setAttribute(ATTR_OPERATION, found.operation);
+      const attributes = operationAttributes(found.component, found.operation);
+      for (const [name, value] of found.figures ?? []) {
+        span.setAttribute(name, value);
+        if (name === ATTR_GEN_AI_TIME_TO_FIRST_CHUNK || name === METRIC_LLM_OUTPUT_TOKENS_PER_SECOND) {
+          recording.recordVoiceFigure(
+            name === ATTR_GEN_AI_TIME_TO_FIRST_CHUNK ? METRIC_GEN_AI_TIME_TO_FIRST_CHUNK : name,
+            value,
+            attributes,
+          );
+        }
+      }
       const errorType = readable.status.code === SpanStatusCode.ERROR ? errorTypeOf(readable) : undefined;
       if (errorType !== undefined && readable.attributes[ATTR_ERROR_TYPE] === undefined)
         span.setAttribute(ATTR_ERROR_TYPE, errorType);
-      recordOperation(
-        component.component,
-        component.operation,
-        secondsBetween(readable.startTime, readable.endTime),
-        errorType,
-      );
+      recording.recordOperation(found.component, found.operation, Math.max(0, endMs - startMs) / 1000, errorType);
     } catch (err) {
       diag.error('transcriber: tagging a framework span failed', err);
     }
@@ -54,7 +76,7 @@ export class FrameworkSpanProcessor implements SpanProcessor {
   onEnd(span: ReadableSpan): void {
     try {
       if (!FRAMEWORK_SCOPES.has(span.instrumentationScope.name) || !TurnAssembler.wants(span.name)) return;
-      for (const turn of this.assembler.add(shapeOf(span))) recordDerivedTurn(turn);
+      for (const turn of this.assembler.add(shapeOf(span))) frameworkRecording().recordDerivedTurn(turn);
     } catch (err) {
       diag.error('transcriber: deriving a turn from framework spans failed', err);
     }
@@ -65,6 +87,13 @@ export class FrameworkSpanProcessor implements SpanProcessor {
   async shutdown(): Promise<void> {
     // Exchanges still open have no answer: their sessions did not end. Nothing to record.
     this.assembler.flush();
+  }
+}
+
+/** Removes message content from a framework span's attributes (the SDK's own object, before export). */
+function dropMessageContent(attributes: Attributes): void {
+  for (const name of Object.keys(attributes)) {
+    if (isMessageContentAttribute(name)) delete attributes[name];
   }
 }
 
@@ -84,8 +113,6 @@ function shapeOf(span: ReadableSpan): SpanShape {
 }
 
 const msOf = (time: HrTime) => time[0] * 1000 + time[1] / 1e6;
-
-const secondsBetween = (start: HrTime, end: HrTime) => Math.max(0, end[0] - start[0] + (end[1] - start[1]) / 1e9);
 
 /** The failure's class as the framework recorded it: `error.type`, else its `exception` event's type. */
 function errorTypeOf(span: ReadableSpan): string {

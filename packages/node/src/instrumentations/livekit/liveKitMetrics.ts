@@ -8,9 +8,9 @@ import {
   METRIC_TTS_TIME_TO_FIRST_BYTE,
   METRIC_VAD_INFERENCE_DURATION,
   operationAttributes,
-  recordVoiceFigure,
-  type VoiceFigure,
 } from '@transcriber/instrumentation';
+import type { VoiceFigure } from '@transcriber/instrumentation/frameworks';
+import { frameworkRecording } from '../frameworks/frameworkRecording';
 
 /**
  * One LiveKit `metrics_collected` figure set, as `@livekit/agents` 1.9 emits them
@@ -96,7 +96,7 @@ export function recordLiveKitMetrics(metrics: LiveKitMetrics): void {
 }
 
 function record(figure: VoiceFigure, value: number, component: string, operation: string): void {
-  recordVoiceFigure(figure, value, operationAttributes(component, operation));
+  frameworkRecording().recordVoiceFigure(figure, value, operationAttributes(component, operation));
 }
 
 // LiveKit reports each request of a non-streaming TTS behind its stream adapter twice: for the

@@ -22,7 +22,8 @@ export interface OpenAICompatibleServer {
 
 /**
  * A local stand-in for the OpenAI API on 127.0.0.1, answering the way the API does: chat
- * completions (JSON, or SSE chunks ending with a usage chunk and `[DONE]`), audio transcriptions
+ * completions (JSON, or SSE chunks ending with a usage chunk and `[DONE]`; offered tools, a stream
+ * calls the first of them, and answers in words once given its result), audio transcriptions
  * (JSON; `verbose_json` adds the audio duration) and audio speech (bytes streamed after a delay).
  */
 export async function startOpenAICompatibleServer(): Promise<OpenAICompatibleServer> {
@@ -53,7 +54,14 @@ export async function startOpenAICompatibleServer(): Promise<OpenAICompatibleSer
   };
 }
 
-function chat(params: { model: string; stream?: boolean }, res: http.ServerResponse): void {
+interface ChatParams {
+  model: string;
+  stream?: boolean;
+  tools?: { type: string; function: { name: string } }[];
+  messages?: { role: string }[];
+}
+
+function chat(params: ChatParams, res: http.ServerResponse): void {
   const base = { id: 'chatcmpl-test', created: Math.floor(Date.now() / 1000), model: `${params.model}-2026` };
   const usage = { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 };
   if (!params.stream) {
@@ -76,9 +84,20 @@ function chat(params: { model: string; stream?: boolean }, res: http.ServerRespo
     choices: [{ index: 0, delta, finish_reason: finish }],
   });
   send(chunk({ role: 'assistant', content: '' }));
+  // Offered tools and not answering a tool's result yet: the model calls the first tool.
+  const tool = params.tools?.[0]?.function.name;
+  const callsTool = tool !== undefined && params.messages?.at(-1)?.role !== 'tool';
   setTimeout(() => {
-    for (const word of ['Hello', ' from', ' a', ' stream']) send(chunk({ content: word }));
-    send(chunk({}, 'stop'));
+    if (callsTool) {
+      send(
+        chunk({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: tool, arguments: '' } }] }),
+      );
+      send(chunk({ tool_calls: [{ index: 0, function: { arguments: '{"city":"Paris"}' } }] }));
+      send(chunk({}, 'tool_calls'));
+    } else {
+      for (const word of ['Hello', ' from', ' a', ' stream']) send(chunk({ content: word }));
+      send(chunk({}, 'stop'));
+    }
     send({ ...base, object: 'chat.completion.chunk', choices: [], usage });
     res.end('data: [DONE]\n\n');
   }, SERVER_DELAYS_MS.firstToken);

@@ -62,11 +62,14 @@ export function histogram(
     }
   });
   svg.append(s('line', { class: 'axis', x1: PAD.left, x2: W - PAD.right, y1: y(0), y2: y(0) }));
-  for (const tick of ticks(maxX, 6)) {
+  const xTicks = ticks(maxX, 6);
+  xTicks.forEach((tick, i) => {
+    // The last label ends at its tick: centred, it would run off the chart.
+    const anchor = i === xTicks.length - 1 && x(tick) > W - PAD.right - 20 ? 'end' : 'middle';
     svg.append(
-      s('text', { class: 'tick', x: x(tick), y: H - 6, 'text-anchor': 'middle' }, `${tick}${options.unit ?? ''}`),
+      s('text', { class: 'tick', x: x(tick), y: H - 6, 'text-anchor': anchor }, `${tick}${options.unit ?? ''}`),
     );
-  }
+  });
   svg.append(s('text', { class: 'tick', x: 4, y: PAD.top + 8 }, String(maxY)));
   return svg;
 }

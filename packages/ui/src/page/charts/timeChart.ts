@@ -34,7 +34,14 @@ export function timeChart(
       cursor: { sync: { key: SYNC_KEY } },
       legend: { live: true },
       scales: { x: { time: true } },
-      axes: [{}, { values: (_u, splits) => splits.map((v) => format(v)), size: 60 }],
+      // The value axis as wide as its longest label (uPlot's fixed default clips "1250 ms").
+      axes: [
+        {},
+        {
+          values: (_u, splits) => splits.map((v) => format(v)),
+          size: (_u, values) => 14 + 7 * Math.max(3, ...(values ?? []).map((v) => String(v).length)),
+        },
+      ],
       series: [
         {},
         ...series.map((x) => ({
@@ -43,6 +50,8 @@ export function timeChart(
           width: 1.5,
           dash: x.dashed === true ? [4, 3] : undefined,
           spanGaps: false,
+          // Per-minute points: marked, so a minute alone between gaps still shows.
+          points: { show: true, size: 4 },
           value: (_u: uPlot, v: number | null) => (v === null ? '–' : format(v)),
         })),
       ],

@@ -32,21 +32,27 @@ export function waterfall(data: TraceResponse): HTMLElement {
   const markLayer = h('div', { class: 'wf-marks' });
   const labels = h('div', { class: 'wf-track wf-mark-labels' });
   const sorted = [...data.marks].sort((a, b) => a.timeUs - b.timeUs);
-  let lastAt = -Infinity;
-  let level = 0;
+  // Each label on the first line where it does not run into the one before (a label's width
+  // estimated as a share of a ~1000 px track: 0.6% a character).
+  const lineEnds: number[] = [];
   for (const mark of sorted) {
     const at = (mark.timeUs - startUs) / spanUs;
-    level = at - lastAt < 0.12 ? (level + 1) % 3 : 0;
-    lastAt = at;
+    let line = lineEnds.findIndex((end) => end <= at);
+    if (line === -1) line = lineEnds.length;
+    lineEnds[line] = at + 0.006 * (mark.name.length + 1);
     const title = `${mark.name} at +${ms((mark.timeUs - trace.startUs) / 1000)}`;
     const tick = h('span', { class: 'wf-mark', 'data-mark': mark.name, title });
     tick.style.left = pct(mark.timeUs);
     markLayer.append(tick);
     const label = h('span', { class: 'wf-mark-label', title }, mark.name);
     label.style.left = pct(mark.timeUs);
-    label.style.top = `${2 + level * 12}px`;
+    label.style.top = `${2 + line * 12}px`;
     labels.append(label);
   }
+  const labelsHeight = Math.max(1, lineEnds.length) * 12 + 6;
+  labels.style.height = `${labelsHeight}px`;
+  // The lines start below the labels' row (the axis row above it is 24 px, each row has a 1 px rule).
+  markLayer.style.top = `${24 + 1 + labelsHeight + 1}px`;
   const rows = h('div', { class: 'wf-rows' });
   rows.append(h('div', { class: 'wf-row wf-head' }, h('div', { class: 'wf-name' }, 'span'), axis));
   if (sorted.length > 0)

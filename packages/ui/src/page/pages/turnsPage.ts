@@ -138,7 +138,9 @@ export const turnsPage: PageFactory = (root, { route, filters, navigate }) => {
       h(
         'h3',
         {},
-        order === 'slowest' ? 'Slowest turns ' : 'Newest turns ',
+        order === 'slowest'
+          ? `Slowest turns${summary.cappedSinceUs === null ? ' ' : ` of the newest ${summary.maxTurns} `}`
+          : 'Newest turns ',
         h('span', { class: 'toggle' }, orderLink('recent', 'newest'), ' · ', orderLink('slowest', 'slowest')),
       ),
       stageLegend(stages),
