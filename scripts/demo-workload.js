@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-// The README's main job: runs a small simulated voice pipeline (every component type, with some
-// failures) under PerformanceIntegration, then prints the per-component summary read back from
-// performance_metrics.db. Usage: npm start [-- --turns N] (data dir from config/env, else ./data).
+// The Collector stack's example workload (docker-compose.yml, `example-workload`): a simulated voice
+// pipeline (every component type, timers and busy loops, some failures; turns with every mark, so
+// the dashboard's voice panels fill) under PerformanceIntegration, then the per-component summary
+// read back from performance_metrics.db. A container has no audio tools; on a machine with them,
+// `npm start` runs the real example agent instead (scripts/main-job.js). Usage: node
+// scripts/demo-workload.js [--turns N] (data dir from config/env, else ./data).
 'use strict';
 const { PerformanceIntegration, ComponentType } = require('@transcriber/node');
 const { openForQuery, summarizeComponents } = require('@transcriber/queries');
@@ -106,10 +109,16 @@ async function main() {
   await perf.initialize();
   for (let turn = 0; turn < turns; turn++) {
     try {
-      await perf.timeOperation(ComponentType.PIPELINE, 'turn', async () => {
+      await perf.timeOperation(ComponentType.PIPELINE, 'turn', async (voiceTurn) => {
         const frames = perf.timeOperation(ComponentType.AUDIO_CAPTURE, 'capture', () => captureUtterance(turn));
+        voiceTurn.mark('user_speech_end');
         const speech = perf.timeOperation(ComponentType.VAD, 'detect', () => detectSpeech(frames));
-        const text = await perf.timeOperation(ComponentType.STT, 'transcribe', () => transcribe(speech));
+        voiceTurn.mark('end_of_utterance');
+        const text = await perf.timeOperation(ComponentType.STT, 'transcribe', async (op) => {
+          const words = await transcribe(speech);
+          op.mark('final_transcript');
+          return words;
+        });
         const answer = await perf.timeOperation(ComponentType.AGENT, 'respond', async () => {
           const out = await perf.timeOperation(ComponentType.LLM, 'generate', (op) => generate(op, text, turn));
           if (out.tool)
@@ -119,9 +128,10 @@ async function main() {
           return out.reply;
         });
         const audio = await perf.timeOperation(ComponentType.TTS, 'synthesize', (op) => synthesize(op, answer));
-        await perf.timeOperation(ComponentType.AUDIO_OUTPUT, 'play', () =>
-          sleep(Math.min(200, (audio.length / SAMPLE_RATE) * 1000)),
-        );
+        await perf.timeOperation(ComponentType.AUDIO_OUTPUT, 'play', (op) => {
+          op.mark('first_audio_played');
+          return sleep(Math.min(200, (audio.length / SAMPLE_RATE) * 1000));
+        });
       });
     } catch {
       // A failed turn is recorded (its spans carry the error); the agent goes on to the next one.

@@ -7,15 +7,15 @@
  * real receiver on 127.0.0.1, over http/protobuf, http/json and gRPC (Pipecat's default). The turns
  * are read back by the CLI, as users read them.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { OtlpServer } from '@transcriber/otlp-receiver';
 import { childExit } from './helpers/children';
+import { runCli } from './helpers/cli';
 import { queryRows } from './helpers/sqlite';
 import { makeTempDir, removeTempDirs } from './helpers/tempDir';
 
 const SENDER = path.join(__dirname, 'fixtures', 'otlp-sender.js');
-const CLI = path.join(__dirname, '..', 'packages', 'cli', 'dist', 'bin.js');
 
 afterAll(removeTempDirs);
 
@@ -53,7 +53,7 @@ async function collect(scenario: string, protocol: 'proto' | 'json' | 'grpc'): P
 }
 
 function cli(dataDir: string, args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, '--data-dir', dataDir, '--json', ...args], { encoding: 'utf8' });
+  const result = runCli(['--data-dir', dataDir, '--json', ...args]);
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
   return JSON.parse(result.stdout);

@@ -13,7 +13,6 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { metrics } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
@@ -24,12 +23,20 @@ import {
   ATTR_COMPONENT,
   ATTR_ERROR_TYPE,
   ATTR_OPERATION,
+  ATTR_TURN_STAGE,
   BENCHMARK_ATTR,
   EVENT_ATTR,
   EVENT_BENCHMARK_RESULT,
   EVENT_OPTIMIZATION_ACTION,
   EVENT_OPTIMIZATION_RECOMMENDATION,
   EVENT_PROFILE_RESULT,
+  MARK_END_OF_UTTERANCE,
+  MARK_FINAL_TRANSCRIPT,
+  MARK_FIRST_AUDIO_BYTE,
+  MARK_FIRST_AUDIO_PLAYED,
+  MARK_FIRST_TOKEN,
+  MARK_INTERRUPTION,
+  MARK_USER_SPEECH_END,
   METRIC_OPERATION_DURATION,
   OPERATION_DURATION_BUCKETS_S,
   OPTIMIZATION_ATTR,
@@ -57,6 +64,9 @@ import {
   walk,
   type Query,
 } from './helpers/promql';
+import { makeTempDir, removeTempDirs } from './helpers/tempDir';
+
+afterAll(removeTempDirs);
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- parsed YAML/JSON documents are walked freely */
 
@@ -137,6 +147,7 @@ const KNOWN_LABELS = new Set([
   sanitizeName(ATTR_COMPONENT),
   sanitizeName(ATTR_OPERATION),
   sanitizeName(ATTR_ERROR_TYPE),
+  sanitizeName(ATTR_TURN_STAGE),
   'le',
   'job',
   'instance',
@@ -742,18 +753,13 @@ describe('promtool', () => {
         },
       ],
     };
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'collector-stack-'));
-    try {
-      const file = path.join(dir, 'rules.json'); // JSON is YAML
-      fs.writeFileSync(file, JSON.stringify(rules));
-      const { status, output } = promtool(['check', 'rules', file]);
-      expect({ status, output }).toEqual({
-        status: 0,
-        output: expect.stringContaining(`${queries.length} rules found`),
-      });
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const file = path.join(makeTempDir('collector-stack-'), 'rules.json'); // JSON is YAML
+    fs.writeFileSync(file, JSON.stringify(rules));
+    const { status, output } = promtool(['check', 'rules', file]);
+    expect({ status, output }).toEqual({
+      status: 0,
+      output: expect.stringContaining(`${queries.length} rules found`),
+    });
   });
 });
 
@@ -769,6 +775,16 @@ describe("the SDK's Prometheus endpoint serving our instruments", () => {
     metrics.setGlobalMeterProvider(provider);
     timeOperation('stt', 'transcribe', () => 'ok');
     await timeOperation('llm', 'complete', async () => 'ok');
+    // A voice turn with every mark: voice-to-voice, its stages, time to first chunk and byte.
+    timeOperation('pipeline', 'turn', (turn) => {
+      turn.mark(MARK_USER_SPEECH_END);
+      turn.mark(MARK_END_OF_UTTERANCE);
+      turn.mark(MARK_FINAL_TRANSCRIPT);
+      timeOperation('llm', 'generate', (op) => op.mark(MARK_FIRST_TOKEN));
+      timeOperation('tts', 'synthesize', (op) => op.mark(MARK_FIRST_AUDIO_BYTE));
+      turn.mark(MARK_FIRST_AUDIO_PLAYED);
+      turn.mark(MARK_INTERRUPTION);
+    });
     expect(() =>
       timeOperation('tts', 'synthesize', () => {
         throw new TypeError('voice not found');

@@ -1,15 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { ResourceOptimizer, type Figure } from '@transcriber/optimizer';
 import { openForQuery, optimizationLog } from '@transcriber/queries';
+import { makeTempDir, removeTempDirs } from './helpers/tempDir';
 
 // An agent that leaks and blocks its event loop, recorded by the real monitor in its own process;
 // the optimizer reads what was recorded and names both problems with their evidence.
 describe('optimizer recommendations from a recorded agent', () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'transcriber-optimizer-e2e-'));
-  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  const dataDir = makeTempDir('transcriber-optimizer-e2e-');
+  afterAll(removeTempDirs);
   const run = spawnSync(process.execPath, [path.join(__dirname, 'fixtures', 'leaky-agent.js')], {
     encoding: 'utf8',
     env: { ...process.env, TRANSCRIBER_PERF_DATA_DIR: dataDir },
@@ -45,6 +44,10 @@ describe('optimizer recommendations from a recorded agent', () => {
     const vad = byId['latency:vad'];
     expect(vad).toBeDefined();
     expect((vad.evidence.p95Ms as Figure).value).toBeGreaterThanOrEqual(59);
+    // Its VAD computes on the event loop (a synchronous 60 ms): the advice is to compute less.
+    expect((vad.evidence.loopBusyShare as Figure).value).toBe(1);
+    expect(vad.description).toMatch(/it computes on the event loop: .*lighter model/);
+    expect(vad.priority).toBe('high');
 
     const db = openForQuery(dataDir, 'optimization_logs');
     const logged = optimizationLog(db, { sinceUs: 0, type: 'recommendation' }).map((e) => e.recommendationId);

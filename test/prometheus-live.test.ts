@@ -11,13 +11,22 @@ import { parse as parseYaml } from 'yaml';
 import { OPERATION_DURATION_BUCKETS_S } from '@transcriber/instrumentation';
 import { openForQuery, summarizeComponents, type ComponentSummary } from '@transcriber/queries';
 import { freePort, poll, startPrometheus, type PrometheusServer, type Sample } from './helpers/prometheus';
-import { metricNamesIn, promqlQueries, promtool, sanitizeName, substituteGrafanaVariables } from './helpers/promql';
-import { cleanEnv, startNode, tempProject, type RunningProcess } from './helpers/preloadedProcess';
+import {
+  metricNamesIn,
+  promqlQueries,
+  promtool,
+  sanitizeName,
+  substituteGrafanaVariables,
+  type Query,
+} from './helpers/promql';
+import { cleanEnv } from './helpers/cleanEnv';
+import { startNode, tempProject, type RunningProcess } from './helpers/preloadedProcess';
+import { removeTempDirs } from './helpers/tempDir';
 
 const ROOT = path.resolve(__dirname, '..');
 const FIXTURE = path.join(__dirname, 'fixtures/staged-pipeline.js');
 const WORK_SECONDS = 8;
-const COMPONENTS = ['llm', 'stt', 'tts', 'vad'];
+const COMPONENTS = ['llm', 'pipeline', 'stt', 'tts', 'vad'];
 
 const byComponent = (samples: Sample[]): Record<string, number> =>
   Object.fromEntries(samples.map((s) => [s.metric.transcriber_component, s.value]));
@@ -37,6 +46,7 @@ let prometheusP95: Record<string, number>;
 let prometheusCounts: Record<string, number>;
 let prometheusErrors: Record<string, number>;
 let ratedP95: Record<string, number>;
+let panelAnswers: { where: string; expr: string; series: number }[];
 let sqliteSummary: ComponentSummary[];
 /** Each component's recorded durations, ms, ascending. */
 let durations: Record<string, number[]>;
@@ -84,6 +94,19 @@ beforeAll(async () => {
     ),
   );
 
+  // Every expression of the dashboards, as Grafana sends it with every job and component chosen
+  // (and, from a trace's span in Jaeger, its component as the tags).
+  const live = (expr: string) =>
+    expr
+      .replace(/\$__tags/g, 'transcriber_component="stt"')
+      .replace(/\$\{?(job|component)\}?/g, '.+')
+      .replace(/\$\{?__rate_interval\}?/g, '1m')
+      .replace(/\$\{?__range\}?/g, '5m');
+  panelAnswers = [];
+  for (const { where, expr } of appQueries()) {
+    panelAnswers.push({ where, expr: live(expr), series: (await query(live(expr))).length });
+  }
+
   app.kill('SIGTERM');
   const result = await app.exited;
   app = undefined;
@@ -109,7 +132,7 @@ afterAll(async () => {
     await app.exited;
   }
   await prometheus?.stop();
-  if (project !== undefined) fs.rmSync(project.dir, { recursive: true, force: true });
+  removeTempDirs();
 });
 
 it("serves every series the dashboards query, except the collector's span-derived ones", () => {
@@ -180,6 +203,30 @@ it("Prometheus' p95 per component is in a bucket SQLite's recorded durations put
       bucketMeetsThem: row.bucketMs[0] <= above && row.bucketMs[1] >= below,
     }).toEqual({ ...row, sqliteP95BetweenThem: true, bucketMeetsThem: true });
   }
+});
+
+/** The dashboards' PromQL expressions an app's own endpoint answers (not the collector's span-derived ones). */
+function appQueries(): Query[] {
+  const collector = parseYaml(fs.readFileSync(path.join(ROOT, 'otel-collector.yaml'), 'utf8'));
+  const collectorPrefix = `${sanitizeName(collector.connectors.spanmetrics.namespace)}_`;
+  return promqlQueries().filter(
+    ({ expr }) => !metricNamesIn(substituteGrafanaVariables(expr)).some((name) => name.startsWith(collectorPrefix)),
+  );
+}
+
+it('answers every panel of the dashboards with data from the app: operations, voice turns and resources', () => {
+  expect(panelAnswers.length).toBeGreaterThan(20);
+  // The voice panels among them: voice-to-voice, the stages, time to first chunk and byte, interruptions.
+  for (const name of [
+    'transcriber_turn_voice_to_voice_duration_bucket',
+    'transcriber_turn_stage_duration_bucket',
+    'gen_ai_client_operation_time_to_first_chunk_bucket',
+    'transcriber_tts_time_to_first_byte_bucket',
+    'transcriber_turn_interruptions_total',
+  ]) {
+    expect(panelAnswers.some((a) => a.expr.includes(name))).toBe(true);
+  }
+  expect(panelAnswers.filter((a) => a.series === 0)).toEqual([]);
 });
 
 it("answers the dashboard's rate form of the p95 query for every component", () => {

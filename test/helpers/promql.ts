@@ -7,9 +7,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import {
+  METRIC_GEN_AI_TIME_TO_FIRST_CHUNK,
   METRIC_OPERATION_DURATION,
   METRIC_OPERATION_ERRORS,
   METRIC_OPERATIONS,
+  METRIC_TTS_TIME_TO_FIRST_BYTE,
+  METRIC_TURN_INTERRUPTIONS,
+  METRIC_TURN_STAGE_DURATION,
+  METRIC_TURN_VOICE_TO_VOICE,
   RESOURCE_GAUGES,
 } from '@transcriber/instrumentation';
 
@@ -55,10 +60,16 @@ export function sdkSeriesNames(otelName: string, kind: InstrumentKind): string[]
   return [base];
 }
 
+/** The instruments the dashboards must cover: operations, voice turns and resources. */
 export const OUR_INSTRUMENTS: [string, InstrumentKind][] = [
   [METRIC_OPERATION_DURATION, 'histogram'],
   [METRIC_OPERATIONS, 'counter'],
   [METRIC_OPERATION_ERRORS, 'counter'],
+  [METRIC_TURN_VOICE_TO_VOICE, 'histogram'],
+  [METRIC_TURN_STAGE_DURATION, 'histogram'],
+  [METRIC_TURN_INTERRUPTIONS, 'counter'],
+  [METRIC_GEN_AI_TIME_TO_FIRST_CHUNK, 'histogram'],
+  [METRIC_TTS_TIME_TO_FIRST_BYTE, 'histogram'],
   ...RESOURCE_GAUGES.map((name): [string, InstrumentKind] => [name, 'gauge']),
 ];
 export const OUR_SERIES = new Set(OUR_INSTRUMENTS.flatMap(([name, kind]) => sdkSeriesNames(name, kind)));

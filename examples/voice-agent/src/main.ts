@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Microphone } from './audio/microphone';
@@ -21,8 +22,8 @@ The input is played as if it were a microphone (16-bit mono 16 kHz WAV, real tim
 voice is written, in real time and lined up with the input, to the output WAV.
 
   --input <file>       WAV to listen to, or - for stdin
-  --output <file>      WAV the agent speaks into (default: agent-output.wav)
-  --lights <file>      JSON file keeping the lights' state (default: lights.json)
+  --output <file>      WAV the agent speaks into (default: out/agent-output.wav)
+  --lights <file>      JSON file keeping the lights' state (default: out/lights.json)
   --hangover-ms <ms>   silence that ends an utterance (default: ${DEFAULT_LISTENER_OPTIONS.hangoverMs})
   --vad-mode <0-3>     WebRTC VAD aggressiveness (default: 2)
   --no-grammar         recognise free English instead of the commands in grammar/commands.gram
@@ -37,8 +38,9 @@ async function main(argv: string[]): Promise<void> {
     args: argv,
     options: {
       input: { type: 'string' },
-      output: { type: 'string', default: 'agent-output.wav' },
-      lights: { type: 'string', default: 'lights.json' },
+      // What it writes goes to out/ (ignored by git), not among the sources it runs from.
+      output: { type: 'string', default: path.join('out', 'agent-output.wav') },
+      lights: { type: 'string', default: path.join('out', 'lights.json') },
       'hangover-ms': { type: 'string', default: String(DEFAULT_LISTENER_OPTIONS.hangoverMs) },
       'vad-mode': { type: 'string', default: '2' },
       'no-grammar': { type: 'boolean', default: false },
@@ -57,6 +59,8 @@ async function main(argv: string[]): Promise<void> {
   const vadMode = Number(values['vad-mode']);
   if (![0, 1, 2, 3].includes(vadMode)) throw new UsageError('--vad-mode must be 0, 1, 2 or 3');
 
+  for (const file of [values.output, values.lights])
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const realTime = !values.fast;
   const microphone = await Microphone.open(values.input, { realTime });
   const vad = await VoiceActivityDetector.create(microphone.sampleRate, vadMode as VadMode);

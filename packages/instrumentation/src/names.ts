@@ -10,6 +10,13 @@ export const ATTR_COMPONENT = 'transcriber.component';
 export const ATTR_OPERATION = 'transcriber.operation';
 /** Standard OTel attribute naming the class of a failure (the error's `name`). */
 export const ATTR_ERROR_TYPE = 'error.type';
+/**
+ * Span attribute of an asynchronous operation: seconds the event loop was idle (waiting in the
+ * poll for I/O and timers) while the operation was pending. The rest of its duration the loop was
+ * busy — with it, or with other work. Absent on our spans where it is 0: a synchronous operation
+ * holds the loop from start to end. Evidence that an operation computes, or waits.
+ */
+export const ATTR_OPERATION_LOOP_IDLE = 'transcriber.operation.loop_idle';
 
 /**
  * `service.name` of the telemetry `transcriber benchmark` records while it runs bench files (a

@@ -13,7 +13,8 @@ import {
 import { epochCorrectionMs, epochHrTime } from './epochClock';
 import { errorTypeOf } from './errorType';
 import { getOperationInstruments } from './instruments';
-import { ATTR_ERROR_TYPE } from './names';
+import { loopIdleMs } from './loopIdle';
+import { ATTR_ERROR_TYPE, ATTR_OPERATION_LOOP_IDLE } from './names';
 import { recordOperationFigures } from './operationFigures';
 import type { OperationKey } from './operationKey';
 import { TURN_CONTEXT_KEY, turnIn } from './turnContext';
@@ -37,6 +38,8 @@ export class OperationHandle implements Disposable {
   // operation that reports neither costs two undefined fields.
   private marks: Map<string, number> | undefined = undefined;
   private usage: Map<string, number> | undefined = undefined;
+  // The loop's idle time when an operation that can wait began (see watchLoop).
+  private loopIdleAtStartMs: number | undefined = undefined;
 
   constructor(key: OperationKey, parent: Context) {
     this.key = key;
@@ -95,6 +98,17 @@ export class OperationHandle implements Disposable {
     }
   }
 
+  /**
+   * Measures how long the event loop is idle until the operation ends (ATTR_OPERATION_LOOP_IDLE):
+   * called for operations that may wait (a function that returned a promise, a handle ended
+   * later), never for synchronous ones, which cannot. The loop's idle time does not move while
+   * JavaScript runs, so reading it when a function has returned its promise is reading it at the
+   * function's start.
+   */
+  watchLoop(): void {
+    this.loopIdleAtStartMs = loopIdleMs();
+  }
+
   /** Runs `fn` with this operation as the parent of the operations it starts. */
   run<T>(fn: () => T): T {
     return context.with(this.context, fn);
@@ -131,6 +145,10 @@ export class OperationHandle implements Disposable {
         this.span.setStatus({ code: SpanStatusCode.ERROR, message: type });
         // The type only: messages and stacks may carry user content (see docs/configuration.md).
         this.span.addEvent('exception', { 'exception.type': type }, this.epochTime(endMs));
+      }
+      if (this.loopIdleAtStartMs !== undefined) {
+        const idleMs = (loopIdleMs() ?? this.loopIdleAtStartMs) - this.loopIdleAtStartMs;
+        if (idleMs > 0) this.span.setAttribute(ATTR_OPERATION_LOOP_IDLE, idleMs / 1000);
       }
       instruments.duration.record(seconds, attributes);
       instruments.operations.add(1, attributes);

@@ -27,7 +27,9 @@ export function timeOperation<T>(
 ): T | OperationHandle {
   const key = operationKeyFor(component, operation);
   const handle = key.turn ? new TurnHandle(key, context.active()) : new OperationHandle(key, context.active());
-  return fn === undefined ? handle : runTimed(handle, fn);
+  if (fn !== undefined) return runTimed(handle, fn);
+  handle.watchLoop(); // a handle may be ended on a later turn of the loop
+  return handle;
 }
 
 function runTimed<T>(handle: OperationHandle, fn: (operation: OperationHandle) => T): T {
@@ -41,6 +43,7 @@ function runTimed<T>(handle: OperationHandle, fn: (operation: OperationHandle) =
   // Only native promises: calling `then` on an arbitrary thenable may start work (lazy query
   // builders), which would change the app's behaviour. Such values are timed as sync calls.
   if (isPromise(result)) {
+    handle.watchLoop();
     // The caller gets the promise chained from `fn`'s, settling with the same value or error.
     // Returning `fn`'s own promise with our handlers on a side branch would keep its identity but
     // mark a rejection as handled: an app that never handles it would no longer see

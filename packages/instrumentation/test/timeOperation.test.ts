@@ -13,6 +13,7 @@ import {
   ATTR_COMPONENT,
   ATTR_ERROR_TYPE,
   ATTR_OPERATION,
+  ATTR_OPERATION_LOOP_IDLE,
   ComponentType,
   INSTRUMENTATION_SCOPE,
   METRIC_OPERATION_DURATION,
@@ -216,6 +217,44 @@ describe('timeOperation(component, operation, fn): what is returned', () => {
     expect(span.events.map((e) => [e.name, e.attributes])).toEqual([
       ['first_token', { 'gen_ai.usage.output_tokens': 1 }],
     ]);
+  });
+});
+
+// Evidence for "does this operation compute or wait?" (the optimizer's advice rests on it).
+describe('timeOperation: the event loop while an operation runs', () => {
+  const idleMs = (name: string) => {
+    const idle = otel.span(name).attributes[ATTR_OPERATION_LOOP_IDLE];
+    return idle === undefined ? undefined : (idle as number) * 1000;
+  };
+
+  it('records how long the loop was idle while an async operation waited', async () => {
+    await timeOperation('vad', 'listen', () => sleep(80));
+    await sleep(0);
+    // The loop sat in its poll for nearly all of the 80 ms.
+    expect(idleMs('vad.listen')).toBeGreaterThan(50);
+    const [seconds, nanos] = otel.span('vad.listen').duration;
+    expect(idleMs('vad.listen')).toBeLessThanOrEqual(seconds * 1000 + nanos / 1e6);
+  });
+
+  it('records no idle time for an async operation that kept the loop busy', async () => {
+    await timeOperation('stt', 'decode', async () => {
+      await null;
+      busyWait(60);
+    });
+    await sleep(0);
+    expect(idleMs('stt.decode') ?? 0).toBeLessThan(5);
+  });
+
+  it('records nothing for a sync operation, which holds the loop from start to end', () => {
+    timeOperation('vad', 'detect', () => busyWait(5));
+    expect(idleMs('vad.detect')).toBeUndefined();
+  });
+
+  it('measures a handle from its start to its end', async () => {
+    const handle = timeOperation('tool', 'lights');
+    await sleep(60);
+    handle.end();
+    expect(idleMs('tool.lights')).toBeGreaterThan(30);
   });
 });
 

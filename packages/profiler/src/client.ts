@@ -14,7 +14,7 @@ export type { ControlClientOptions } from './control/controlClient';
 export { PROFILE_ON_START_ENV } from './control/controlProtocol';
 export type { ProfileRequest } from './control/controlProtocol';
 export { controlSocketPath } from './control/controlSocket';
-export type { ProcessProfileResults, ComponentProfile, MemoryProfile } from './profileResults';
+export type { ProcessProfileResults, ComponentProfile, InstrumentationOverhead, MemoryProfile } from './profileResults';
 export type { HotSpot, CallEdge } from './cpu/hotSpots';
 export type { AllocationHotSpot } from './memory/allocationHotSpots';
 export type { LeakVerdict, LeakSuspect } from './memory/assessLeak';

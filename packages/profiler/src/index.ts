@@ -3,7 +3,13 @@ export type { ProfilerOptions } from './profilerOptions';
 export { ProfilerContext } from './profilerContext';
 export type { ProfilerContextOptions } from './profilerContext';
 export type { ProcessProfileOptions } from './processProfile';
-export type { ProfileResults, ProcessProfileResults, ComponentProfile, MemoryProfile } from './profileResults';
+export type {
+  ProfileResults,
+  ProcessProfileResults,
+  ComponentProfile,
+  InstrumentationOverhead,
+  MemoryProfile,
+} from './profileResults';
 export type { HotSpot, CallEdge } from './cpu/hotSpots';
 export type { AllocationHotSpot } from './memory/allocationHotSpots';
 export type { LeakVerdict, LeakSuspect } from './memory/assessLeak';

@@ -1,10 +1,12 @@
 import { attributeSamples } from './attribution/attributeSamples';
 import { operationTimeline } from './attribution/operationTimeline';
-import type { CpuProfile } from './cpu/cpuProfile';
+import type { CallFrame, CpuProfile } from './cpu/cpuProfile';
 import { analyzeCpuProfile } from './cpu/hotSpots';
+import { overheadSamples } from './cpu/overheadSamples';
+import { isInstrumentationScript } from './flame/instrumentationFrames';
 import { attributionPathOf, sampleAttribution } from './flame/sampleAttribution';
 import { instrumentationDirs } from './instrumentationDirs';
-import { sampleTimes } from './cpu/sampleTimes';
+import { evenSampleTimes, sampleTimes } from './cpu/sampleTimes';
 import { startCpuProfile } from './cpu/startCpuProfile';
 import { allocationHotSpots } from './memory/allocationHotSpots';
 import { assessLeak, type HeapReading } from './memory/assessLeak';
@@ -30,6 +32,8 @@ export interface ProcessProfileOptions {
 // expiring, a finished request's garbage freed by a timer), and a few MiB of that in one interval
 // would hide a leak's growth from a heap-size series.
 const MEMORY_INTERVALS = 6;
+// The SQLite binding's JavaScript: its time is its caller's (our exporter's, or the app's).
+const SQLITE_BINDING = /[\\/]node_modules[\\/]better-sqlite3[\\/]/;
 const COMPONENT_TOP_FUNCTIONS = 10;
 
 /**
@@ -92,14 +96,21 @@ export async function recordProcessProfile(
     timeline.release();
   }
 
-  // Attribute each sample to its component.
-  const times = sampleTimes(cpu);
+  // Attribute each sample to its component, or to the instrumentation's overhead.
+  const sampled = sampleTimes(cpu);
+  // The window: not the samples of the GC that starting the profile made (startCpuProfile).
+  const inWindow = (s: number): boolean => sampled.timesUs[s] >= startUs && sampled.timesUs[s] <= stopUs;
+  const times = evenSampleTimes(sampled, (s) => inWindow(s) && !isIdle(cpu, s));
   const owners = attributeSamples(times.timesUs, slice);
   const table = slice.operations;
-  // The window: not the samples of the GC that starting the profile made (startCpuProfile).
-  const inWindow = (s: number): boolean => times.timesUs[s] >= startUs && times.timesUs[s] <= stopUs;
-  const componentOf = (s: number): string | undefined => (inWindow(s) ? table.componentOf(owners[s]) : undefined);
+  const dirs = instrumentationDirs();
+  const ours = (frame: CallFrame): boolean => isInstrumentationScript(frame.url, dirs);
+  const overhead = overheadSamples(cpu, ours, (frame) => SQLITE_BINDING.test(frame.url));
+  const ownerComponentOf = (s: number): string | undefined => (inWindow(s) ? table.componentOf(owners[s]) : undefined);
+  const componentOf = (s: number): string | undefined => (overhead[s] === 1 ? undefined : ownerComponentOf(s));
+  // Every figure below is a share of this: the CPU time of every sample of the window but idle ones.
   const all = analyzeCpuProfile(cpu, times, inWindow, { topFunctions: 0, callGraphEdges: 0 });
+  const shareOf = (cpuMs: number) => (all.cpuMs === 0 ? 0 : cpuMs / all.cpuMs);
   const byComponent = new Map<string, Map<string, { sampleCount: number; cpuMs: number }>>();
   for (let s = 0; s < owners.length; s++) {
     const component = componentOf(s);
@@ -112,18 +123,21 @@ export async function recordProcessProfile(
     entry.cpuMs += times.durationsUs[s] / 1000;
     operations.set(operation, entry);
   }
-  let attributed = 0;
+  // The app's hot spots never name the instrumentation's frames (its wrappers lie on every
+  // operation's stack): they are left out, and their own samples are the overhead below.
+  const appAnalysis = (include: (s: number) => boolean, topFunctions: number, callGraphEdges?: number) =>
+    analyzeCpuProfile(cpu, times, include, { topFunctions, callGraphEdges, hidden: ours });
+  let attributedSamples = 0;
+  let attributedMs = 0;
   const components: ComponentProfile[] = [...byComponent.entries()].map(([component, operations]) => {
-    const own = analyzeCpuProfile(cpu, times, (s) => componentOf(s) === component, {
-      topFunctions: COMPONENT_TOP_FUNCTIONS,
-      callGraphEdges: 0,
-    });
-    attributed += own.sampleCount;
+    const own = appAnalysis((s) => componentOf(s) === component, COMPONENT_TOP_FUNCTIONS, 0);
+    attributedSamples += own.sampleCount;
+    attributedMs += own.cpuMs;
     return {
       component,
       sampleCount: own.sampleCount,
       cpuMs: own.cpuMs,
-      share: all.sampleCount === 0 ? 0 : own.sampleCount / all.sampleCount,
+      share: shareOf(own.cpuMs),
       operations: [...operations.entries()]
         .map(([operation, e]) => ({ operation, ...e }))
         .sort((a, b) => b.cpuMs - a.cpuMs),
@@ -131,20 +145,36 @@ export async function recordProcessProfile(
     };
   });
   components.sort((a, b) => b.cpuMs - a.cpuMs);
-  const focus = analyzeCpuProfile(
-    cpu,
-    times,
-    options.component === undefined ? inWindow : (s) => componentOf(s) === options.component,
-    { topFunctions: profiler.options.topFunctions },
+  const instrumentation = analyzeCpuProfile(cpu, times, (s) => inWindow(s) && overhead[s] === 1, {
+    topFunctions: COMPONENT_TOP_FUNCTIONS,
+    callGraphEdges: 0,
+  });
+  const focus = appAnalysis(
+    options.component === undefined
+      ? (s) => inWindow(s) && overhead[s] === 0
+      : (s) => componentOf(s) === options.component,
+    profiler.options.topFunctions,
   );
+  const unattributedSamples = all.sampleCount - attributedSamples - instrumentation.sampleCount;
+  const unattributedMs = Math.max(0, all.cpuMs - attributedMs - instrumentation.cpuMs);
 
   const results: ProcessProfileResults = {
     pid: process.pid,
     startedAt: startedAt.toISOString(),
     durationMs: (stopUs - startUs) / 1000,
+    totalSampleCount: all.sampleCount,
+    totalCpuMs: all.cpuMs,
     sampleCount: focus.sampleCount,
     cpuMs: focus.cpuMs,
-    unattributedShare: all.sampleCount === 0 ? 0 : (all.sampleCount - attributed) / all.sampleCount,
+    unattributedSampleCount: unattributedSamples,
+    unattributedCpuMs: unattributedMs,
+    unattributedShare: shareOf(unattributedMs),
+    instrumentation: {
+      sampleCount: instrumentation.sampleCount,
+      cpuMs: instrumentation.cpuMs,
+      share: shareOf(instrumentation.cpuMs),
+      topFunctions: instrumentation.topFunctions,
+    },
     components,
     topFunctions: focus.topFunctions,
     callGraph: focus.callGraph,
@@ -157,7 +187,7 @@ export async function recordProcessProfile(
     // Beside it, the component of every sample: a flame graph colours frames by component.
     if (results.cpuProfilePath !== undefined) {
       const ownerOf = (s: number) => {
-        const component = componentOf(s);
+        const component = ownerComponentOf(s);
         return component === undefined ? undefined : { component, operation: table.operationOf(owners[s]) ?? '' };
       };
       profiler.writeFile(

@@ -34,7 +34,11 @@ export function processProfileAttributes(results: ProcessProfileResults): AnyVal
     [PROFILE_ATTR.CALL_GRAPH]: JSON.stringify(results.callGraph),
     [PROFILE_ATTR.COMPONENTS]: JSON.stringify(results.components),
     [EVENT_ATTR.DETAILS]: JSON.stringify({
+      totalSampleCount: results.totalSampleCount,
+      totalCpuMs: results.totalCpuMs,
       unattributedShare: results.unattributedShare,
+      unattributedCpuMs: results.unattributedCpuMs,
+      instrumentation: results.instrumentation,
       endedEarly: results.endedEarly,
       profiledPid: results.pid,
     }),

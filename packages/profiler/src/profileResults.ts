@@ -48,24 +48,50 @@ export interface ProfileResults {
 export interface ComponentProfile {
   component: string;
   sampleCount: number;
+  /** CPU time of its samples, ms (each sample stands for the time to the next one). */
   cpuMs: number;
-  /** Of all counted samples of the process (0–1). */
+  /** `cpuMs` over the profile's `totalCpuMs` (0–1). */
   share: number;
   operations: { operation: string; sampleCount: number; cpuMs: number }[];
+  /** Its hottest functions, the instrumentation's own frames left out. */
   topFunctions: HotSpot[];
 }
 
-/** What `ProfilerManager.profileProcess()` returns. */
+/** The instrumentation's own CPU time in a whole-process profile: the cost of measuring. */
+export interface InstrumentationOverhead {
+  sampleCount: number;
+  cpuMs: number;
+  /** `cpuMs` over the profile's `totalCpuMs` (0–1). */
+  share: number;
+  /** Its functions (the preload, the OpenTelemetry SDK, the module hooks). */
+  topFunctions: HotSpot[];
+}
+
+/**
+ * What `ProfilerManager.profileProcess()` returns. Every sample but idle ones counts once, in one
+ * place: a component (`components`), the instrumentation (`instrumentation`: samples whose
+ * innermost code is ours), or no operation (`unattributed…`); their CPU times add up to `totalCpuMs`.
+ */
 export interface ProcessProfileResults {
   pid: number;
   startedAt: string;
   durationMs: number;
-  /** The component asked for, if any: `topFunctions` and `callGraph` are then its own. */
+  /** The component asked for, if any: `sampleCount`, `cpuMs`, `topFunctions` and `callGraph` are then its own. */
   component?: string;
+  /** Every counted sample of the main thread (idle ones left out). */
+  totalSampleCount: number;
+  /** Their CPU time, ms: what every share is of. */
+  totalCpuMs: number;
+  /** Samples of the component asked for, else of the app (all but the instrumentation's). */
   sampleCount: number;
+  /** Their CPU time, ms: what the hot spots' shares are of. */
   cpuMs: number;
-  /** Samples taken while no component operation ran (0–1). */
+  /** The app's samples taken while no component operation ran. */
+  unattributedSampleCount: number;
+  unattributedCpuMs: number;
+  /** `unattributedCpuMs` over `totalCpuMs` (0–1). */
   unattributedShare: number;
+  instrumentation: InstrumentationOverhead;
   components: ComponentProfile[];
   topFunctions: HotSpot[];
   callGraph: CallEdge[];

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { growthEvidence, type GrowthEvidence } from './growthEvidence';
 import { resourceCondition, resourceScope, type ServiceFilter } from './serviceScope';
 import type { TimeWindow } from './types';
 
@@ -25,9 +26,11 @@ export interface ProcessMemory {
   lastHeapUsedBytes: number | null;
   maxRssBytes: number | null;
   maxHeapUsedBytes: number | null;
-  /** Least-squares slope of RSS over time, bytes per minute (null with fewer than two samples). */
+  /** Whether the samples are enough to judge growth from (growthEvidence: the rule everywhere). */
+  growth: GrowthEvidence;
+  /** Least-squares slope of RSS over time, bytes per minute; null unless `growth.sufficient`. */
   rssGrowthBytesPerMinute: number | null;
-  /** Least-squares slope of V8 heap used over time, bytes per minute. */
+  /** Least-squares slope of V8 heap used over time, bytes per minute; null unless `growth.sufficient`. */
   heapUsedGrowthBytesPerMinute: number | null;
   /** At most `points` averages over equal slices of the time it was sampled, oldest first. */
   history: MemoryPoint[];
@@ -51,7 +54,8 @@ interface TrendRow {
 
 /**
  * Memory (RSS, V8 heap) of each process that sampled resources in the window, with its growth rate:
- * the least-squares slope over every sample, computed in SQL so only the summary leaves SQLite.
+ * the least-squares slope over every sample, computed in SQL so only the summary leaves SQLite, and
+ * given only when the samples are enough to judge growth from (growthEvidence).
  */
 export function memoryHistory(db: Database, filter: MemoryHistoryFilter): ProcessMemory[] {
   const untilUs = filter.untilUs ?? Date.now() * 1000 + 1;
@@ -94,6 +98,7 @@ export function memoryHistory(db: Database, filter: MemoryHistoryFilter): Proces
   return trends.map((t) => {
     const first = edge.get(t.pid, t.firstUs) as { rss: number | null; heap: number | null; serviceName: string | null };
     const last = edge.get(t.pid, t.lastUs) as { rss: number | null; heap: number | null };
+    const growth = growthEvidence(t.samples, t.firstUs, t.lastUs);
     return {
       pid: t.pid,
       serviceName: first.serviceName,
@@ -106,8 +111,9 @@ export function memoryHistory(db: Database, filter: MemoryHistoryFilter): Proces
       lastHeapUsedBytes: last.heap,
       maxRssBytes: t.maxRss,
       maxHeapUsedBytes: t.maxHeap,
-      rssGrowthBytesPerMinute: t.rssSlope,
-      heapUsedGrowthBytesPerMinute: t.heapSlope,
+      growth,
+      rssGrowthBytesPerMinute: growth.sufficient ? t.rssSlope : null,
+      heapUsedGrowthBytesPerMinute: growth.sufficient ? t.heapSlope : null,
       // Slices of the time the process was sampled (not of the window), so a short run still
       // shows its course.
       history: (

@@ -8,6 +8,9 @@
 export { SqliteSpanExporter } from './export/sqliteSpanExporter';
 export type { SqliteExporterOptions } from './export/sqliteSpanExporter';
 export { SqliteMetricExporter } from './export/sqliteMetricExporter';
+export type { SqliteMetricExporterOptions } from './export/sqliteMetricExporter';
+export { SqliteResourceSnapshotExporter } from './export/sqliteResourceSnapshotExporter';
+export type { ResourceGaugeValues } from './export/resourceSnapshotRow';
 export { SqliteLogRecordExporter } from './export/sqliteLogRecordExporter';
 export { EVENT_DATABASES } from './export/eventDatabases';
 export { durableFlush } from './export/durableFlush';

@@ -5,6 +5,7 @@ import {
   summarizeComponents,
   summarizeTurns,
   withQueryDatabase,
+  type GrowthEvidence,
 } from '@transcriber/queries';
 import type { CommandContext, CommandModule } from '../program/commandSpec';
 import { performanceRows, printPerformance } from '../printers/performancePrinter';
@@ -54,8 +55,8 @@ export function performance(options: PerformanceOptions & CommandContext): Perfo
     if (memoryView) {
       report.memory = memoryHistory(db, { ...window, service }).map((p) => ({
         ...p,
-        rssTrend: memoryTrendOf(p.rssGrowthBytesPerMinute, p.maxRssBytes, p, window.minutes),
-        heapUsedTrend: memoryTrendOf(p.heapUsedGrowthBytesPerMinute, p.maxHeapUsedBytes, p, window.minutes),
+        rssTrend: memoryTrendOf(p.rssGrowthBytesPerMinute, p.maxRssBytes, p),
+        heapUsedTrend: memoryTrendOf(p.heapUsedGrowthBytesPerMinute, p.maxHeapUsedBytes, p),
       }));
     }
     return report;
@@ -68,17 +69,16 @@ const STABLE_SHARE = 0.02;
 
 /**
  * Growing/shrinking when the fitted change over the time the process was sampled exceeds both
- * 1 MiB and 2% of its peak; stable otherwise; unknown with fewer than 3 samples.
+ * 1 MiB and 2% of its peak; stable otherwise; unknown when the samples are too few or too close
+ * together to judge growth from (growthEvidence: the same rule as the optimizer's).
  */
 export function memoryTrendOf(
   slopePerMinute: number | null,
   peakBytes: number | null,
-  span: { samples: number; firstUs: number; lastUs: number },
-  windowMinutes: number,
+  history: { growth: GrowthEvidence },
 ): MemoryTrend {
-  const minutes = Math.min(windowMinutes, (span.lastUs - span.firstUs) / 60_000_000);
-  if (slopePerMinute === null || peakBytes === null || span.samples < 3 || minutes <= 0) return 'unknown';
-  const change = slopePerMinute * minutes;
+  if (!history.growth.sufficient || slopePerMinute === null || peakBytes === null) return 'unknown';
+  const change = slopePerMinute * (history.growth.spanMs / 60_000);
   if (Math.abs(change) < Math.max(STABLE_BYTES, STABLE_SHARE * peakBytes)) return 'stable';
   return change > 0 ? 'growing' : 'shrinking';
 }

@@ -91,8 +91,9 @@ function memorySection(processes: ProcessMemoryReport[], style: Style): string {
       const who = `${style.bold(`pid ${p.pid ?? '-'}`)}${p.serviceName === null ? '' : ` (${p.serviceName})`}`;
       const lines = [
         who,
-        `  RSS        ${bytes(p.firstRssBytes)} → ${bytes(p.lastRssBytes)}, peak ${bytes(p.maxRssBytes)}, ${rate(p.rssGrowthBytesPerMinute)}  ${trend(p.rssTrend, style)}`,
-        `  heap used  ${bytes(p.firstHeapUsedBytes)} → ${bytes(p.lastHeapUsedBytes)}, peak ${bytes(p.maxHeapUsedBytes)}, ${rate(p.heapUsedGrowthBytesPerMinute)}  ${trend(p.heapUsedTrend, style)}`,
+        `  RSS        ${bytes(p.firstRssBytes)} → ${bytes(p.lastRssBytes)}, peak ${bytes(p.maxRssBytes)}${growthOf(p.rssGrowthBytesPerMinute, p.rssTrend, p, style)}`,
+        `  heap used  ${bytes(p.firstHeapUsedBytes)} → ${bytes(p.lastHeapUsedBytes)}, peak ${bytes(p.maxHeapUsedBytes)}${growthOf(p.heapUsedGrowthBytesPerMinute, p.heapUsedTrend, p, style)}`,
+        ...(p.growth.sufficient ? [] : [style.dim(`  growth not judged: ${p.growth.reason}`)]),
         '',
         formatTable(
           [
@@ -115,9 +116,11 @@ function memorySection(processes: ProcessMemoryReport[], style: Style): string {
     .join('\n\n');
 }
 
-function rate(bytesPerMinute: number | null): string {
-  if (bytesPerMinute === null) return 'growth unknown';
-  return `${bytesPerMinute >= 0 ? '+' : ''}${bytes(bytesPerMinute)}/min`;
+/** `, +1.2 MiB/min  growing`, or nothing when growth could not be judged (the reason is printed below). */
+function growthOf(bytesPerMinute: number | null, value: MemoryTrend, p: ProcessMemoryReport, style: Style): string {
+  if (!p.growth.sufficient || bytesPerMinute === null) return '';
+  const rate = Math.abs(bytesPerMinute) < 1 ? 0 : bytesPerMinute; // a fitted flat line: not "-0 B"
+  return `, ${rate >= 0 ? '+' : ''}${bytes(rate)}/min  ${trend(value, style)}`;
 }
 
 function trend(value: MemoryTrend, style: Style): string {

@@ -5,27 +5,44 @@ import type { Style } from '../output/style';
 
 const HOT_SPOTS_SHOWN = 15;
 
-/** The text report of `transcriber profile`: CPU per component, hot spots, leaks, files. */
+/**
+ * The text report of `transcriber profile`: CPU per component, hot spots, leaks, files. Every
+ * figure is said of what: CPU ms are the time of V8's samples of the main thread (idle left out),
+ * every share is by that time, and each sample is counted once, in one row of the component table.
+ */
 export function printProfile(report: ProfileReport, style: Style): string {
   const target = report.command === undefined ? `pid ${report.pid}` : `${report.command.join(' ')} (pid ${report.pid})`;
   const scope = report.component === undefined ? '' : ` · component ${report.component}`;
   const early = report.endedEarly ? style.yellow(' · the program ended before the duration was over') : '';
+  const lines = [
+    style.bold(`Profile of ${target}${scope}`),
+    `${(report.durationMs / 1000).toFixed(1)} s · ${ms(report.totalCpuMs)} ms CPU in ${count(report.totalSampleCount)} samples${early}`,
+    style.dim(
+      "CPU: the main thread's time in V8's samples (each counts as their mean interval), idle left out; every share below is of it",
+    ),
+  ];
+  if (report.component !== undefined) {
+    lines.push(
+      `${report.component}: ${ms(report.cpuMs)} ms CPU in ${count(report.sampleCount)} samples (${percent(shareOfTotal(report, report.cpuMs))})`,
+    );
+  }
   const blocks = [
-    style.bold(`Profile of ${target}${scope}`) +
-      `\n${(report.durationMs / 1000).toFixed(1)} s · ${count(report.sampleCount)} samples · ${ms(report.cpuMs)} ms CPU${early}`,
+    lines.join('\n'),
     componentSection(report, style),
     hotSpotSection(report, style),
+    overheadSection(report, style),
   ];
   if (report.memory !== undefined) blocks.push(memorySection(report, style));
   blocks.push(filesSection(report, style));
   return blocks.join('\n\n');
 }
 
+function shareOfTotal(report: ProfileReport, cpuMs: number): number {
+  return report.totalCpuMs === 0 ? 0 : cpuMs / report.totalCpuMs;
+}
+
 function componentSection(report: ProfileReport, style: Style): string {
   const title = style.bold('CPU by component');
-  if (report.components.length === 0) {
-    return `${title}\n${style.dim('no component operation ran while profiling (is the app instrumented and busy?)')}`;
-  }
   const rows = [
     ...report.components.map((c) => ({
       component: c.component,
@@ -37,27 +54,42 @@ function componentSection(report: ProfileReport, style: Style): string {
     {
       component: style.dim('(no operation)'),
       share: report.unattributedShare,
-      cpuMs: NaN,
-      samples: NaN,
+      cpuMs: report.unattributedCpuMs,
+      samples: report.unattributedSampleCount,
+      top: undefined,
+    },
+    {
+      component: style.dim('(instrumentation)'),
+      share: report.instrumentation.share,
+      cpuMs: report.instrumentation.cpuMs,
+      samples: report.instrumentation.sampleCount,
       top: undefined,
     },
   ];
   const table = formatTable(
     [
       { header: 'component', value: (r) => r.component },
-      { header: 'share', align: 'right', value: (r) => percent(r.share) },
       { header: 'cpu ms', align: 'right', value: (r) => ms(r.cpuMs) },
-      { header: 'samples', align: 'right', value: (r) => (Number.isNaN(r.samples) ? '-' : count(r.samples)) },
+      { header: 'share', align: 'right', value: (r) => percent(r.share) },
+      { header: 'samples', align: 'right', value: (r) => count(r.samples) },
       { header: 'hottest function', value: (r) => (r.top === undefined ? '' : `${r.top.function} ${location(r.top)}`) },
     ],
     rows,
     style,
   );
-  return `${title}\n${table}`;
+  const none =
+    report.components.length === 0
+      ? `\n${style.dim('no component operation ran while profiling (is the app instrumented and busy?)')}`
+      : '';
+  const legend = style.dim(
+    "(no operation): the app's code outside any component operation · (instrumentation): our own code (preload, OpenTelemetry), the cost of measuring",
+  );
+  return `${title}\n${table}${none}\n${legend}`;
 }
 
 function hotSpotSection(report: ProfileReport, style: Style): string {
-  const title = style.bold(report.component === undefined ? 'Hot spots' : `Hot spots of ${report.component}`);
+  const of = report.component === undefined ? 'the app' : report.component;
+  const title = style.bold(`Hot spots of ${of}`);
   if (report.topFunctions.length === 0) return `${title}\n${style.dim('no samples')}`;
   const table = formatTable(
     [
@@ -65,12 +97,23 @@ function hotSpotSection(report: ProfileReport, style: Style): string {
       { header: 'location', value: (f) => location(f) },
       { header: 'self ms', align: 'right', value: (f) => ms(f.selfMs) },
       { header: 'total ms', align: 'right', value: (f) => ms(f.totalMs) },
-      { header: 'share', align: 'right', value: (f) => percent(f.share) },
+      { header: 'self share', align: 'right', value: (f) => percent(f.share) },
     ],
     report.topFunctions.slice(0, HOT_SPOTS_SHOWN),
     style,
   );
-  return `${title}\n${table}`;
+  const legend = style.dim(
+    `self: in the function itself; total: with what it calls; self share: of the ${ms(report.cpuMs)} ms CPU of ${of}`,
+  );
+  return `${title}\n${table}\n${legend}`;
+}
+
+function overheadSection(report: ProfileReport, style: Style): string {
+  const overhead = report.instrumentation;
+  const title = style.bold('Instrumentation overhead');
+  const head = `${ms(overhead.cpuMs)} ms CPU in ${count(overhead.sampleCount)} samples (${percent(overhead.share)}): our own code and what it called (Node's module loader for our modules, SQLite for our writes)`;
+  const top = overhead.topFunctions.slice(0, 3).map((f) => `  ${f.function} ${location(f)}: ${ms(f.selfMs)} ms`);
+  return [title, head, ...top].join('\n');
 }
 
 function memorySection(report: ProfileReport, style: Style): string {

@@ -12,7 +12,9 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import BetterSqlite3 from 'better-sqlite3';
 import { closeClients, exportCall } from '../../../../test/helpers/otlpGrpc';
 import { request } from '../../../../test/helpers/otlpHttp';
-import { BIN, cleanEnv, expectOneLineError, makeTempDir, removeTempDirs, runCli } from '../helpers/cli';
+import { cleanEnv } from '../../../../test/helpers/cleanEnv';
+import { BIN, expectOneLineError, runCli } from '../../../../test/helpers/cli';
+import { makeTempDir, removeTempDirs } from '../../../../test/helpers/tempDir';
 
 const SENDER = path.resolve(__dirname, '../../../../test/fixtures/otlp-sender.js');
 

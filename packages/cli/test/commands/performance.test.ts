@@ -1,6 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { expectOneLineError, makeTempDir, recordWorkload, removeTempDirs, runCli } from '../helpers/cli';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  METRIC_PROCESS_CPU_UTILIZATION,
+  METRIC_PROCESS_HEAP_USED,
+  METRIC_PROCESS_MEMORY_RSS,
+} from '@transcriber/instrumentation';
+import { SqliteResourceSnapshotExporter } from '@transcriber/storage';
+import { expectOneLineError, recordWorkload, runCli } from '../../../../test/helpers/cli';
+import { makeTempDir, removeTempDirs } from '../../../../test/helpers/tempDir';
 
 afterAll(removeTempDirs);
 
@@ -97,20 +105,22 @@ describe('transcriber performance', () => {
     );
   });
 
-  it('--component memory shows RSS and heap history, trend and growth per minute', () => {
+  it('--component memory shows RSS and heap history; growth is not judged from a run of under a second', () => {
     const text = runCli(['--data-dir', dataDir, 'performance', '--component', 'memory']);
     expect(text.status).toBe(0);
-    expect(text.stdout).toMatch(/RSS\s+[\d.]+ MiB → [\d.]+ MiB, peak [\d.]+ MiB, \+[\d.]+ [KMG]iB\/min\s+growing/);
+    expect(text.stdout).toMatch(/RSS\s+[\d.]+ MiB → [\d.]+ MiB, peak [\d.]+ MiB\n/);
     expect(text.stdout).toMatch(/heap used\s+[\d.]+ MiB → /);
+    expect(text.stdout).toMatch(
+      /growth not judged: \d+ sample\(s\) over \d+ ms; growth is judged from at least 8 samples over at least 30 s/,
+    );
     expect(text.stdout).toMatch(/time\s+rss\s+heap used\s+heap total\s+external\s+samples/);
     const report = json(['performance', '--component', 'memory']);
     expect(report.components).toEqual([]);
     const [process] = report.memory;
-    expect(process.samples).toBeGreaterThanOrEqual(3);
     expect(process.history.length).toBeGreaterThanOrEqual(3);
-    // 4 MiB kept per turn (Buffers count in RSS, not in the V8 heap).
-    expect(process.rssGrowthBytesPerMinute).toBeGreaterThan(0);
-    expect(process.rssTrend).toBe('growing');
+    expect(process.growth).toMatchObject({ sufficient: false });
+    expect(process).toMatchObject({ rssGrowthBytesPerMinute: null, rssTrend: 'unknown', heapUsedTrend: 'unknown' });
+    // The 4 MiB kept per turn are in the history all the same (Buffers count in RSS, not in the V8 heap).
     expect(process.lastRssBytes - process.firstRssBytes).toBeGreaterThan(8 * 2 ** 20);
   });
 
@@ -171,5 +181,77 @@ describe('transcriber performance', () => {
     );
     expectOneLineError(runCli(['--data-dir', dataDir, 'performance', '--export', dir]), 2, /it is a directory/);
     expect(fs.readdirSync(dir)).toEqual([]);
+  });
+});
+
+// Memory histories written through the storage's own snapshot exporter, at chosen times: one long
+// enough to judge, and the two samples 165 ms apart that were once reported as "+1.2 GiB/min growing".
+describe('transcriber performance --component memory, judging growth', () => {
+  const MiB = 2 ** 20;
+  let historyDir: string;
+  beforeAll(async () => {
+    historyDir = makeTempDir();
+    const nowMs = Date.now();
+    const write = async (pid: number, samples: { atMs: number; rss: number; heap: number }[]) => {
+      const exporter = new SqliteResourceSnapshotExporter(
+        { dataDir: historyDir },
+        resourceFromAttributes({ 'service.name': `agent-${pid}`, 'process.pid': pid }),
+      );
+      for (const s of samples) {
+        exporter.export(
+          {
+            [METRIC_PROCESS_MEMORY_RSS]: s.rss,
+            [METRIC_PROCESS_HEAP_USED]: s.heap,
+            [METRIC_PROCESS_CPU_UTILIZATION]: 0.1,
+          },
+          s.atMs,
+        );
+      }
+      await exporter.forceFlush();
+      await exporter.shutdown();
+    };
+    // 40 samples over 3 minutes: RSS +4 MiB a sample (a leak), the heap steady.
+    await write(
+      4242,
+      Array.from({ length: 40 }, (_, i) => ({
+        atMs: nowMs - 180_000 + i * 4500,
+        rss: (100 + 4 * i) * MiB,
+        heap: 30 * MiB,
+      })),
+    );
+    await write(4243, [
+      { atMs: nowMs - 1000, rss: 100 * MiB, heap: 30 * MiB },
+      { atMs: nowMs - 835, rss: 300 * MiB, heap: 30 * MiB },
+    ]);
+  });
+
+  const memoryOf = (pid: number) => {
+    const result = runCli(['--data-dir', historyDir, '--json', 'performance', '--component', 'memory']);
+    expect(result.status).toBe(0);
+    return (JSON.parse(result.stdout).memory as { pid: number; [key: string]: unknown }[]).find((p) => p.pid === pid)!;
+  };
+
+  it('judges growth from enough samples over long enough, per minute', () => {
+    const p = memoryOf(4242);
+    expect(p.growth).toMatchObject({ samples: 40, sufficient: true });
+    expect(p.rssGrowthBytesPerMinute as number).toBeCloseTo((4 * MiB * 60) / 4.5, -3);
+    expect(p).toMatchObject({ rssTrend: 'growing', heapUsedTrend: 'stable' });
+    const text = runCli(['--data-dir', historyDir, 'performance', '--component', 'memory']).stdout;
+    expect(text).toMatch(/pid 4242.*\n\s+RSS\s+100\.0 MiB → 256\.0 MiB, peak 256\.0 MiB, \+53\.3 MiB\/min\s+growing/);
+  });
+
+  it('does not judge growth from two samples 165 ms apart, and says why', () => {
+    const p = memoryOf(4243);
+    expect(p).toMatchObject({
+      growth: { samples: 2, sufficient: false },
+      rssGrowthBytesPerMinute: null,
+      rssTrend: 'unknown',
+    });
+    const text = runCli(['--data-dir', historyDir, 'performance', '--component', 'memory']).stdout;
+    const block = text.slice(text.indexOf('pid 4243'));
+    expect(block).not.toMatch(/\/min|growing/);
+    expect(block).toContain(
+      'growth not judged: 2 sample(s) over 165 ms; growth is judged from at least 8 samples over at least 30 s',
+    );
   });
 });

@@ -29,7 +29,8 @@ export interface PerformanceSummary {
  */
 export class PerformanceMonitor {
   readonly config: PerformanceConfig;
-  private readonly sampler = new ResourceSampler();
+  // Samples on demand when the SDK runs none (monitoring off, or stopped).
+  private readonly onDemand = new ResourceSampler();
   private telemetry: Telemetry | undefined;
   private fallbackOperations: RecentOperations | undefined;
 
@@ -42,7 +43,6 @@ export class PerformanceMonitor {
   async startMonitoring(): Promise<void> {
     if (this.telemetry !== undefined) return;
     this.telemetry = startTelemetry(this.config);
-    if (this.config.enableMonitoring) this.sampler.start(this.config.monitoringInterval);
   }
 
   async stopMonitoring(): Promise<void> {
@@ -50,10 +50,13 @@ export class PerformanceMonitor {
     this.telemetry = undefined;
     if (telemetry !== undefined) {
       this.fallbackOperations = telemetry.recentOperations;
-      // Shut down before the sampler stops, so the final collection still has the resources.
       await telemetry.shutdown();
     }
-    this.sampler.stop();
+  }
+
+  /** The SDK's sampler (every `monitoringInterval`), else samples taken when asked. */
+  private get sampler(): ResourceSampler {
+    return this.telemetry?.resources ?? this.onDemand;
   }
 
   /** Same as `timeOperation` of @transcriber/instrumentation. */

@@ -13,49 +13,44 @@ import {
   METRIC_SYSTEM_MEMORY_LIMIT,
   METRIC_SYSTEM_MEMORY_USAGE,
 } from '@transcriber/instrumentation';
-import * as os from 'node:os';
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { ResourceWindow, type ResourceSample } from './resourceWindow';
 
-/** One resource sample. CPU as a share (1 = one core busy for process, whole machine for system). */
-export interface ResourceSample {
-  timeMs: number;
-  cpuUtilization: number;
-  rssBytes: number;
-  heapUsedBytes: number;
-  heapTotalBytes: number;
-  externalBytes: number;
-  eventLoopDelayP50Ms: number;
-  eventLoopDelayP99Ms: number;
-  eventLoopDelayMaxMs: number;
-  systemCpuUtilization: number;
-  systemMemoryUsedBytes: number;
-  systemMemoryTotalBytes: number;
-}
+export type { ResourceSample } from './resourceWindow';
 
 /**
  * Samples process and machine resources every interval from Node's own counters (process.cpuUsage,
- * memoryUsage, the event-loop delay histogram, os.cpus) — cheap and with no start-up cost — and
- * publishes the latest sample as OTel observable gauges.
+ * memoryUsage, the event-loop delay histogram, os.cpus) — cheap and with no start-up cost — hands
+ * each sample to `onSample` (the SQLite snapshots), and publishes OTel observable gauges.
+ *
+ * A sample covers exactly its interval: the timer is the only thing that takes one (and, for a run
+ * shorter than an interval, {@link finalSample}). The gauges have a window of their own, from one collection
+ * to the next, so a stall between two samples still reaches an exporter that collects less often,
+ * and a collection (an export, a scrape) never cuts a sample short: the samples used to be taken by
+ * the collections themselves, and a flush followed by the shutdown's own collection stored a last
+ * sample microseconds long (event-loop delay and machine CPU 0).
  */
 export class ResourceSampler {
   private timer: NodeJS.Timeout | undefined;
-  private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
-  private lastCpu = process.cpuUsage();
-  private lastWallMs = performance.now();
-  private lastSystem = systemCpuTimes();
+  private intervalMs = 1000;
+  private readonly intervals = new ResourceWindow();
+  private readonly collections = new ResourceWindow();
   private latest: ResourceSample | undefined;
-  private observables: Observable[] = [];
+  private onSample: ((sample: ResourceSample) => void) | undefined;
+  private gauges: [name: string, gauge: Observable][] = [];
   private meter: Meter | undefined;
   private readonly callback = (result: BatchObservableResult) => this.observe(result);
 
-  /** Starts sampling every `intervalSeconds` and registers the gauges on the global meter provider. */
-  start(intervalSeconds: number): void {
+  /**
+   * Starts sampling every `intervalSeconds`, each sample handed to `onSample`, and registers the
+   * gauges on the global meter provider.
+   */
+  start(intervalSeconds: number, onSample?: (sample: ResourceSample) => void): void {
     if (this.timer !== undefined) return;
-    this.loopDelay.enable();
-    this.lastCpu = process.cpuUsage();
-    this.lastWallMs = performance.now();
-    this.lastSystem = systemCpuTimes();
-    this.timer = setInterval(() => this.sample(), Math.max(10, intervalSeconds * 1000));
+    this.intervalMs = Math.max(10, intervalSeconds * 1000);
+    this.onSample = onSample;
+    this.intervals.open();
+    this.collections.open();
+    this.timer = setInterval(() => this.record(this.intervals.read(this.intervalMs)), this.intervalMs);
     this.timer.unref();
     this.registerGauges();
   }
@@ -64,8 +59,13 @@ export class ResourceSampler {
     if (this.timer === undefined) return;
     clearInterval(this.timer);
     this.timer = undefined;
-    this.loopDelay.disable();
-    this.meter?.removeBatchObservableCallback(this.callback, this.observables);
+    this.onSample = undefined;
+    this.intervals.close();
+    this.collections.close();
+    this.meter?.removeBatchObservableCallback(
+      this.callback,
+      this.gauges.map(([, observable]) => observable),
+    );
     this.meter = undefined;
   }
 
@@ -74,49 +74,40 @@ export class ResourceSampler {
     return this.latest ?? this.sample();
   }
 
-  /** Takes a sample now (the interval timer calls this). */
+  /** Takes a sample now, covering the time since the previous one. */
   sample(): ResourceSample {
-    const nowMs = performance.now();
-    const wallUs = Math.max(1, (nowMs - this.lastWallMs) * 1000);
-    const cpu = process.cpuUsage(this.lastCpu);
-    const memory = process.memoryUsage();
-    const system = systemCpuTimes();
-    const systemTotal = system.total - this.lastSystem.total;
-    const systemIdle = system.idle - this.lastSystem.idle;
-    const totalMemory = os.totalmem();
-    const delay = this.loopDelay;
-    const hasDelay = delay.count > 0;
-    const latest: ResourceSample = {
-      timeMs: Date.now(),
-      cpuUtilization: (cpu.user + cpu.system) / wallUs,
-      rssBytes: memory.rss,
-      heapUsedBytes: memory.heapUsed,
-      heapTotalBytes: memory.heapTotal,
-      externalBytes: memory.external,
-      eventLoopDelayP50Ms: hasDelay ? lateByMs(delay.percentile(50)) : 0,
-      eventLoopDelayP99Ms: hasDelay ? lateByMs(delay.percentile(99)) : 0,
-      eventLoopDelayMaxMs: hasDelay ? lateByMs(delay.max) : 0,
-      systemCpuUtilization: systemTotal > 0 ? 1 - systemIdle / systemTotal : 0,
-      systemMemoryUsedBytes: totalMemory - os.freemem(),
-      systemMemoryTotalBytes: totalMemory,
-    };
-    this.latest = latest;
-    // With the gauges registered, the delay histogram spans a whole export interval (it is reset
-    // when the gauges are read), so a stall between two samples is not lost; without them each
-    // sample covers its own interval.
-    if (this.meter === undefined) delay.reset();
-    this.lastCpu = process.cpuUsage();
-    this.lastWallMs = nowMs;
-    this.lastSystem = system;
-    return latest;
+    return this.record(this.intervals.read());
+  }
+
+  /**
+   * When the process stops: sampling ends, with a sample of the whole run if it was shorter than
+   * an interval (else the last interval's stands: a sample taken while shutting down would be a
+   * sliver of an interval, of the shutdown's own work).
+   */
+  finalSample(): ResourceSample | undefined {
+    if (this.timer === undefined) return undefined;
+    clearInterval(this.timer);
+    return this.latest === undefined ? this.sample() : undefined;
+  }
+
+  private record(sample: ResourceSample): ResourceSample {
+    this.latest = sample;
+    this.onSample?.(sample);
+    return sample;
   }
 
   private registerGauges(): void {
     const meter = metrics.getMeter(INSTRUMENTATION_SCOPE);
-    const gauge = (name: string, unit: string, description: string) =>
-      meter.createObservableGauge(name, { unit, description });
-    this.observables = [
-      gauge(METRIC_PROCESS_CPU_UTILIZATION, '1', 'Process CPU time over wall time (1 = one core)'),
+    const gauge = (name: string, unit: string, description: string): [string, Observable] => [
+      name,
+      meter.createObservableGauge(name, { unit, description }),
+    ];
+    this.gauges = [
+      gauge(
+        METRIC_PROCESS_CPU_UTILIZATION,
+        '1',
+        'Process CPU time over wall time since the last collection (1 = one core)',
+      ),
       gauge(METRIC_PROCESS_MEMORY_RSS, 'By', 'Resident set size'),
       gauge(METRIC_PROCESS_HEAP_USED, 'By', 'V8 heap used'),
       gauge(METRIC_PROCESS_HEAP_TOTAL, 'By', 'V8 heap reserved'),
@@ -124,49 +115,43 @@ export class ResourceSampler {
       gauge(METRIC_EVENT_LOOP_DELAY_P50, 's', 'Event-loop delay, median since the last collection'),
       gauge(METRIC_EVENT_LOOP_DELAY_P99, 's', 'Event-loop delay, 99th percentile since the last collection'),
       gauge(METRIC_EVENT_LOOP_DELAY_MAX, 's', 'Event-loop delay, maximum since the last collection'),
-      gauge(METRIC_SYSTEM_CPU_UTILIZATION, '1', 'Machine CPU utilisation (0-1)'),
+      gauge(METRIC_SYSTEM_CPU_UTILIZATION, '1', 'Machine CPU utilisation since the last collection (0-1)'),
       gauge(METRIC_SYSTEM_MEMORY_USAGE, 'By', 'Machine memory in use'),
       gauge(METRIC_SYSTEM_MEMORY_LIMIT, 'By', 'Machine memory installed'),
     ];
-    meter.addBatchObservableCallback(this.callback, this.observables);
+    meter.addBatchObservableCallback(
+      this.callback,
+      this.gauges.map(([, observable]) => observable),
+    );
     this.meter = meter;
   }
 
   private observe(result: BatchObservableResult): void {
-    const s = this.sample(); // the delay figures cover everything since the last collection
-    this.loopDelay.reset();
-    const values = [
-      s.cpuUtilization,
-      s.rssBytes,
-      s.heapUsedBytes,
-      s.heapTotalBytes,
-      s.externalBytes,
-      s.eventLoopDelayP50Ms / 1000,
-      s.eventLoopDelayP99Ms / 1000,
-      s.eventLoopDelayMaxMs / 1000,
-      s.systemCpuUtilization,
-      s.systemMemoryUsedBytes,
-      s.systemMemoryTotalBytes,
-    ];
-    this.observables.forEach((observable, i) => result.observe(observable, values[i]));
+    const values = gaugeValues(this.collections.read());
+    // A window too short to measure the loop in (two readers collecting one after the other) takes
+    // the latest sample's figures: measured, if over the last interval rather than this window.
+    const latest = this.latest === undefined ? undefined : gaugeValues(this.latest);
+    for (const [name, observable] of this.gauges) {
+      const value = values[name] ?? latest?.[name] ?? null;
+      if (value !== null) result.observe(observable, value);
+    }
   }
 }
 
-// Node's histogram records the whole time between its timer's runs (nominally the resolution), so
-// the delay is what exceeds the resolution.
-const LOOP_DELAY_RESOLUTION_MS = 10;
-
-function lateByMs(recordedNs: number): number {
-  return Math.max(0, recordedNs / 1e6 - LOOP_DELAY_RESOLUTION_MS);
-}
-
-function systemCpuTimes(): { total: number; idle: number } {
-  let total = 0;
-  let idle = 0;
-  for (const cpu of os.cpus()) {
-    const t = cpu.times;
-    total += t.user + t.nice + t.sys + t.idle + t.irq;
-    idle += t.idle;
-  }
-  return { total, idle };
+/** A sample's figures by resource gauge name, in the gauges' units (s, bytes, 0–1); null where not measured. */
+export function gaugeValues(s: ResourceSample): Record<string, number | null> {
+  const seconds = (ms: number | null) => (ms === null ? null : ms / 1000);
+  return {
+    [METRIC_PROCESS_CPU_UTILIZATION]: s.cpuUtilization,
+    [METRIC_PROCESS_MEMORY_RSS]: s.rssBytes,
+    [METRIC_PROCESS_HEAP_USED]: s.heapUsedBytes,
+    [METRIC_PROCESS_HEAP_TOTAL]: s.heapTotalBytes,
+    [METRIC_PROCESS_EXTERNAL]: s.externalBytes,
+    [METRIC_EVENT_LOOP_DELAY_P50]: seconds(s.eventLoopDelayP50Ms),
+    [METRIC_EVENT_LOOP_DELAY_P99]: seconds(s.eventLoopDelayP99Ms),
+    [METRIC_EVENT_LOOP_DELAY_MAX]: seconds(s.eventLoopDelayMaxMs),
+    [METRIC_SYSTEM_CPU_UTILIZATION]: s.systemCpuUtilization,
+    [METRIC_SYSTEM_MEMORY_USAGE]: s.systemMemoryUsedBytes,
+    [METRIC_SYSTEM_MEMORY_LIMIT]: s.systemMemoryTotalBytes,
+  };
 }

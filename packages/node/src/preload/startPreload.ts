@@ -10,7 +10,6 @@ import { instrumentMappedOperations } from '../instrumentations/mappedOperations
 import { instrumentOpenAI } from '../instrumentations/openai/openaiInstrumentation';
 import { parseOperationMap } from '../instrumentations/operationMap';
 import { startRuntimeMetrics } from '../instrumentations/runtimeMetrics';
-import { ResourceSampler } from '../monitor/resourceSampler';
 import { installDiagLogger } from '../sdk/diagLogger';
 import { startTelemetry } from '../sdk/startTelemetry';
 import { entryIsEsm, registerEsmLoader } from './esmLoader';
@@ -50,10 +49,8 @@ export function startPreload(): void {
     ...signalExporters(environment, config),
     spanProcessors: [attributionProcessor()],
   });
-  if (config.enableMonitoring) {
-    new ResourceSampler().start(config.monitoringInterval);
-    startRuntimeMetrics();
-  }
+  // Resources are sampled by the SDK's own sampler (startTelemetry), every monitoringInterval.
+  if (config.enableMonitoring) startRuntimeMetrics();
   const exit = installExitHooks(telemetry);
   startProfilerControlChannel(config, exit);
   if (config.enableAutoOptimization) startAutoOptimization(config);

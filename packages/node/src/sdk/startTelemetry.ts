@@ -20,6 +20,7 @@ import {
   durableFlush,
   SqliteLogRecordExporter,
   SqliteMetricExporter,
+  SqliteResourceSnapshotExporter,
   SqliteSpanExporter,
   TimeOrderedIdGenerator,
 } from '@transcriber/storage';
@@ -27,6 +28,7 @@ import { attributeValueLengthLimits } from '../config/attributeValueLengthLimits
 import type { PerformanceConfig } from '../config/performanceConfig';
 import { FrameworkSpanProcessor } from '../instrumentations/frameworks/frameworkSpanProcessor';
 import { RecentOperations } from '../monitor/recentOperations';
+import { gaugeValues, ResourceSampler } from '../monitor/resourceSampler';
 import { installDiagLogger } from './diagLogger';
 import { LazyLoggerProvider } from './lazyLoggerProvider';
 import { registeredProviders, type RegisteredProviders } from './globalProviders';
@@ -54,6 +56,8 @@ export interface Telemetry {
   readonly recentOperations: RecentOperations;
   /** Signals whose provider the app had already registered: we use theirs, not ours. */
   readonly joined: RegisteredProviders;
+  /** The process's resource sampler, every `monitoringInterval` (with `enableMonitoring`). */
+  readonly resources: ResourceSampler | undefined;
   forceFlush(): Promise<void>;
   /** Flushes everything and shuts the providers down; later calls resolve at once. */
   shutdown(): Promise<void>;
@@ -139,12 +143,18 @@ export function startTelemetry(config: PerformanceConfig, options: TelemetryOpti
     );
   }
 
+  // One resource sample every monitoringInterval, each written as it is taken (the metric export,
+  // every metricExportInterval, would keep one in ten at the defaults).
+  const resources = config.enableMonitoring ? new ResourceSampler() : undefined;
+  const snapshots =
+    resources !== undefined && sqlite.metrics ? new SqliteResourceSnapshotExporter(storage, resource) : undefined;
+
   if (!joined.metrics) {
     const readers: IMetricReader[] = [
       ...(sqlite.metrics
         ? [
             new PeriodicExportingMetricReader({
-              exporter: new SqliteMetricExporter(storage),
+              exporter: new SqliteMetricExporter({ ...storage, resourceSnapshots: snapshots === undefined }),
               exportIntervalMillis: Math.round(config.metricExportInterval * 1000),
             }),
           ]
@@ -157,6 +167,13 @@ export function startTelemetry(config: PerformanceConfig, options: TelemetryOpti
     shutdowns.push(() => provider.shutdown());
     unregisters.push(() => metrics.disable());
   }
+
+  // After the meter provider, on which its gauges register.
+  resources?.start(
+    config.monitoringInterval,
+    snapshots && ((sample) => snapshots.export(gaugeValues(sample), sample.timeMs)),
+  );
+  if (snapshots !== undefined) shutdowns.push(() => snapshots.shutdown());
 
   if (!joined.logs) {
     const exporters = [...(sqlite.logs ? [new SqliteLogRecordExporter(storage)] : []), ...(options.logExporters ?? [])];
@@ -173,13 +190,16 @@ export function startTelemetry(config: PerformanceConfig, options: TelemetryOpti
     resource,
     recentOperations,
     joined,
+    resources,
     async forceFlush() {
       await settleAll(flushes);
     },
     shutdown() {
       stopped ??= (async () => {
+        resources?.finalSample();
         await settleAll(flushes);
         await settleAll(shutdowns);
+        resources?.stop();
         for (const unregister of unregisters) unregister();
         delete holder[ACTIVE_KEY];
       })();

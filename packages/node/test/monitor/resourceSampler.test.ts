@@ -71,6 +71,9 @@ describe('ResourceSampler gauges', () => {
       const points = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics);
       const max = points.find((m) => m.descriptor.name === METRIC_EVENT_LOOP_DELAY_MAX)!.dataPoints[0].value as number;
       expect(max).toBeGreaterThan(0.08); // seconds
+      // A quiet interval (long enough for the delay histogram to record: an interval with no
+      // measurement reports no delay at all, never a 0).
+      await new Promise((r) => setTimeout(r, 50));
       const { resourceMetrics: next } = await reader.collect();
       const nextMax = next.scopeMetrics
         .flatMap((s) => s.metrics)

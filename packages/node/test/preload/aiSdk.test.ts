@@ -14,7 +14,8 @@ import { OtlpServer } from '@transcriber/otlp-receiver';
 import { queryRows } from '../../../../test/helpers/sqlite';
 import { makeTempDir, removeTempDirs } from '../../../../test/helpers/tempDir';
 import { startOpenAICompatibleServer, type OpenAICompatibleServer } from './helpers/openaiCompatibleServer';
-import { cleanEnv, runNode, tempProject } from '../../../../test/helpers/preloadedProcess';
+import { cleanEnv } from '../../../../test/helpers/cleanEnv';
+import { runNode, tempProject } from '../../../../test/helpers/preloadedProcess';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 

@@ -43,6 +43,11 @@ export interface RecommendationThresholds {
   /** Share of wall time in GC pauses (0–1). Default 0.05, high from 0.15. */
   gcTimeShare: number;
   gcTimeShareHigh: number;
+  /**
+   * Share (0–1) of an over-budget component's operation time the event loop must have been busy
+   * for the advice to be to compute faster; below it the operations wait. Default 0.5.
+   */
+  computeBusyShare: number;
 }
 
 export const DEFAULT_THRESHOLDS: Readonly<RecommendationThresholds> = Object.freeze({
@@ -54,6 +59,7 @@ export const DEFAULT_THRESHOLDS: Readonly<RecommendationThresholds> = Object.fre
   eventLoopDelayHighMs: 100,
   gcTimeShare: 0.05,
   gcTimeShareHigh: 0.15,
+  computeBusyShare: 0.5,
 });
 
 /** Defaults overlaid with the caller's budgets, checked. */

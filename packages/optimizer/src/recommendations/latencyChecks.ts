@@ -1,9 +1,9 @@
-import { markLatencies, newestStart, recentOperations, type ComponentSummary } from '@transcriber/queries';
-import { figure, percentChange } from '../figure';
+import { loopBusy, markLatencies, newestStart, recentOperations, type ComponentSummary } from '@transcriber/queries';
+import { figure, percentChange, type Figure } from '../figure';
 import type { LatencyBudget } from './budgets';
-import { ms, wanted, type CheckContext } from './checkContext';
-import { LATENCY_ADVICE } from './componentAdvice';
-import type { Recommendation } from './recommendation';
+import { ms, pct, wanted, type CheckContext } from './checkContext';
+import { LATENCY_ADVICE, PACED_BY_AUDIO } from './componentAdvice';
+import type { Priority, Recommendation } from './recommendation';
 
 /**
  * Times to a mark are read from each operation's events (a table row each, ~0.5 µs): over a window
@@ -75,12 +75,29 @@ function judge(
     order: 'slowest',
     limit: 3,
   }).map((op) => `${op.traceId} (${ms(op.durationMs)})`);
+  // Does it compute or wait? The advice, and whether it is urgent, rest on it.
+  const loop = loopBusy(ctx.db, { sinceUs: ctx.sinceUs, untilUs: ctx.untilUs, service: ctx.service, component });
+  const doing =
+    loop === undefined ? 'unknown' : loop.busyShare >= ctx.thresholds.computeBusyShare ? 'computes' : 'waits';
+  const advice = (LATENCY_ADVICE[component] ?? LATENCY_ADVICE.pipeline)[doing];
+  let priority: Priority = stats.p95Ms >= 2 * budget.p95Ms ? 'high' : 'medium';
+  // Waiting for the audio itself (the user's speech, playback) is what such an operation is for.
+  if (doing === 'waits' && PACED_BY_AUDIO.has(component)) priority = 'low';
+  const loopEvidence: Record<string, Figure> =
+    loop === undefined
+      ? {}
+      : {
+          loopBusyShare: figure(loop.busyShare, 'share', 'measured'),
+          loopBusyMsPerOperation: figure((loop.durationMs - loop.idleMs) / loop.operations, 'ms', 'derived'),
+          computeBusyShare: figure(ctx.thresholds.computeBusyShare, 'share', 'configured'),
+        };
+  const busy = loop === undefined ? '' : ` (the event loop busy ${pct(loop.busyShare)} of its time)`;
   const recommendation: Recommendation = {
     id: `latency:${component}`,
     component,
     kind: 'latency',
-    priority: stats.p95Ms >= 2 * budget.p95Ms ? 'high' : 'medium',
-    description: `${component} p95 ${what} is ${ms(stats.p95Ms)}, over its ${budget.p95Ms} ms budget: ${LATENCY_ADVICE[component] ?? LATENCY_ADVICE.pipeline}`,
+    priority,
+    description: `${component} p95 ${what} is ${ms(stats.p95Ms)}, over its ${budget.p95Ms} ms budget${busy}: ${advice}`,
     expectedImprovement: `-${ms(over)} p95 ${what} (${percentChange(stats.p95Ms, budget.p95Ms)}) per ${component} operation once within budget`,
     improvementBasis: 'derived',
     evidence: {
@@ -91,6 +108,7 @@ function judge(
       budgetP95Ms: figure(budget.p95Ms, 'ms', 'configured'),
       overBudgetMs: figure(over, 'ms', 'derived'),
       measuredAs: what,
+      ...loopEvidence,
       slowestTraces: slowest,
     },
   };

@@ -1,11 +1,9 @@
-import { percentileOfSorted, resourceHistory, type ResourceSnapshot } from '@transcriber/queries';
+import { growthEvidence, percentileOfSorted, resourceHistory, type ResourceSnapshot } from '@transcriber/queries';
 import { figure } from '../figure';
 import { ms, wanted, type CheckContext } from './checkContext';
 import type { Priority } from './recommendation';
 
 const MB = 2 ** 20;
-/** Fewer resource samples than this per process say nothing about a trend. */
-const MIN_SAMPLES_FOR_GROWTH = 8;
 const MIN_SAMPLES_FOR_DELAY = 3;
 
 /** Memory growth and event-loop delay per process, from the monitor's resource snapshots. */
@@ -38,10 +36,10 @@ export function checkResources(ctx: CheckContext): void {
  */
 function checkMemoryGrowth(ctx: CheckContext, pid: number, all: readonly ResourceSnapshot[]): void {
   const samples = all.filter((s) => s.heapUsedBytes !== null);
-  if (samples.length < MIN_SAMPLES_FOR_GROWTH) {
-    ctx.notes.push(
-      `process ${pid}: ${samples.length} memory sample(s), fewer than ${MIN_SAMPLES_FOR_GROWTH}: memory growth not judged`,
-    );
+  // The same rule as every view of memory growth (performance --component memory).
+  const evidence = growthEvidence(samples.length, samples[0]?.timeUs ?? 0, samples[samples.length - 1]?.timeUs ?? 0);
+  if (!evidence.sufficient) {
+    ctx.notes.push(`process ${pid}: memory growth not judged: ${evidence.reason}`);
     return;
   }
   const inUse = (s: ResourceSnapshot) => ((s.heapUsedBytes ?? 0) + (s.externalBytes ?? 0)) / MB;

@@ -13,7 +13,11 @@ export interface HotSpot {
   /** Time in the function and everything it called, ms. */
   totalMs: number;
   selfSamples: number;
-  /** `selfSamples` over all counted samples (0–1). */
+  /**
+   * `selfMs` over the CPU time of all counted samples (0–1): by time, like the milliseconds beside
+   * it (samples are not all equally long: V8 takes them on a timer, and a GC or a busy host
+   * stretches one).
+   */
   share: number;
 }
 
@@ -39,6 +43,12 @@ export interface AnalysisOptions {
   topFunctions?: number;
   /** Call-graph edges kept, by weight. Default 50. */
   callGraphEdges?: number;
+  /**
+   * Frames left out of the hot spots and the call graph (the instrumentation's own: wrappers that
+   * every operation runs through): an edge then joins the nearest frames on either side of them.
+   * Their time still counts in the samples' totals.
+   */
+  hidden?: (frame: CallFrame) => boolean;
 }
 
 // Time the profiler's thread found V8 doing nothing: not CPU the app spent.
@@ -100,6 +110,8 @@ export function analyzeCpuProfile(
   }
 
   const fnCount = frames.length;
+  const hidden = new Uint8Array(fnCount);
+  if (options.hidden !== undefined) frames.forEach((f, fn) => (hidden[fn] = options.hidden!(f) ? 1 : 0));
   const selfUs = new Float64Array(fnCount);
   const selfSamples = new Float64Array(fnCount);
   const totalUs = new Float64Array(fnCount);
@@ -110,30 +122,32 @@ export function analyzeCpuProfile(
     selfUs[fnOfNode[n]] += nodeUs[n];
     selfSamples[fnOfNode[n]] += nodeSamples[n];
     const edgesOnPath = new Set<string>();
+    let below = -1; // the nearest shown function beneath `at` on this stack
     for (let at = n; at !== -1; at = parent[at]) {
       const fn = fnOfNode[at];
       if (frames[fn].functionName === ROOT) break;
+      if (hidden[fn] === 1) continue;
       if (seenStamp[fn] !== n) {
         seenStamp[fn] = n;
         totalUs[fn] += nodeUs[n];
       }
-      const up = parent[at];
-      if (up === -1) continue;
-      const callerFn = fnOfNode[up];
-      if (callerFn === fn || frames[callerFn].functionName === ROOT) continue;
-      const key = `${callerFn}>${fn}`;
-      if (edgesOnPath.has(key)) continue;
-      edgesOnPath.add(key);
-      let edge = edges.get(key);
-      if (edge === undefined) edges.set(key, (edge = { caller: callerFn, callee: fn, us: 0, samples: 0 }));
-      edge.us += nodeUs[n];
-      edge.samples += nodeSamples[n];
+      if (below !== -1 && below !== fn) {
+        const key = `${fn}>${below}`;
+        if (!edgesOnPath.has(key)) {
+          edgesOnPath.add(key);
+          let edge = edges.get(key);
+          if (edge === undefined) edges.set(key, (edge = { caller: fn, callee: below, us: 0, samples: 0 }));
+          edge.us += nodeUs[n];
+          edge.samples += nodeSamples[n];
+        }
+      }
+      below = fn;
     }
   }
 
   const topFunctions: HotSpot[] = [];
   for (let fn = 0; fn < fnCount; fn++) {
-    if (selfSamples[fn] === 0 && totalUs[fn] === 0) continue;
+    if ((selfSamples[fn] === 0 && totalUs[fn] === 0) || hidden[fn] === 1) continue;
     const frame = frames[fn];
     if (frame.functionName === ROOT) continue;
     topFunctions.push({
@@ -143,7 +157,7 @@ export function analyzeCpuProfile(
       selfMs: selfUs[fn] / 1000,
       totalMs: totalUs[fn] / 1000,
       selfSamples: selfSamples[fn],
-      share: sampleCount === 0 ? 0 : selfSamples[fn] / sampleCount,
+      share: cpuUs === 0 ? 0 : selfUs[fn] / cpuUs,
     });
   }
   topFunctions.sort((a, b) => b.selfMs - a.selfMs || b.totalMs - a.totalMs);

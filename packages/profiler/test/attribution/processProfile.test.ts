@@ -2,6 +2,8 @@ import { context, trace } from '@opentelemetry/api';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { timeOperation } from '@transcriber/instrumentation';
 import { AttributionSpanProcessor, ProfilerManager } from '@transcriber/profiler';
+import { isInstrumentationScript } from '@transcriber/profiler/flame';
+import { instrumentationDirs } from '../../src/instrumentationDirs';
 import {
   buildTranscriptsAndDrop,
   buildTranscriptsAndKeep,
@@ -108,6 +110,34 @@ describe('whole-process profile with attribution', () => {
     const [row] = profileRows(dataDir);
     expect(row).toMatchObject({ kind: 'process', component: 'stt', operation: 'process' });
     expect(JSON.parse(row.components as string).map((c: { component: string }) => c.component)).toContain('stt');
+  });
+
+  // Many short operations: the instrumentation's own code (span start and end, the histogram)
+  // takes a real share of the thread, inside the operations.
+  it('counts every sample once, by time, and shows our own frames as the overhead, not as hot spots', async () => {
+    const chattyTurn = async () => {
+      for (let i = 0; i < 300; i++) timeOperation('vad', 'frame', () => decodeSpeechFrames(0.01));
+      await timeOperation('stt', 'transcribe', async () => {
+        await nextTurn();
+        decodeSpeechFrames(2);
+      });
+    };
+    const results = await whileProfiling(() => profiler.profileProcess({ durationMs: 1000 }), chattyTurn);
+    const parts = [...results.components, results.instrumentation];
+    const cpuMs = parts.reduce((sum, p) => sum + p.cpuMs, results.unattributedCpuMs);
+    const samples = parts.reduce((sum, p) => sum + p.sampleCount, results.unattributedSampleCount);
+    expect(cpuMs).toBeCloseTo(results.totalCpuMs, 6);
+    expect(samples).toBe(results.totalSampleCount);
+    for (const p of parts) expect(p.share).toBeCloseTo(p.cpuMs / results.totalCpuMs, 10);
+    expect(results.unattributedShare).toBeCloseTo(results.unattributedCpuMs / results.totalCpuMs, 10);
+    for (const f of results.topFunctions) expect(f.share).toBeCloseTo(f.selfMs / results.cpuMs, 10);
+
+    const ours = (f: { file: string }) => isInstrumentationScript(f.file, instrumentationDirs());
+    expect(results.instrumentation.cpuMs).toBeGreaterThan(0);
+    expect(results.instrumentation.topFunctions.some(ours)).toBe(true);
+    const appSpots = [...results.topFunctions, ...results.components.flatMap((c) => c.topFunctions)];
+    expect(appSpots.filter(ours)).toEqual([]);
+    expect(results.components.find((c) => c.component === 'vad')?.sampleCount).toBeGreaterThan(0);
   });
 
   it('judges memory growth over the window and names what keeps it', async () => {

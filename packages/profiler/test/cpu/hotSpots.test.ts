@@ -71,4 +71,38 @@ describe('analyzeCpuProfile', () => {
     const [fib] = analyzeCpuProfile(recursive, sampleTimes(recursive)).topFunctions;
     expect(fib).toMatchObject({ function: 'fib', selfMs: 2, totalMs: 2, selfSamples: 2 });
   });
+
+  it('gives each hot spot its share of the CPU by time, like its milliseconds, whatever the samples last', () => {
+    // A GC or a busy host stretches a sample: b's 3 samples last 1 ms, a's 1 sample 5 ms.
+    const uneven: CpuProfile = { ...profile, samples: [3, 4, 4, 5], timeDeltas: [0, 5000, 1000, 1000], endTime: 8000 };
+    const result = analyzeCpuProfile(uneven, sampleTimes(uneven));
+    for (const f of result.topFunctions) expect(f.share).toBeCloseTo(f.selfMs / result.cpuMs, 10);
+    expect(result.topFunctions.map((f) => [f.function, f.selfMs])).toEqual([
+      ['a', 5],
+      ['b', 3],
+      ['main', 0],
+    ]);
+  });
+
+  it("leaves hidden frames (the instrumentation's wrappers) out, joining the call graph across them", () => {
+    // root → app → wrapped (ours) → work, sampled in work.
+    const wrapped: CpuProfile = {
+      nodes: [
+        { id: 1, callFrame: frame('(root)', -1, ''), children: [2] },
+        { id: 2, callFrame: frame('app', 0), children: [3] },
+        { id: 3, callFrame: frame('wrapped', 5, 'file:///ours/preload.bundle.js'), children: [4] },
+        { id: 4, callFrame: frame('work', 9) },
+      ],
+      startTime: 0,
+      endTime: 2000,
+      samples: [4, 4],
+      timeDeltas: [0, 1000],
+    };
+    const result = analyzeCpuProfile(wrapped, sampleTimes(wrapped), undefined, {
+      hidden: (f) => f.url.includes('/ours/'),
+    });
+    expect(result.topFunctions.map((f) => f.function)).toEqual(['work', 'app']);
+    expect(result.callGraph.map((e) => [e.caller, e.callee])).toEqual([['app /app/stt.js:1', 'work /app/stt.js:10']]);
+    expect(result.cpuMs).toBe(2);
+  });
 });

@@ -1,42 +1,35 @@
 import type { Attributes } from '@opentelemetry/api';
 import { DataPointType, type MetricData, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import {
-  ATTR_COMPONENT,
-  ATTR_OPERATION,
-  METRIC_EVENT_LOOP_DELAY_MAX,
-  METRIC_EVENT_LOOP_DELAY_P50,
-  METRIC_EVENT_LOOP_DELAY_P99,
-  METRIC_PROCESS_CPU_UTILIZATION,
-  METRIC_PROCESS_EXTERNAL,
-  METRIC_PROCESS_HEAP_TOTAL,
-  METRIC_PROCESS_HEAP_USED,
-  METRIC_PROCESS_MEMORY_RSS,
-  METRIC_SYSTEM_CPU_UTILIZATION,
-  METRIC_SYSTEM_MEMORY_LIMIT,
-  METRIC_SYSTEM_MEMORY_USAGE,
-  RESOURCE_GAUGES,
-} from '@transcriber/instrumentation/names';
+import { ATTR_COMPONENT, ATTR_OPERATION, RESOURCE_GAUGES } from '@transcriber/instrumentation/names';
 import { attributesJson } from '../write/json';
 import type { MetricBatch } from '../write/performanceBatch';
 import { resourceJson } from '../write/resourceIds';
 import { hrTimeToMicros } from '../write/time';
+import { resourceSnapshotRow } from './resourceSnapshotRow';
 
 const COLUMN_ATTRIBUTES = [ATTR_COMPONENT, ATTR_OPERATION];
 const RESOURCE_GAUGE_NAMES = new Set(RESOURCE_GAUGES);
 
 /**
  * One collection of metrics as rows: the monitor's resource gauges become one `resource_snapshots`
- * row per resource (process); every other data point becomes a `metric_points` row.
+ * row per resource (process), or are left out with `resourceSnapshots: false` (a process whose
+ * monitor writes its samples itself, at its own interval); every other data point becomes a
+ * `metric_points` row.
  */
-export function metricBatch(resourceMetrics: ResourceMetrics): MetricBatch {
+export function metricBatch(resourceMetrics: ResourceMetrics, resourceSnapshots = true): MetricBatch {
   let rows = 0;
   const points: unknown[] = [];
   const gauges = new Map<string, { value: number; timeUs: number }>();
   for (const scope of resourceMetrics.scopeMetrics) {
     for (const metric of scope.metrics) {
-      rows += metric.dataPoints.length;
-      if (RESOURCE_GAUGE_NAMES.has(metric.descriptor.name)) collectGauge(metric, gauges);
-      else pushPoints(points, metric, scope.scope.name);
+      if (RESOURCE_GAUGE_NAMES.has(metric.descriptor.name)) {
+        if (!resourceSnapshots) continue;
+        rows += metric.dataPoints.length;
+        collectGauge(metric, gauges);
+      } else {
+        rows += metric.dataPoints.length;
+        pushPoints(points, metric, scope.scope.name);
+      }
     }
   }
   return {
@@ -117,32 +110,10 @@ function snapshotRow(
   gauges: Map<string, { value: number; timeUs: number }>,
   resourceMetrics: ResourceMetrics,
 ): unknown[] {
-  const v = (name: string) => gauges.get(name)?.value ?? null;
-  const ms = (name: string) => {
-    const seconds = v(name);
-    return seconds === null ? null : seconds * 1000;
-  };
-  const int = (name: string) => {
-    const value = v(name);
-    return value === null ? null : Math.round(value);
-  };
+  const values = Object.fromEntries([...gauges].map(([name, gauge]) => [name, gauge.value]));
   const timeUs = Math.max(...[...gauges.values()].map((g) => g.timeUs));
   const pid = resourceMetrics.resource.attributes['process.pid'];
-  return [
-    timeUs,
-    typeof pid === 'number' ? pid : null,
-    v(METRIC_PROCESS_CPU_UTILIZATION),
-    int(METRIC_PROCESS_MEMORY_RSS),
-    int(METRIC_PROCESS_HEAP_USED),
-    int(METRIC_PROCESS_HEAP_TOTAL),
-    int(METRIC_PROCESS_EXTERNAL),
-    ms(METRIC_EVENT_LOOP_DELAY_P50),
-    ms(METRIC_EVENT_LOOP_DELAY_P99),
-    ms(METRIC_EVENT_LOOP_DELAY_MAX),
-    v(METRIC_SYSTEM_CPU_UTILIZATION),
-    int(METRIC_SYSTEM_MEMORY_USAGE),
-    int(METRIC_SYSTEM_MEMORY_LIMIT),
-  ];
+  return resourceSnapshotRow(values, timeUs, typeof pid === 'number' ? pid : null);
 }
 
 function kindOf(type: DataPointType): string {

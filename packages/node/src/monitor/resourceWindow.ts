@@ -1,0 +1,104 @@
+import * as os from 'node:os';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+
+/** One resource sample. CPU as a share (1 = one core busy for process, whole machine for system). */
+export interface ResourceSample {
+  timeMs: number;
+  /** The time the rates and delays cover, ms: since the previous sample (or the start). */
+  intervalMs: number;
+  cpuUtilization: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+  heapTotalBytes: number;
+  externalBytes: number;
+  /** Null when the loop's delay was not measured over the interval (too short, or not started). */
+  eventLoopDelayP50Ms: number | null;
+  eventLoopDelayP99Ms: number | null;
+  eventLoopDelayMaxMs: number | null;
+  /** Null when the machine's CPU counters did not move over the interval (they tick every 10 ms). */
+  systemCpuUtilization: number | null;
+  systemMemoryUsedBytes: number;
+  systemMemoryTotalBytes: number;
+}
+
+/**
+ * Rates (process and machine CPU) and event-loop delays from the start of a window to a reading;
+ * each reading starts the next window. Memory is read as it is at the reading.
+ */
+export class ResourceWindow {
+  private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
+  private lastCpu = process.cpuUsage();
+  private lastWallMs = performance.now();
+  private lastSystem = systemCpuTimes();
+
+  /** Starts measuring the event loop (and the window afresh). */
+  open(): void {
+    this.loopDelay.enable();
+    this.lastCpu = process.cpuUsage();
+    this.lastWallMs = performance.now();
+    this.lastSystem = systemCpuTimes();
+  }
+
+  close(): void {
+    this.loopDelay.disable();
+  }
+
+  /**
+   * The window's figures, then a new window. `dueAfterMs`: the window was closed by a timer due that
+   * long after it opened, whose own lateness is the delay when the histogram has nothing (it keeps
+   * nothing from its first tick after a reset, so a loop blocked or starved for a whole window
+   * leaves it empty: the window's worst case).
+   */
+  read(dueAfterMs?: number): ResourceSample {
+    const nowMs = performance.now();
+    const wallMs = nowMs - this.lastWallMs;
+    const cpu = process.cpuUsage(this.lastCpu);
+    const memory = process.memoryUsage();
+    const system = systemCpuTimes();
+    const systemTotal = system.total - this.lastSystem.total;
+    const systemIdle = system.idle - this.lastSystem.idle;
+    const totalMemory = os.totalmem();
+    const delay = this.loopDelay;
+    const hasDelay = delay.count > 0;
+    const timerLateMs = !hasDelay && dueAfterMs !== undefined ? Math.max(0, wallMs - dueAfterMs) : null;
+    const sample: ResourceSample = {
+      timeMs: Date.now(),
+      intervalMs: wallMs,
+      cpuUtilization: (cpu.user + cpu.system) / Math.max(1, wallMs * 1000),
+      rssBytes: memory.rss,
+      heapUsedBytes: memory.heapUsed,
+      heapTotalBytes: memory.heapTotal,
+      externalBytes: memory.external,
+      eventLoopDelayP50Ms: hasDelay ? lateByMs(delay.percentile(50)) : timerLateMs,
+      eventLoopDelayP99Ms: hasDelay ? lateByMs(delay.percentile(99)) : timerLateMs,
+      eventLoopDelayMaxMs: hasDelay ? lateByMs(delay.max) : timerLateMs,
+      systemCpuUtilization: systemTotal > 0 ? 1 - systemIdle / systemTotal : null,
+      systemMemoryUsedBytes: totalMemory - os.freemem(),
+      systemMemoryTotalBytes: totalMemory,
+    };
+    delay.reset();
+    this.lastCpu = process.cpuUsage();
+    this.lastWallMs = nowMs;
+    this.lastSystem = system;
+    return sample;
+  }
+}
+
+// Node's histogram records the whole time between its timer's runs (nominally the resolution), so
+// the delay is what exceeds the resolution.
+const LOOP_DELAY_RESOLUTION_MS = 10;
+
+function lateByMs(recordedNs: number): number {
+  return Math.max(0, recordedNs / 1e6 - LOOP_DELAY_RESOLUTION_MS);
+}
+
+function systemCpuTimes(): { total: number; idle: number } {
+  let total = 0;
+  let idle = 0;
+  for (const cpu of os.cpus()) {
+    const t = cpu.times;
+    total += t.user + t.nice + t.sys + t.idle + t.irq;
+    idle += t.idle;
+  }
+  return { total, idle };
+}
