@@ -7,13 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { queryRows } from '../../../../test/helpers/sqlite';
-import {
-  cleanEnv,
-  REPO_ROOT,
-  runNode,
-  tempProject,
-  type ProcessResult,
-} from '../../../../test/helpers/preloadedProcess';
+import { cleanEnv } from '../../../../test/helpers/cleanEnv';
+import { REPO_ROOT, runNode, tempProject, type ProcessResult } from '../../../../test/helpers/preloadedProcess';
 
 const INTERVAL_S = 0.2;
 const WORK_MS = 3000;
