@@ -9,7 +9,7 @@ export interface OtlpGrpcOptions {
   port?: number;
   /**
    * Largest export message, bytes, as sent and once decompressed (grpc-js has one limit for both).
-   * Default 8 MiB, the largest OTLP/HTTP body as sent; gRPC senders default to 4 MiB.
+   * Default 4 MiB (see OtlpServerOptions.maxGrpcMessageBytes).
    */
   maxMessageBytes?: number;
   /**
@@ -104,7 +104,7 @@ export class OtlpGrpcTransport {
     // stderr to one line per error.
     grpc.setLogVerbosity(grpc.logVerbosity.NONE);
     const self = new OtlpGrpcTransport(intake, host, requestTimeoutMs, {
-      'grpc.max_receive_message_length': options.maxMessageBytes ?? 8 * MIB,
+      'grpc.max_receive_message_length': options.maxMessageBytes ?? 4 * MIB,
       'grpc.max_connection_idle_ms': options.idleTimeoutMs ?? 10_000,
       'grpc.max_connection_age_ms': options.maxConnectionAgeMs ?? 5 * 60_000,
       'grpc.max_connection_age_grace_ms': requestTimeoutMs,

@@ -6,10 +6,17 @@ import type { ItemCounts } from './otlpReceiver';
 export interface OtlpServerOptions extends OtlpIntakeOptions, OtlpHttpOptions {
   /**
    * Port for OTLP/gRPC on the same host (4317 is its default port; 0 picks a free one); none when
-   * not given. Its messages are held to `maxBodyBytes` (as sent and once decompressed), its calls
-   * to `requestTimeoutMs`, and a connection without a call is closed after `headersTimeoutMs`.
+   * not given. Its calls are held to `requestTimeoutMs`, and a connection without a call is closed
+   * after `headersTimeoutMs`.
    */
   grpcPort?: number;
+  /**
+   * Largest OTLP/gRPC export message, bytes, as sent and once decompressed (grpc-js has one limit
+   * for both). Default 4 MiB, gRPC's own default (grpc-go's, so the OTel Collector's receiver's):
+   * senders keep their batches under it. grpc-js reads a message whole before the byte budget can
+   * count it, so this bounds what each call being received holds.
+   */
+  maxGrpcMessageBytes?: number;
 }
 
 /** What the server did, for its summary at shutdown. */
@@ -46,7 +53,7 @@ export class OtlpServer {
           : await OtlpGrpcTransport.listen(intake, {
               host: options.host,
               port: options.grpcPort,
-              maxMessageBytes: options.maxBodyBytes,
+              maxMessageBytes: options.maxGrpcMessageBytes,
               requestTimeoutMs: options.requestTimeoutMs,
               idleTimeoutMs: options.headersTimeoutMs,
             });

@@ -167,7 +167,7 @@ describe('OTLP/gRPC with the OpenTelemetry JS gRPC exporters', () => {
 
 describe('calls the receiver refuses', () => {
   it('INVALID_ARGUMENT for malformed messages, RESOURCE_EXHAUSTED for oversized ones, and keeps serving', async () => {
-    const { server, dataDir, target } = await startServer({ maxBodyBytes: 64 * 1024, maxQueuedRows: 100 });
+    const { server, dataDir, target } = await startServer({ maxGrpcMessageBytes: 64 * 1024, maxQueuedRows: 100 });
 
     const garbage = await exportCall(target, 'traces', Buffer.from([0x0a, 0x20, 0x01]));
     expect(garbage.code).toBe(INVALID_ARGUMENT);
@@ -273,29 +273,34 @@ describe('back-pressure over gRPC', () => {
   it('a real exporter answered UNAVAILABLE while the database is locked gets everything in by retrying as told', async () => {
     const notices: string[] = [];
     const { server, dataDir, target } = await startServer({ notify: (m) => notices.push(m) });
-    const { released } = await lockDatabase(target, dataDir, 2500);
+    // Held until released below: the sender must meet the lock, however slow the machine.
+    const { holder, released } = await lockDatabase(target, dataDir, 'stdin');
     // The first call after the lock is accepted (the writer has not met the lock yet) …
     expect((await exportCall(target, 'traces', spansProtobuf(10))).code).toBe(OK);
     // … and once it has, calls are refused while the data waits in memory.
     let refused: CallResult | undefined;
-    for (let i = 0; i < 50 && refused === undefined; i++) {
+    while (refused === undefined) {
       const answer = await exportCall(target, 'traces', Buffer.alloc(0));
       if (answer.code === UNAVAILABLE) refused = answer;
       else await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(refused).toMatchObject({ code: UNAVAILABLE, retryInfoS: 1 });
-    expect(refused!.details).toMatch(/cannot be written right now \(locked\)/);
+    expect(refused.details).toMatch(/cannot be written right now \(locked\)/);
     expect(notices).toEqual(['the databases cannot be written (locked); refusing data until they can']);
 
-    const sender = await send(target, 'load', '--spans', '300', '--batch', '100', '--retry-unavailable');
+    const probes = server.stats.grpcCalls.UNAVAILABLE;
+    const sending = send(target, 'load', '--spans', '300', '--batch', '100', '--retry-unavailable');
+    await waitFor('the sender to be refused', () => server.stats.grpcCalls.UNAVAILABLE > probes, 20_000);
+    holder.stdin!.end();
+    await released;
+    const sender = await sending;
     expect(sender.retried).toBeGreaterThan(0);
     expect(sender.reported.filter((r) => r.startsWith('error'))).toEqual([]);
-    await released;
     const stats = await server.close();
     expect(spanCount(dataDir)).toBe(1 + 10 + 300);
-    expect(stats.grpcCalls.UNAVAILABLE).toBeGreaterThanOrEqual(1 + sender.retried);
+    expect(stats.grpcCalls.UNAVAILABLE).toBe(probes + sender.retried);
     expect(notices[notices.length - 1]).toBe('the databases are writable again; accepting data');
-  });
+  }, 90_000);
 
   it('shares one byte budget with OTLP/HTTP: a body being received over HTTP leaves no room for a gRPC message', async () => {
     const { server, target } = await startServer({ maxBufferedBytes: 64 * 1024 });

@@ -8,6 +8,7 @@
 // The tests run against the decoder the receiver uses (decodeTraceRequestProtobuf); with
 // TRANSCRIBER_TEST_DECODER=protobufjs they run against the protobufjs-based one instead (see
 // docs/performance.md, "The protobuf decoder against protobufjs", for what each passes).
+import Long from 'long';
 import * as protobuf from 'protobufjs/minimal';
 import { opentelemetry } from '../generated/otlp';
 import { decodeMetricsRequestProtobuf } from '../src/protobufMetrics';
@@ -50,8 +51,8 @@ function randomSource(seed: number) {
 type Random = ReturnType<typeof randomSource>;
 
 /** A 64-bit value from its halves, as protobufjs writes it. */
-const long = (low: number, high: number) => new protobuf.util.Long(low | 0, high | 0, true);
-const signedLong = (low: number, high: number) => new protobuf.util.Long(low | 0, high | 0, false);
+const long = (low: number, high: number) => new Long(low | 0, high | 0, true);
+const signedLong = (low: number, high: number) => new Long(low | 0, high | 0, false);
 
 function randomValue(rng: Random, depth: number, maxDepth: number): IAnyValue {
   const kind = depth < maxDepth ? rng.int(7) : rng.int(5);
@@ -165,7 +166,7 @@ function expectedValue(
   if (v.stringValue != null) return v.stringValue.slice(0, limits.maxLength);
   if (v.boolValue != null) return v.boolValue;
   if (v.intValue != null) {
-    const value = BigInt((v.intValue as protobuf.Long).toString());
+    const value = BigInt((v.intValue as Long).toString());
     return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
       ? Number(value)
       : value.toString();
@@ -200,7 +201,7 @@ function expectedAttributes(
   return out;
 }
 
-function hrTime(l: protobuf.Long): [number, number] {
+function hrTime(l: Long): [number, number] {
   const ns = BigInt(l.toString());
   return [Number(ns / 1_000_000_000n), Number(ns % 1_000_000_000n)];
 }
@@ -223,12 +224,12 @@ function expectedSpans(request: RandomRequest, maxLength = 4096) {
         parentSpanId: s.parentSpanId!.length === 0 ? undefined : hex(s.parentSpanId),
         name: s.name!.slice(0, maxLength),
         kind: s.kind! >= 2 ? s.kind! - 1 : 0,
-        startTime: hrTime(s.startTimeUnixNano as protobuf.Long),
-        endTime: hrTime(s.endTimeUnixNano as protobuf.Long),
+        startTime: hrTime(s.startTimeUnixNano as Long),
+        endTime: hrTime(s.endTimeUnixNano as Long),
         attributes: expectedAttributes(s.attributes!, limits, 0, counts),
         droppedAttributesCount: s.droppedAttributesCount,
         events: s.events!.map((e) => ({
-          time: hrTime(e.timeUnixNano as protobuf.Long),
+          time: hrTime(e.timeUnixNano as Long),
           name: e.name!.slice(0, maxLength),
           attributes: e.attributes!.length === 0 ? undefined : expectedAttributes(e.attributes!, limits, 0, counts),
           droppedAttributesCount: e.droppedAttributesCount,
@@ -347,7 +348,9 @@ describe(`the ${decoderName} protobuf decoder against protobufjs's encoder`, () 
       // protobufjs reads the same bytes to the same message: the unknown fields are well formed.
       const again = otlp.collector.trace.v1.ExportTraceServiceRequest.decode(body);
       expect(
-        again.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans.map((x) => hex(x.spanId)))),
+        again.resourceSpans.flatMap((r) =>
+          (r.scopeSpans ?? []).flatMap((s) => (s.spans ?? []).map((x) => hex(x.spanId))),
+        ),
       ).toEqual(expectedSpans(request).spans.map((s) => s.spanId));
       expect(decode(body).spans).toEqual(expectedSpans(request).spans);
     }

@@ -10,6 +10,7 @@ import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import BetterSqlite3 from 'better-sqlite3';
+import { closeClients, exportCall } from '../../../../test/helpers/otlpGrpc';
 import { request } from '../../../../test/helpers/otlpHttp';
 import { cleanEnv } from '../../../../test/helpers/cleanEnv';
 import { BIN, expectOneLineError, runCli } from '../../../../test/helpers/cli';
@@ -383,5 +384,52 @@ describe('transcriber collect under a flood of large bodies', () => {
     } finally {
       db.close();
     }
+  }, 90_000);
+  it('the same over gRPC: 12 parallel senders of large and oversized messages, RSS under 300 MiB, a real exporter still served', async () => {
+    const dataDir = makeTempDir();
+    const collector = await startCollect(['--data-dir', dataDir]);
+    const target = collector.grpcUrl!.replace('http://', '');
+    const pid = collector.process.pid!;
+    const baseline = peakRssMiB(pid);
+    // ~3.9 MiB of spans (under the 4 MiB message limit), gzip-compressed by the client; and 5 MiB
+    // messages over it.
+    const large = bigSpansBody(60, 64 * 1024);
+    const oversized = Buffer.alloc(5 * 1024 * 1024, 0x0a);
+    const codes: Record<number, number> = {};
+    const until = Date.now() + 12_000;
+    const flood = async (body: Buffer, gzip: boolean) => {
+      while (Date.now() < until) {
+        const { code } = await exportCall(target, 'traces', body, { gzip });
+        codes[code] = (codes[code] ?? 0) + 1;
+      }
+    };
+    const floods = [
+      ...Array.from({ length: 8 }, () => flood(large, true)),
+      ...Array.from({ length: 4 }, () => flood(oversized, false)),
+    ];
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const agent = await send(
+      collector.grpcUrl!,
+      'grpc',
+      'load',
+      '--spans',
+      '500',
+      '--batch',
+      '100',
+      '--retry-unavailable',
+    );
+    await Promise.all(floods);
+    closeClients();
+    const peak = peakRssMiB(pid);
+    collector.process.kill('SIGTERM');
+    const { status } = await collector.exited;
+    expect(status).toBe(0);
+    expect(agent.reported.filter((r) => r.startsWith('error'))).toEqual([]);
+    expect(codes[0]).toBeGreaterThan(0); // OK
+    expect(codes[8]).toBeGreaterThan(0); // RESOURCE_EXHAUSTED
+    process.stderr.write(
+      `collect gRPC flood: peak RSS ${peak.toFixed(0)} MiB (at start ${baseline.toFixed(0)}); codes ${JSON.stringify(codes)}\n`,
+    );
+    expect(peak).toBeLessThan(300);
   }, 90_000);
 });

@@ -14,6 +14,7 @@ const summary: CollectSummary = {
     logRecords: { accepted: 7, rejected: 2 },
     values: { cut: 4, tooDeep: 1 },
     requests: { '429': 2, '200': 40, '400': 1 },
+    grpcCalls: {},
     turnsDerived: 3,
   },
 };
@@ -26,6 +27,7 @@ const idle: CollectSummary = {
     logRecords: { accepted: 0, rejected: 0 },
     values: { cut: 0, tooDeep: 0 },
     requests: {},
+    grpcCalls: {},
     turnsDerived: 0,
   },
 };
@@ -60,6 +62,22 @@ describe('printCollect', () => {
         '',
         'requests by HTTP status: none',
       ].join('\n'),
+    );
+  });
+
+  it('with gRPC, says where it listened and counts the calls by status, in order of name', () => {
+    const both: CollectSummary = {
+      ...idle,
+      grpcTarget: '127.0.0.1:4317',
+      stats: { ...idle.stats, requests: { '200': 1 }, grpcCalls: { UNAVAILABLE: 2, OK: 40, 'ended early': 1 } },
+    };
+    const text = printCollect(both, plain);
+    expect(text).toMatch(/^collected at http:\/\/127\.0\.0\.1:4318 and 127\.0\.0\.1:4317 \(gRPC\) into /);
+    expect(text).toMatch(
+      /\n\nrequests by HTTP status: 200: 1\ngRPC calls by status: ended early: 1 · OK: 40 · UNAVAILABLE: 2$/,
+    );
+    expect(printCollect({ ...both, stats: { ...both.stats, grpcCalls: {} } }, plain)).toMatch(
+      /\ngRPC calls by status: none$/,
     );
   });
 
