@@ -80,7 +80,7 @@ describe('transcriber profile --pid', () => {
   // instrumentation's own frames a component's hottest function.
   it('states every figure of what, and the figures agree: header, component table and hot spots', () => {
     const run = cli(dataDir, '--pid', String(app.pid), '--duration', '1', '--component', 'stt');
-    expect(run.code).toBe(0);
+    expect(run.status).toBe(0);
     const text = run.stdout;
     const total = /\n[\d.]+ s · ([\d.,]+) ms CPU in ([\d,]+) samples\n/.exec(text)!;
     const [totalMs, totalSamples] = [Number(total[1].replace(/,/g, '')), Number(total[2].replace(/,/g, ''))];
