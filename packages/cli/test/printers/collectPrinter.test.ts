@@ -6,6 +6,7 @@ const plain = makeStyle(false);
 
 const summary: CollectSummary = {
   url: 'http://127.0.0.1:4318',
+  grpcTarget: '127.0.0.1:4317',
   dataDir: '/home/user/.transcriber',
   stoppedBy: 'SIGINT',
   stats: {
@@ -14,13 +15,16 @@ const summary: CollectSummary = {
     logRecords: { accepted: 7, rejected: 2 },
     values: { cut: 4, tooDeep: 1 },
     requests: { '429': 2, '200': 40, '400': 1 },
-    grpcCalls: {},
+    grpcCalls: { UNAVAILABLE: 1, OK: 12 },
     turnsDerived: 3,
   },
 };
 
+// Received with --grpc-port off.
 const idle: CollectSummary = {
-  ...summary,
+  url: summary.url,
+  dataDir: summary.dataDir,
+  stoppedBy: summary.stoppedBy,
   stats: {
     spans: { accepted: 0, rejected: 0 },
     metricPoints: { accepted: 0, rejected: 0, baselines: 0 },
@@ -33,10 +37,10 @@ const idle: CollectSummary = {
 };
 
 describe('printCollect', () => {
-  it('counts what was stored and rejected per kind, baselines apart, turns derived, and the answers by status in order', () => {
+  it('counts what was stored and rejected per kind, baselines apart, turns derived, and the answers by HTTP and gRPC status in order', () => {
     expect(printCollect(summary, plain)).toBe(
       [
-        'collected at http://127.0.0.1:4318 into /home/user/.transcriber (stopped by SIGINT)',
+        'collected at http://127.0.0.1:4318 and 127.0.0.1:4317 (gRPC) into /home/user/.transcriber (stopped by SIGINT)',
         '',
         'received       stored  rejected',
         'spans           1,234         0  and 3 voice turns derived from them',
@@ -46,11 +50,17 @@ describe('printCollect', () => {
         'values cut to the length limit: 4 · nested too deep, dropped: 1',
         '',
         'requests by HTTP status: 200: 40 · 400: 1 · 429: 2',
+        'gRPC calls by status: OK: 12 · UNAVAILABLE: 1',
       ].join('\n'),
     );
   });
 
-  it('says no request came, and leaves out the values line when none was cut', () => {
+  it('says no gRPC call came when it listened for them', () => {
+    const text = printCollect({ ...summary, stats: { ...summary.stats, grpcCalls: {} } }, plain);
+    expect(text.endsWith('\ngRPC calls by status: none')).toBe(true);
+  });
+
+  it('says no request came, and leaves out the values line when none was cut and gRPC when it was off', () => {
     expect(printCollect(idle, plain)).toBe(
       [
         'collected at http://127.0.0.1:4318 into /home/user/.transcriber (stopped by SIGINT)',

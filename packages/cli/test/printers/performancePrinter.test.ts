@@ -181,6 +181,7 @@ const memory: ProcessMemoryReport = {
   heapUsedGrowthBytesPerMinute: -128 * 1024,
   rssTrend: 'growing',
   heapUsedTrend: 'stable',
+  growth: { samples: 30, spanMs: 60_000, sufficient: true },
   history: [
     {
       timeUs: T0_US - 60_000_000,
@@ -222,17 +223,36 @@ describe('printPerformance --component memory', () => {
     );
   });
 
-  it('says when growth is unknown, and when no process sampled memory', () => {
-    const unknown = {
+  it('says why growth was not judged from too few samples, shows a fitted flat line as +0 B, and says when no process sampled memory', () => {
+    const few: ProcessMemoryReport = {
       ...memory,
       pid: null,
       serviceName: null,
       rssGrowthBytesPerMinute: null,
-      rssTrend: 'unknown' as const,
+      heapUsedGrowthBytesPerMinute: null,
+      rssTrend: 'unknown',
+      heapUsedTrend: 'unknown',
+      growth: {
+        samples: 3,
+        spanMs: 400,
+        sufficient: false,
+        reason: '3 sample(s) over 400 ms; growth is judged from at least 8 samples over at least 30 s',
+      },
     };
-    const lines = printPerformance(report({ component: 'memory', memory: [unknown] }), plain).split('\n');
-    expect(lines[2]).toBe('pid -');
-    expect(lines[3]).toBe('  RSS        100.0 MiB → 130.0 MiB, peak 131.0 MiB, growth unknown  unknown');
+    expect(
+      printPerformance(report({ component: 'memory', memory: [few] }), plain)
+        .split('\n')
+        .slice(2, 6),
+    ).toEqual([
+      'pid -',
+      '  RSS        100.0 MiB → 130.0 MiB, peak 131.0 MiB',
+      '  heap used  40.0 MiB → 38.0 MiB, peak 45.0 MiB',
+      '  growth not judged: 3 sample(s) over 400 ms; growth is judged from at least 8 samples over at least 30 s',
+    ]);
+    const flat = { ...memory, heapUsedGrowthBytesPerMinute: -0.4 };
+    expect(printPerformance(report({ component: 'memory', memory: [flat] }), plain).split('\n')[4]).toBe(
+      '  heap used  40.0 MiB → 38.0 MiB, peak 45.0 MiB, +0 B/min  stable',
+    );
     expect(printPerformance(report({ component: 'memory', memory: [] }), plain).split('\n\n')[1]).toBe(
       'no memory samples in this window',
     );

@@ -6,6 +6,12 @@ import type { ProfileReport } from '../../src/results/profile';
 const plain = makeStyle(false);
 const MIB = 1024 * 1024;
 const FILES_HINT = 'open .cpuprofile / .heapprofile in Chrome DevTools, VS Code or speedscope';
+const CPU_MEANING =
+  "CPU: the main thread's time in V8's samples (each counts as their mean interval), idle left out; every share below is of it";
+const ROWS_MEANING =
+  "(no operation): the app's code outside any component operation · (instrumentation): our own code (preload, OpenTelemetry), the cost of measuring";
+const OVERHEAD_MEANING =
+  "our own code and what it called (Node's module loader for our modules, SQLite for our writes)";
 
 function hotSpot(name: string, file: string, line: number, selfMs: number, totalMs: number, share: number): HotSpot {
   return { function: name, file, line, selfMs, totalMs, selfSamples: Math.round(selfMs), share };
@@ -15,19 +21,33 @@ const decode = hotSpot('decodeSpeechFrames', '/home/user/agent/src/stt/decode.js
 const plan = hotSpot('planAnswer', 'file:///home/user/agent/src/llm/plan.mjs', 0, 250, 275.1, 0.2);
 const gc = hotSpot('(garbage collector)', '', 0, 10, 10, 0.0008);
 
+// 1,234 samples: 700 of stt, 300 of llm, 184 of the app outside any operation, 50 of our own code.
 const report: ProfileReport = {
   pid: 4242,
   startedAt: '2026-01-15T09:30:05.123Z',
   durationMs: 1500,
-  sampleCount: 1234,
-  cpuMs: 1100.4,
-  unattributedShare: 0.25,
+  totalSampleCount: 1234,
+  totalCpuMs: 1100.4,
+  sampleCount: 1184,
+  cpuMs: 1056.2,
+  unattributedSampleCount: 184,
+  unattributedCpuMs: 160.9,
+  unattributedShare: 0.1462,
+  instrumentation: {
+    sampleCount: 50,
+    cpuMs: 44.2,
+    share: 0.0402,
+    topFunctions: [
+      hotSpot('exportSpans', '/repo/node_modules/@transcriber/storage/dist/writer.js', 12, 20.5, 30, 0.0186),
+      hotSpot('Module._load', 'node:internal/modules/cjs/loader', 1000, 10.2, 40, 0.0093),
+    ],
+  },
   components: [
     {
       component: 'stt',
       sampleCount: 700,
       cpuMs: 620.2,
-      share: 0.5,
+      share: 0.5636,
       operations: [{ operation: 'transcribe', sampleCount: 700, cpuMs: 620.2 }],
       // Its hottest is named by the first entry that is JavaScript, not a V8 internal.
       topFunctions: [gc, decode],
@@ -82,23 +102,32 @@ const memory: MemoryProfile = {
 };
 
 describe('printProfile', () => {
-  it('shows CPU by component with the hottest JavaScript function, the hot spots with short locations, and the files', () => {
+  it('shows CPU by component with the hottest JavaScript function, the hot spots with short locations, the overhead and the files', () => {
     expect(printProfile(report, plain)).toBe(
       [
         'Profile of pid 4242',
-        '1.5 s · 1,234 samples · 1100 ms CPU',
+        '1.5 s · 1100 ms CPU in 1,234 samples',
+        CPU_MEANING,
         '',
         'CPU by component',
-        'component       share  cpu ms  samples  hottest function',
-        'stt             50.0%     620      700  decodeSpeechFrames stt/decode.js:42',
-        'llm             25.0%     275      300  (program)',
-        '(no operation)  25.0%       -        -',
+        'component          cpu ms  share  samples  hottest function',
+        'stt                   620  56.4%      700  decodeSpeechFrames stt/decode.js:42',
+        'llm                   275  25.0%      300  (program)',
+        '(no operation)        161  14.6%      184',
+        '(instrumentation)    44.2   4.0%       50',
+        ROWS_MEANING,
         '',
-        'Hot spots',
-        'function             location          self ms  total ms  share',
-        'decodeSpeechFrames   stt/decode.js:42      500       600  40.0%',
-        'planAnswer           llm/plan.mjs          250       275  20.0%',
-        '(garbage collector)                       10.0      10.0  0.08%',
+        'Hot spots of the app',
+        'function             location          self ms  total ms  self share',
+        'decodeSpeechFrames   stt/decode.js:42      500       600       40.0%',
+        'planAnswer           llm/plan.mjs          250       275       20.0%',
+        '(garbage collector)                       10.0      10.0       0.08%',
+        'self: in the function itself; total: with what it calls; self share: of the 1056 ms CPU of the app',
+        '',
+        'Instrumentation overhead',
+        `44.2 ms CPU in 50 samples (4.0%): ${OVERHEAD_MEANING}`,
+        '  exportSpans dist/writer.js:12: 20.5 ms',
+        '  Module._load cjs/loader:1000: 10.2 ms',
         '',
         'Files',
         'cpu profile:  /tmp/transcriber-4242.cpuprofile',
@@ -113,8 +142,14 @@ describe('printProfile', () => {
       command: ['node', 'agent.js'],
       component: 'stt',
       durationMs: 800,
+      totalSampleCount: 0,
+      totalCpuMs: 0,
       sampleCount: 0,
       cpuMs: 0,
+      unattributedSampleCount: 0,
+      unattributedCpuMs: 0,
+      unattributedShare: 0,
+      instrumentation: { sampleCount: 0, cpuMs: 0, share: 0, topFunctions: [] },
       components: [],
       topFunctions: [],
       endedEarly: true,
@@ -126,13 +161,22 @@ describe('printProfile', () => {
     expect(printProfile(started, plain)).toBe(
       [
         'Profile of node agent.js (pid 4242) · component stt',
-        '0.8 s · 0 samples · 0.00 ms CPU · the program ended before the duration was over',
+        '0.8 s · 0.00 ms CPU in 0 samples · the program ended before the duration was over',
+        CPU_MEANING,
+        'stt: 0.00 ms CPU in 0 samples (0.0%)',
         '',
         'CPU by component',
+        'component          cpu ms  share  samples  hottest function',
+        '(no operation)       0.00   0.0%        0',
+        '(instrumentation)    0.00   0.0%        0',
         'no component operation ran while profiling (is the app instrumented and busy?)',
+        ROWS_MEANING,
         '',
         'Hot spots of stt',
         'no samples',
+        '',
+        'Instrumentation overhead',
+        `0.00 ms CPU in 0 samples (0.0%): ${OVERHEAD_MEANING}`,
         '',
         'Memory',
         'heap after GC: 10.0 MiB → 14.5 MiB (+4.5 MiB)',
