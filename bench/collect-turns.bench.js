@@ -222,11 +222,13 @@ async function run(deriveTurns) {
     });
   await printed(1);
   const { spans } = JSON.parse(out.split('\n')[0]);
+  const cpu0 = process.cpuUsage();
   const start = performance.now();
   child.stdin.end('go\n');
   await printed(2);
   await server.flush();
   const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   if ((await exited) !== 0) throw new Error('sender failed');
   const stats = await server.close();
   const retries = JSON.parse(out.trim().split('\n').pop()).retries;
@@ -243,7 +245,7 @@ async function run(deriveTurns) {
     throw new Error(`${stats.spans.accepted} accepted, ${stored} stored, of ${spans} spans and ${turns} turns`);
   if (turns !== (deriveTurns ? TURNS : 0))
     throw new Error(`${turns} turns derived, expected ${deriveTurns ? TURNS : 0}`);
-  return { rate: spans / seconds, spans, turns, complete, retries };
+  return { rate: spans / seconds, perCpu: spans / ((cpu.user + cpu.system) / 1e6), spans, turns, complete, retries };
 }
 
 async function main() {
@@ -254,18 +256,20 @@ async function main() {
       runs[what].push(await run(what === 'with'));
     }
   }
-  const rate = (what) => median(runs[what].map((r) => r.rate));
+  const rate = (what, key = 'rate') => median(runs[what].map((r) => r[key]));
   const spans = runs.with[0].spans;
   console.log(
     `${TURNS.toLocaleString('en-US')} framework turns (half LiveKit, half Pipecat) in ${spans.toLocaleString('en-US')} spans, ${BATCH} per request, ${CONNECTIONS} connection, ${ROUNDS} rounds (median); node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`,
   );
   console.log('');
-  console.log(`${''.padEnd(36)}${'spans/s'.padStart(10)}`);
+  const cell = (value) => Math.round(value).toLocaleString('en-US').padStart(12);
+  console.log(`${''.padEnd(36)}${'spans/s'.padStart(12)}${'per CPU-s'.padStart(12)}`);
   console.log(
-    `${'collect, without turn derivation'.padEnd(36)}${Math.round(rate('without')).toLocaleString('en-US').padStart(10)}`,
+    `${'collect, without turn derivation'.padEnd(36)}${cell(rate('without'))}${cell(rate('without', 'perCpu'))}`,
   );
+  console.log(`${'collect, deriving the turns'.padEnd(36)}${cell(rate('with'))}${cell(rate('with', 'perCpu'))}`);
   console.log(
-    `${'collect, deriving the turns'.padEnd(36)}${Math.round(rate('with')).toLocaleString('en-US').padStart(10)}`,
+    `per CPU-s: spans per CPU-second of the receiving process (all its threads; the sender not counted): ${(rate('with', 'perCpu') / rate('without', 'perCpu')).toFixed(2)}× with turns`,
   );
   const ratio = rate('with') / rate('without');
   const retries = [...runs.with, ...runs.without].reduce((n, r) => n + r.retries, 0);

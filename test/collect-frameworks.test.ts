@@ -4,18 +4,18 @@
  * The span trees reproduce those frameworks' names, attributes, tracers, units and end order from
  * their sources (test/fixtures/otlp-sender.js, scenarios `pipecat-turns` and `livekit-python`), and
  * are sent by the OpenTelemetry JS OTLP exporters (their encoder, not ours) in another process to a
- * real receiver on 127.0.0.1, over http/protobuf and http/json. The turns are read back by the CLI,
- * as users read them.
+ * real receiver on 127.0.0.1, over http/protobuf, http/json and gRPC (Pipecat's default). The turns
+ * are read back by the CLI, as users read them.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { OtlpHttpServer } from '@transcriber/otlp-receiver';
+import { OtlpServer } from '@transcriber/otlp-receiver';
 import { childExit } from './helpers/children';
+import { runCli } from './helpers/cli';
 import { queryRows } from './helpers/sqlite';
 import { makeTempDir, removeTempDirs } from './helpers/tempDir';
 
 const SENDER = path.join(__dirname, 'fixtures', 'otlp-sender.js');
-const CLI = path.join(__dirname, '..', 'packages', 'cli', 'dist', 'bin.js');
 
 afterAll(removeTempDirs);
 
@@ -34,11 +34,12 @@ interface Turn {
   sttAudioSeconds: number | null;
 }
 
-async function collect(scenario: string, protocol: 'proto' | 'json'): Promise<string> {
+async function collect(scenario: string, protocol: 'proto' | 'json' | 'grpc'): Promise<string> {
   const dataDir = makeTempDir('transcriber-framework-turns-');
-  const server = await OtlpHttpServer.start({ dataDir, port: 0 });
+  const server = await OtlpServer.start({ dataDir, port: 0, grpcPort: protocol === 'grpc' ? 0 : undefined });
   try {
-    const child = spawn(process.execPath, [SENDER, server.url, protocol, scenario], {
+    const endpoint = protocol === 'grpc' ? `http://${server.grpcTarget}` : server.url;
+    const child = spawn(process.execPath, [SENDER, endpoint, protocol, scenario], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const result = await childExit(child);
@@ -52,7 +53,7 @@ async function collect(scenario: string, protocol: 'proto' | 'json'): Promise<st
 }
 
 function cli(dataDir: string, args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, '--data-dir', dataDir, '--json', ...args], { encoding: 'utf8' });
+  const result = runCli(['--data-dir', dataDir, '--json', ...args]);
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
   return JSON.parse(result.stdout);
@@ -62,11 +63,14 @@ function cli(dataDir: string, args: string[]) {
 const stagesOf = (turn: Turn) =>
   turn.stages.map((s) => [s.stage, s.ms === null ? null : Math.round(s.ms * 1000) / 1000]);
 
-describe('Pipecat, over http/protobuf', () => {
+describe.each([
+  ['http/protobuf', 'proto'],
+  ['gRPC', 'grpc'],
+] as const)('Pipecat, over %s', (_transport, protocol) => {
   let dataDir: string;
   let turns: Turn[];
   beforeAll(async () => {
-    dataDir = await collect('pipecat-turns', 'proto');
+    dataDir = await collect('pipecat-turns', protocol);
     turns = (cli(dataDir, ['turns']).turns as Turn[]).reverse();
   }, 60_000);
 

@@ -13,7 +13,6 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { metrics } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
@@ -65,6 +64,9 @@ import {
   walk,
   type Query,
 } from './helpers/promql';
+import { makeTempDir, removeTempDirs } from './helpers/tempDir';
+
+afterAll(removeTempDirs);
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- parsed YAML/JSON documents are walked freely */
 
@@ -751,18 +753,13 @@ describe('promtool', () => {
         },
       ],
     };
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'collector-stack-'));
-    try {
-      const file = path.join(dir, 'rules.json'); // JSON is YAML
-      fs.writeFileSync(file, JSON.stringify(rules));
-      const { status, output } = promtool(['check', 'rules', file]);
-      expect({ status, output }).toEqual({
-        status: 0,
-        output: expect.stringContaining(`${queries.length} rules found`),
-      });
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const file = path.join(makeTempDir('collector-stack-'), 'rules.json'); // JSON is YAML
+    fs.writeFileSync(file, JSON.stringify(rules));
+    const { status, output } = promtool(['check', 'rules', file]);
+    expect({ status, output }).toEqual({
+      status: 0,
+      output: expect.stringContaining(`${queries.length} rules found`),
+    });
   });
 });
 

@@ -1,8 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
+import { makeTempDir, removeTempDirs } from './helpers/tempDir';
 
 // Storage faults seen from the app's side: a real process using PerformanceIntegration must print
 // its own result unchanged, exit 0, and get one clear warning on stderr (through the OTel
@@ -11,10 +11,6 @@ import Database from 'better-sqlite3';
 const APP = path.join(__dirname, 'fixtures', 'instrumented-app.js');
 const LOCKER = path.join(__dirname, 'fixtures', 'hold-exclusive-lock.js');
 const EXPECTED_RESULT = 'result 4950\n';
-
-function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'transcriber-faults-'));
-}
 
 function runApp(dataDir: string) {
   return spawnSync(process.execPath, [APP, dataDir, '100'], { encoding: 'utf8', timeout: 30_000 });
@@ -33,9 +29,11 @@ function spanCount(dataDir: string): number {
   }
 }
 
+afterAll(removeTempDirs);
+
 describe('storage faults, from the app', () => {
   it('writes normally with no warning at all', () => {
-    const dataDir = tempDir();
+    const dataDir = makeTempDir();
     const run = runApp(dataDir);
     expect(run.stdout).toBe(EXPECTED_RESULT);
     expect(run.status).toBe(0);
@@ -44,7 +42,7 @@ describe('storage faults, from the app', () => {
   });
 
   it('an unwritable data dir: one warning naming the file, the app carries on', () => {
-    const parent = tempDir();
+    const parent = makeTempDir();
     const notADirectory = path.join(parent, 'file');
     fs.writeFileSync(notADirectory, 'a regular file where the data dir should be');
     const run = runApp(path.join(notADirectory, 'data'));
@@ -62,7 +60,7 @@ describe('storage faults, from the app', () => {
   });
 
   it('a corrupt database file: one warning, the file is set aside and a new one receives the rows', () => {
-    const dataDir = tempDir();
+    const dataDir = makeTempDir();
     const file = path.join(dataDir, 'performance_metrics.db');
     fs.writeFileSync(file, Buffer.alloc(8192, 'not a database '));
     const run = runApp(dataDir);
@@ -77,7 +75,7 @@ describe('storage faults, from the app', () => {
   });
 
   it('a database locked by another process: warned once, every row written once the lock is gone', async () => {
-    const dataDir = tempDir();
+    const dataDir = makeTempDir();
     expect(runApp(dataDir).status).toBe(0); // creates the database: 100 rows
     // Held until the app has met the lock (its warning), however long the app takes to start.
     const locker = spawn(process.execPath, [LOCKER, path.join(dataDir, 'performance_metrics.db'), 'stdin'], {

@@ -10,7 +10,11 @@
  */
 import * as path from 'node:path';
 import { countRows, queryRows } from './helpers/sqlite';
-import { cleanEnv, startNode, tempProject } from './helpers/preloadedProcess';
+import { cleanEnv } from './helpers/cleanEnv';
+import { startNode, tempProject } from './helpers/preloadedProcess';
+import { removeTempDirs } from './helpers/tempDir';
+
+afterAll(removeTempDirs);
 
 const APP = path.join(__dirname, 'fixtures', 'flush-then-wait.js');
 

@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { makeTempDir, removeTempDirs } from './helpers/tempDir';
 
 // A new user's first commands (issue 14): on a fresh clone, `npm run setup` installs before it
 // builds, so npm links the `transcriber` bin only if its file is in the repository, not in dist/.
@@ -23,7 +23,7 @@ function run(command: string, args: string[], cwd: string) {
 }
 
 describe('a fresh clone', () => {
-  const clone = fs.mkdtempSync(path.join(os.tmpdir(), 'transcriber-fresh-clone-'));
+  const clone = makeTempDir('transcriber-fresh-clone-');
   let install: ReturnType<typeof run>;
 
   beforeAll(() => {
@@ -50,7 +50,7 @@ describe('a fresh clone', () => {
     }
   });
 
-  afterAll(() => fs.rmSync(clone, { recursive: true, force: true }));
+  afterAll(removeTempDirs);
 
   it('installs with the committed lockfile, leaving git status clean', () => {
     expect(install.stderr).not.toMatch(/npm error/);

@@ -7,20 +7,18 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { openForQuery, recentTurns } from '@transcriber/queries';
+import { cleanEnv } from './helpers/cleanEnv';
 import { storedSpans, type StoredSpan } from './helpers/storedSpans';
+import { makeTempDir, removeTempDirs } from './helpers/tempDir';
 
 const REPO = path.resolve(__dirname, '..');
 const EXAMPLE = path.join(REPO, 'examples', 'livekit-agent');
 const STAGES = ['endpointing', 'transcription', 'agent', 'tts', 'playout', 'unexplained'];
 
-const tempDirs: string[] = [];
-afterAll(() => {
-  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(removeTempDirs);
 
 beforeAll(() => {
   if (spawnSync('sh', ['-c', 'command -v espeak-ng']).status !== 0) {
@@ -41,12 +39,11 @@ interface AgentRun {
 
 /** Runs the agent under the preload (`--require` or `--import`), watching its database while it runs. */
 async function runAgent(flag: '--require' | '--import'): Promise<AgentRun> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'livekit-agent-e2e-'));
-  tempDirs.push(dir);
+  const dir = makeTempDir('livekit-agent-e2e-');
   const dataDir = path.join(dir, 'data');
   const child = spawn(process.execPath, [flag, '@transcriber/node/register', 'dist/main.js'], {
     cwd: EXAMPLE,
-    env: { ...baseEnv(), TRANSCRIBER_PERF_DATA_DIR: dataDir, TRANSCRIBER_PERF_METRIC_EXPORT_INTERVAL: '1' },
+    env: cleanEnv({ TRANSCRIBER_PERF_DATA_DIR: dataDir, TRANSCRIBER_PERF_METRIC_EXPORT_INTERVAL: '1' }),
   });
   let stdout = '';
   let stderr = '';
@@ -77,15 +74,6 @@ function turnsIn(dataDir: string): number {
   } catch {
     return 0; // being created or migrated at this moment
   }
-}
-
-/** The runner's environment without its own transcriber or OTel settings. */
-function baseEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!/^(OTEL_|TRANSCRIBER_|LIVEKIT_)/.test(key) && key !== 'NODE_OPTIONS') env[key] = value;
-  }
-  return env;
 }
 
 /** Histogram points recorded of `name` for each component/operation: their summed counts. */

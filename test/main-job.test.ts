@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openForQuery, recentTurns, summarizeComponents } from '@transcriber/queries';
+import { cleanEnv } from './helpers/cleanEnv';
 import { makeTempDir, removeTempDirs } from './helpers/tempDir';
 
 // The README's main job (`npm start`: the build, then scripts/main-job.js): the example voice agent,
@@ -15,14 +16,10 @@ afterAll(removeTempDirs);
 
 describe('main job', () => {
   const dataDir = path.join(makeTempDir('transcriber-main-job-test-'), 'data');
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!/^(OTEL_|TRANSCRIBER_|OPENAI_)/.test(key) && key !== 'NODE_OPTIONS') env[key] = value;
-  }
   const run = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'main-job.js')], {
     cwd: ROOT,
     encoding: 'utf8',
-    env: { ...env, TRANSCRIBER_PERF_DATA_DIR: dataDir },
+    env: cleanEnv({ TRANSCRIBER_PERF_DATA_DIR: dataDir }),
     timeout: 120_000,
   });
   const voice = /^the agent's voice: +(\S+)$/m.exec(run.stdout)?.[1];

@@ -1,51 +1,30 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { ResourceOptimizer } from '@transcriber/optimizer';
+import { childSays } from './helpers/children';
+import { cleanEnv } from './helpers/cleanEnv';
+import { expectOneLineError, runCli } from './helpers/cli';
+import { makeTempDir, removeTempDirs } from './helpers/tempDir';
 
 // `transcriber optimize` as a user runs it (packages/cli/dist/bin.js): recommendations from data an
 // agent recorded in its own process, the optimization log, and `--apply memory` carried out inside
 // a running app started with the preload.
-const BIN = path.join(__dirname, '..', 'packages', 'cli', 'dist', 'bin.js');
 const AGENT = path.join(__dirname, 'fixtures', 'leaky-agent.js');
 const APP = path.join(__dirname, 'fixtures', 'cached-models-app.js');
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'transcriber-optimize-cli-'));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+afterAll(removeTempDirs);
 
-function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const clean: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('TRANSCRIBER_PERF_') && !key.startsWith('OTEL_')) clean[key] = value;
-  }
-  return { ...clean, NO_COLOR: '1', ...extra };
-}
-
-function cli(...args: string[]) {
-  const run = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: env(), timeout: 60_000 });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-}
-
-function oneLineError(run: { code: number | null; stdout: string; stderr: string }, code: number, pattern: RegExp) {
-  expect({ code: run.code, stdout: run.stdout }).toEqual({ code, stdout: '' });
-  expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
-  expect(run.stderr).toMatch(pattern);
-}
+const cli = (...args: string[]) => runCli(args, { timeoutMs: 60_000 });
 
 describe('transcriber optimize', () => {
-  const dataDir = tempDir();
+  const dataDir = makeTempDir('transcriber-optimize-cli-');
   let pid: number;
 
   beforeAll(() => {
     const run = spawnSync(process.execPath, [AGENT], {
       encoding: 'utf8',
-      env: env({ TRANSCRIBER_PERF_DATA_DIR: dataDir }),
+      env: cleanEnv({ TRANSCRIBER_PERF_DATA_DIR: dataDir }),
       timeout: 60_000,
     });
     if (run.status !== 0) throw new Error(`agent failed: ${run.stderr}`);
@@ -55,7 +34,7 @@ describe('transcriber optimize', () => {
   it('lists the recommendations with their expected improvement and evidence', () => {
     const run = cli('--data-dir', dataDir, 'optimize', '--minutes', '10');
     expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+    expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^Optimization recommendations, last 10 min \(\d+\)\n/);
     expect(run.stdout).toMatch(new RegExp(`\\n(high|medium) +memory +memory-growth:${pid} +stops [\\d.]+ MiB/h`));
     expect(run.stdout).toMatch(/\n(high|medium|low) +vad +latency:vad +-\d+ ms p95 operation .*\(derived\)/);
@@ -65,7 +44,7 @@ describe('transcriber optimize', () => {
 
   it('gives the same data as JSON, filtered by component, writing nothing', () => {
     const run = cli('--data-dir', dataDir, 'optimize', '--component', 'vad', '--json');
-    expect(run.code).toBe(0);
+    expect(run.status).toBe(0);
     const result = JSON.parse(run.stdout);
     expect(result.mode).toBe('recommendations');
     expect(result.report.recommendations.map((r: { id: string }) => r.id)).toEqual(['latency:vad']);
@@ -79,7 +58,7 @@ describe('transcriber optimize', () => {
     optimizer.getOptimizationRecommendations({ minutes: 10, component: 'vad' });
     await optimizer.shutdown();
     const log = cli('--data-dir', dataDir, 'optimize', 'log', '--type', 'recommendation', '--json');
-    expect(log.code).toBe(0);
+    expect(log.status).toBe(0);
     const entries = JSON.parse(log.stdout).entries as { recommendationId: string }[];
     expect(entries.filter((e) => e.recommendationId === 'latency:vad')).toHaveLength(1);
     const text = cli('--data-dir', dataDir, 'optimize', 'log');
@@ -88,22 +67,26 @@ describe('transcriber optimize', () => {
   });
 
   it('rejects bad input in one line', () => {
-    oneLineError(
+    expectOneLineError(
       cli('--data-dir', dataDir, 'optimize', '--apply', 'memory'),
       2,
       /^error: --apply memory acts on a running instrumented process.*add --pid <pid>/,
     );
-    oneLineError(
+    expectOneLineError(
       cli('--data-dir', dataDir, 'optimize', '--apply', 'cpu', '--pid', '1'),
       2,
       /unknown --apply value "cpu"; valid values: memory/,
     );
-    oneLineError(cli('--data-dir', dataDir, 'optimize', '--pid', '1'), 2, /--pid goes with --apply memory/);
-    oneLineError(cli('--data-dir', dataDir, 'optimize', '--component', 'sst'), 2, /unknown component "sst"/);
-    oneLineError(cli('--data-dir', dataDir, 'optimize', '--minutes', '0'), 2, /--minutes expects a positive number/);
-    oneLineError(cli('--data-dir', tempDir(), 'optimize'), 1, /performance_metrics.db does not exist/);
-    oneLineError(cli('--data-dir', tempDir(), 'optimize', 'log'), 1, /optimization_logs.db does not exist/);
-    oneLineError(cli('--data-dir', dataDir, 'optimize', 'log', '--type', 'all'), 2, /unknown --type value "all"/);
+    expectOneLineError(cli('--data-dir', dataDir, 'optimize', '--pid', '1'), 2, /--pid goes with --apply memory/);
+    expectOneLineError(cli('--data-dir', dataDir, 'optimize', '--component', 'sst'), 2, /unknown component "sst"/);
+    expectOneLineError(
+      cli('--data-dir', dataDir, 'optimize', '--minutes', '0'),
+      2,
+      /--minutes expects a positive number/,
+    );
+    expectOneLineError(cli('--data-dir', makeTempDir(), 'optimize'), 1, /performance_metrics.db does not exist/);
+    expectOneLineError(cli('--data-dir', makeTempDir(), 'optimize', 'log'), 1, /optimization_logs.db does not exist/);
+    expectOneLineError(cli('--data-dir', dataDir, 'optimize', 'log', '--type', 'all'), 2, /unknown --type value "all"/);
   });
 });
 
@@ -112,19 +95,12 @@ describe('transcriber optimize --apply memory --pid', () => {
   let dataDir: string;
 
   beforeAll(async () => {
-    dataDir = tempDir();
+    dataDir = makeTempDir('transcriber-optimize-cli-');
     app = spawn(process.execPath, ['--require', '@transcriber/node/register', APP], {
-      env: env({ TRANSCRIBER_PERF_DATA_DIR: dataDir }),
+      env: cleanEnv({ TRANSCRIBER_PERF_DATA_DIR: dataDir }),
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    await new Promise<void>((resolve, reject) => {
-      let out = '';
-      app.stdout!.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        if (out.includes('ready\n')) resolve();
-      });
-      app.once('exit', (code) => reject(new Error(`app exited (${code}) before it was ready`)));
-    });
+    await childSays(app, 'ready', 60_000);
   });
 
   afterAll(async () => {
@@ -137,7 +113,7 @@ describe('transcriber optimize --apply memory --pid', () => {
   it('purges the caches the app registered and collects garbage inside it, measured there', async () => {
     const run = cli('--data-dir', dataDir, 'optimize', '--apply', 'memory', '--pid', String(app.pid), '--json');
     expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+    expect(run.status).toBe(0);
     const result = JSON.parse(run.stdout);
     expect(result).toMatchObject({ mode: 'applied', pid: app.pid });
     expect(result.memory.actions[0]).toEqual({
@@ -152,7 +128,7 @@ describe('transcriber optimize --apply memory --pid', () => {
     expect(result.memory.before.externalMb - result.memory.after.externalMb).toBeGreaterThan(30);
 
     const text = cli('--data-dir', dataDir, 'optimize', '--apply', 'memory', '--pid', String(app.pid));
-    expect(text.code).toBe(0);
+    expect(text.status).toBe(0);
     expect(text.stdout).toMatch(
       new RegExp(`^Memory optimization of process ${app.pid} \\(measured in that process\\)\\nfreed -?\\d+\\.\\d MiB`),
     );
@@ -160,7 +136,7 @@ describe('transcriber optimize --apply memory --pid', () => {
 
     // Logged by the app's own SDK: visible once it has exported (flushed on each request).
     const log = cli('--data-dir', dataDir, 'optimize', 'log', '--type', 'action', '--json');
-    expect(log.code).toBe(0);
+    expect(log.status).toBe(0);
     const actions = JSON.parse(log.stdout).entries as { kind: string; improvementBasis: string }[];
     expect(actions).toHaveLength(2);
     expect(actions.every((a) => a.kind === 'memory' && a.improvementBasis === 'measured')).toBe(true);
@@ -175,12 +151,12 @@ describe('transcriber optimize --apply memory --pid', () => {
   });
 
   it('says so in one line when the process is not instrumented or not running', () => {
-    oneLineError(
+    expectOneLineError(
       cli('--data-dir', dataDir, 'optimize', '--apply', 'memory', '--pid', String(process.pid)),
       1,
       /is not instrumented/,
     );
-    oneLineError(
+    expectOneLineError(
       cli('--data-dir', dataDir, 'optimize', '--apply', 'memory', '--pid', '999999'),
       1,
       /no process with pid 999999 is running/,

@@ -1,15 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { ResourceOptimizer, type Figure } from '@transcriber/optimizer';
 import { openForQuery, optimizationLog } from '@transcriber/queries';
+import { makeTempDir, removeTempDirs } from './helpers/tempDir';
 
 // An agent that leaks and blocks its event loop, recorded by the real monitor in its own process;
 // the optimizer reads what was recorded and names both problems with their evidence.
 describe('optimizer recommendations from a recorded agent', () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'transcriber-optimizer-e2e-'));
-  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  const dataDir = makeTempDir('transcriber-optimizer-e2e-');
+  afterAll(removeTempDirs);
   const run = spawnSync(process.execPath, [path.join(__dirname, 'fixtures', 'leaky-agent.js')], {
     encoding: 'utf8',
     env: { ...process.env, TRANSCRIBER_PERF_DATA_DIR: dataDir },

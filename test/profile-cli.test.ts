@@ -1,36 +1,21 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { childSays } from './helpers/children';
+import { expectOneLineError, runCli } from './helpers/cli';
+import { makeTempDir, removeTempDirs } from './helpers/tempDir';
 
 // `transcriber profile` against real processes: an instrumented app (test/fixtures/profiled-app.js)
 // reached through its control socket, and the CLI run as a user would (packages/cli/dist/bin.js).
-const BIN = path.join(__dirname, '..', 'packages', 'cli', 'dist', 'bin.js');
 const APP = path.join(__dirname, 'fixtures', 'profiled-app.js');
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'transcriber-profile-cli-'));
-  dirs.push(dir);
-  return dir;
-}
-
-function cli(dataDir: string, ...args: string[]) {
-  const run = spawnSync(process.execPath, [BIN, '--data-dir', dataDir, 'profile', ...args], { encoding: 'utf8' });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+const cli = (dataDir: string, ...args: string[]) =>
+  runCli(['--data-dir', dataDir, 'profile', ...args], { timeoutMs: 60_000 });
 
 async function startApp(dataDir: string, mode = ''): Promise<ChildProcess> {
   const app = spawn(process.execPath, [APP, dataDir, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    app.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('ready\n')) resolve();
-    });
-    app.once('exit', (code) => reject(new Error(`app exited (${code}) before it was ready`)));
-  });
+  await childSays(app, 'ready', 60_000);
   return app;
 }
 
@@ -41,16 +26,14 @@ async function stopApp(app: ChildProcess): Promise<void> {
   await exited;
 }
 
-afterAll(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(removeTempDirs);
 
 describe('transcriber profile --pid', () => {
   let dataDir: string;
   let app: ChildProcess;
 
   beforeAll(async () => {
-    dataDir = tempDir();
+    dataDir = makeTempDir();
     app = await startApp(dataDir);
   });
   afterAll(() => stopApp(app));
@@ -58,7 +41,7 @@ describe('transcriber profile --pid', () => {
   it('prints the CPU per component and the hot spots, and where the raw profile is', () => {
     const run = cli(dataDir, '--pid', String(app.pid), '--duration', '1.5');
     expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+    expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^Profile of pid \d+/);
     expect(run.stdout).toMatch(/\nstt +[\d.]+ +\d+\.\d% .*decodeSpeechFrames/);
     expect(run.stdout).toMatch(/\nllm +[\d.]+ +\d+\.\d% .*planAnswer/);
@@ -67,7 +50,7 @@ describe('transcriber profile --pid', () => {
   });
 
   it('gives the same data as JSON, focused on one component, and writes it to --output', () => {
-    const output = path.join(tempDir(), 'stt.json');
+    const output = path.join(makeTempDir(), 'stt.json');
     const run = cli(
       dataDir,
       '--pid',
@@ -80,7 +63,7 @@ describe('transcriber profile --pid', () => {
       '--output',
       output,
     );
-    expect(run.code).toBe(0);
+    expect(run.status).toBe(0);
     const report = JSON.parse(run.stdout);
     expect(report.component).toBe('stt');
     const share = Object.fromEntries(
@@ -97,7 +80,7 @@ describe('transcriber profile --pid', () => {
   // instrumentation's own frames a component's hottest function.
   it('states every figure of what, and the figures agree: header, component table and hot spots', () => {
     const run = cli(dataDir, '--pid', String(app.pid), '--duration', '1', '--component', 'stt');
-    expect(run.code).toBe(0);
+    expect(run.status).toBe(0);
     const text = run.stdout;
     const total = /\n[\d.]+ s · ([\d.,]+) ms CPU in ([\d,]+) samples\n/.exec(text)!;
     const [totalMs, totalSamples] = [Number(total[1].replace(/,/g, '')), Number(total[2].replace(/,/g, ''))];
@@ -143,19 +126,19 @@ describe('transcriber profile --pid', () => {
   });
 
   it('writes a text report to a --output file that is not .json', () => {
-    const output = path.join(tempDir(), 'profile.txt');
-    expect(cli(dataDir, '--pid', String(app.pid), '--duration', '0.5', '--output', output).code).toBe(0);
+    const output = path.join(makeTempDir(), 'profile.txt');
+    expect(cli(dataDir, '--pid', String(app.pid), '--duration', '0.5', '--output', output).status).toBe(0);
     expect(fs.readFileSync(output, 'utf8')).toMatch(/^Profile of pid \d+[\s\S]*CPU by component/);
   });
 });
 
 describe('transcriber profile --memory', () => {
   it('reports a suspected leak and the function that keeps the memory', async () => {
-    const dataDir = tempDir();
+    const dataDir = makeTempDir();
     const app = await startApp(dataDir, 'leak');
     try {
       const run = cli(dataDir, '--pid', String(app.pid), '--duration', '1.5', '--memory');
-      expect(run.code).toBe(0);
+      expect(run.status).toBe(0);
       expect(run.stdout).toMatch(/suspected leak: the app keeps [\d.]+ [KMG]i?B more per interval after GC/);
       expect(run.stdout).toMatch(/\n {2}keepTranscripts .*profiled-app\.js:\d+: holds/);
     } finally {
@@ -168,9 +151,9 @@ describe('transcriber profile -- node <program>', () => {
   const PIPELINE = path.join(__dirname, 'fixtures', 'preloaded-pipeline.js');
 
   it('starts the program with the preload, profiles it, stops it and keeps the result', () => {
-    const dataDir = tempDir();
+    const dataDir = makeTempDir();
     const run = cli(dataDir, '--duration', '1.5', '--json', '--', 'node', PIPELINE);
-    expect(run.code).toBe(0);
+    expect(run.status).toBe(0);
     // The program's output goes to stderr; the preload took the request out of its environment.
     expect(run.stderr).toContain('pipeline running (start-up profile request not inherited)');
     const report = JSON.parse(run.stdout);
@@ -185,8 +168,8 @@ describe('transcriber profile -- node <program>', () => {
   });
 
   it('reports a program that ends before the duration, with what was recorded', () => {
-    const run = cli(tempDir(), '--duration', '30', '--json', '--', 'node', PIPELINE, '1');
-    expect(run.code).toBe(0);
+    const run = cli(makeTempDir(), '--duration', '30', '--json', '--', 'node', PIPELINE, '1');
+    expect(run.status).toBe(0);
     const report = JSON.parse(run.stdout);
     expect(report.endedEarly).toBe(true);
     // From before the program's first line to its end: all of its 1 s run, however slow its start.
@@ -196,15 +179,14 @@ describe('transcriber profile -- node <program>', () => {
   });
 
   it('says so in one line when the program exits before it can be profiled', () => {
-    const run = cli(tempDir(), '--duration', '5', '--', 'node', '-e', 'process.exit(4)');
-    expect(run.code).toBe(1);
+    const run = cli(makeTempDir(), '--duration', '5', '--', 'node', '-e', 'process.exit(4)');
+    expect(run.status).toBe(1);
     expect(run.stderr.trim()).toBe('error: the program exited (code 4) before its profiler control channel opened');
   });
 });
 
 describe('transcriber profile: bad input', () => {
-  const dataDir = tempDir();
-  const oneLine = (run: { stderr: string }) => expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  const dataDir = makeTempDir();
 
   it.each([
     [
@@ -218,27 +200,26 @@ describe('transcriber profile: bad input', () => {
     [[], 2, /choose what to profile: --pid N, or -- node <program>/],
     [['--pid', '1', '--', 'node', 'app.js'], 2, /either --pid or a program to start, not both/],
   ])('%j → exit %i', (args, code, message) => {
-    const run = cli(dataDir, ...(args as string[]));
-    expect(run.code).toBe(code);
-    expect(run.stderr).toMatch(message);
-    oneLine(run);
+    expectOneLineError(cli(dataDir, ...(args as string[])), code, message);
   });
 
   it('refuses a pid that is not running', () => {
     const gone = spawnSync(process.execPath, ['-e', '0']).pid;
-    const run = cli(dataDir, '--pid', String(gone), '--duration', '1');
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(new RegExp(`error: no process with pid ${gone} is running`));
-    oneLine(run);
+    expectOneLineError(
+      cli(dataDir, '--pid', String(gone), '--duration', '1'),
+      1,
+      new RegExp(`error: no process with pid ${gone} is running`),
+    );
   });
 
   it('refuses a running process that is not instrumented', async () => {
     const plain = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
     try {
-      const run = cli(dataDir, '--pid', String(plain.pid), '--duration', '1');
-      expect(run.code).toBe(1);
-      expect(run.stderr).toMatch(new RegExp(`error: process ${plain.pid} is not instrumented`));
-      oneLine(run);
+      expectOneLineError(
+        cli(dataDir, '--pid', String(plain.pid), '--duration', '1'),
+        1,
+        new RegExp(`error: process ${plain.pid} is not instrumented`),
+      );
     } finally {
       plain.kill();
     }
@@ -246,9 +227,10 @@ describe('transcriber profile: bad input', () => {
 
   it('refuses an output path it cannot write, before profiling', () => {
     const missing = path.join(dataDir, 'no', 'such', 'dir', 'report.json');
-    const run = cli(dataDir, '--pid', String(process.pid), '--duration', '60', '--output', missing);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/cannot write export file .*report\.json: its directory does not exist/);
-    oneLine(run);
+    expectOneLineError(
+      cli(dataDir, '--pid', String(process.pid), '--duration', '60', '--output', missing),
+      2,
+      /cannot write export file .*report\.json: its directory does not exist/,
+    );
   });
 });

@@ -19,7 +19,9 @@ import {
   substituteGrafanaVariables,
   type Query,
 } from './helpers/promql';
-import { cleanEnv, startNode, tempProject, type RunningProcess } from './helpers/preloadedProcess';
+import { cleanEnv } from './helpers/cleanEnv';
+import { startNode, tempProject, type RunningProcess } from './helpers/preloadedProcess';
+import { removeTempDirs } from './helpers/tempDir';
 
 const ROOT = path.resolve(__dirname, '..');
 const FIXTURE = path.join(__dirname, 'fixtures/staged-pipeline.js');
@@ -130,7 +132,7 @@ afterAll(async () => {
     await app.exited;
   }
   await prometheus?.stop();
-  if (project !== undefined) fs.rmSync(project.dir, { recursive: true, force: true });
+  removeTempDirs();
 });
 
 it("serves every series the dashboards query, except the collector's span-derived ones", () => {

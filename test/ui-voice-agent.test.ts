@@ -12,7 +12,8 @@ import { startUiServer, type UiServer } from '@transcriber/ui';
 import { afterAction, launchChromium, openView, screenshot, watchPage } from '../packages/ui/test/helpers/browser';
 import { speechInput } from './helpers/speechInput';
 import { makeTempDir, removeTempDirs } from './helpers/tempDir';
-import { CLI, requireAgentTools, runAgent, type AgentRun } from './helpers/voiceAgent';
+import { BIN } from './helpers/cli';
+import { requireAgentTools, runAgent, type AgentRun } from './helpers/voiceAgent';
 
 afterAll(removeTempDirs);
 
@@ -37,7 +38,7 @@ describe('the web view on the example voice agent’s data', () => {
       hangoverMs: 400,
       launcher: [
         process.execPath,
-        CLI,
+        BIN,
         '--data-dir',
         path.join(dir, 'data'),
         'profile',

@@ -7,33 +7,25 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { recommendFromRecords, type Figure } from '@transcriber/optimizer/recommendations';
 import { startScriptedChatModel, MODEL_DELAYS_MS, type ScriptedChatModel } from './helpers/scriptedChatModel';
 import { speechInput } from './helpers/speechInput';
 import type { StoredSpan } from './helpers/storedSpans';
-import { agentEnv, CLI, EXAMPLE, requireAgentTools, runAgent as runExample, type AgentRun } from './helpers/voiceAgent';
+import { runCli } from './helpers/cli';
+import { EXAMPLE, requireAgentTools, runAgent as runExample, type AgentRun } from './helpers/voiceAgent';
+import { makeTempDir, removeTempDirs } from './helpers/tempDir';
+import { cleanEnv } from './helpers/cleanEnv';
 
 const STAGES = ['endpointing', 'transcription', 'agent', 'tts', 'playout'];
 const HANGOVER_MS = 400;
 
-const tempDirs: string[] = [];
-afterAll(() => {
-  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(removeTempDirs);
 
 beforeAll(requireAgentTools);
 
 /** Runs the agent on `input` under the preload, as its README says, with its own data and state files. */
 const runAgent = (dir: string, env: Record<string, string> = {}) => runExample(dir, { env, hangoverMs: HANGOVER_MS });
-const baseEnv = agentEnv;
-
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'voice-agent-e2e-'));
-  tempDirs.push(dir);
-  return dir;
-}
 
 const turnsOf = (run: AgentRun) => run.spans.filter((s) => s.component === 'pipeline' && s.operation === 'turn');
 const descendants = (run: AgentRun, root: StoredSpan): StoredSpan[] => {
@@ -50,7 +42,7 @@ describe('the example voice agent, answering with its local intent matcher', () 
   let run: AgentRun;
 
   beforeAll(async () => {
-    const dir = tempDir();
+    const dir = makeTempDir('voice-agent-e2e-');
     // The third utterance comes while the agent is still giving its long answer to the second: a barge-in.
     speechInput(path.join(dir, 'input.wav'), [
       { silence: 1 },
@@ -157,9 +149,7 @@ describe('the example voice agent, answering with its local intent matcher', () 
   });
 
   it('lists the same turns and breakdowns with transcriber turns --json', () => {
-    const result = spawnSync(process.execPath, [CLI, '--data-dir', run.dataDir, '--json', 'turns'], {
-      encoding: 'utf8',
-    });
+    const result = runCli(['--data-dir', run.dataDir, '--json', 'turns']);
     expect(result.status).toBe(0);
     const listed = (
       JSON.parse(result.stdout) as {
@@ -192,7 +182,7 @@ describe('the example voice agent, answering with a model behind an OpenAI-compa
 
   beforeAll(async () => {
     model = await startScriptedChatModel();
-    const dir = tempDir();
+    const dir = makeTempDir('voice-agent-e2e-');
     speechInput(path.join(dir, 'input.wav'), [{ silence: 1 }, { say: 'turn on the kitchen lights' }, { silence: 4.5 }]);
     run = await runAgent(dir, {
       OPENAI_BASE_URL: model.baseURL,
@@ -245,7 +235,7 @@ describe('the example voice agent, answering with a model behind an OpenAI-compa
 
 describe('the example voice agent, run with its defaults', () => {
   it('writes its voice and the lights into out/ where it runs, which git ignores, not beside its sources', () => {
-    const dir = tempDir();
+    const dir = makeTempDir('voice-agent-e2e-');
     speechInput(path.join(dir, 'input.wav'), [
       { silence: 0.5 },
       { say: 'turn on the kitchen lights' },
@@ -256,7 +246,7 @@ describe('the example voice agent, run with its defaults', () => {
       [path.join(EXAMPLE, 'dist', 'main.js'), '--input', 'input.wav', '--fast'],
       {
         cwd: dir,
-        env: agentEnv(),
+        env: cleanEnv(),
         encoding: 'utf8',
         timeout: 30_000,
       },
@@ -283,11 +273,13 @@ describe('the example voice agent, run with its defaults', () => {
 
 describe('the example voice agent pipeline benchmark', () => {
   it("runs with transcriber benchmark --component pipeline in the example's directory, each component's share from its spans", () => {
-    const dataDir = path.join(tempDir(), 'data');
-    const result = spawnSync(
-      process.execPath,
-      [CLI, '--data-dir', dataDir, '--json', 'benchmark', '--component', 'pipeline', '--iterations', '3'],
-      { cwd: EXAMPLE, env: baseEnv(), encoding: 'utf8', timeout: 60_000 },
+    const dataDir = path.join(makeTempDir('voice-agent-e2e-'), 'data');
+    const result = runCli(
+      ['--data-dir', dataDir, '--json', 'benchmark', '--component', 'pipeline', '--iterations', '3'],
+      {
+        cwd: EXAMPLE,
+        timeoutMs: 60_000,
+      },
     );
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);

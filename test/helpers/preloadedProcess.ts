@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { makeTempDir, writeFiles } from './tempDir';
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 
@@ -13,26 +13,15 @@ export interface ProcessResult {
 }
 
 /**
- * A temporary project directory: its own data dir, and a `node_modules` link to the repository's,
- * so the app and `--require @transcriber/node/register` resolve packages as an installed app would.
+ * A temporary project directory (tempDir's: removed by removeTempDirs): its own data dir, and a
+ * `node_modules` link to the repository's, so the app and `--require @transcriber/node/register`
+ * resolve packages as an installed app would.
  */
 export function tempProject(files: Record<string, string> = {}): { dir: string; dataDir: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'transcriber-preload-'));
+  const dir = makeTempDir('transcriber-preload-');
   fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-  for (const [name, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), content);
-  }
+  writeFiles(dir, files);
   return { dir, dataDir: path.join(dir, 'data') };
-}
-
-/** The environment of a preloaded test process: ours, minus any OTEL_ or TRANSCRIBER_ settings of the runner. */
-export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('OTEL_') && !key.startsWith('TRANSCRIBER_') && key !== 'NODE_OPTIONS') env[key] = value;
-  }
-  return { ...env, ...extra };
 }
 
 export interface RunningProcess {

@@ -5,8 +5,8 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { makeTempDir } from './tempDir';
 
 /** A port free on 127.0.0.1 right now (for a program that takes its port as an argument). */
 export async function freePort(): Promise<number> {
@@ -45,14 +45,14 @@ export interface PrometheusServer {
   query(expr: string): Promise<Sample[]>;
   /** What it wrote on stderr so far. */
   log(): string;
-  /** SIGTERM, and its data directory removed. */
+  /** SIGTERM (its configuration and data directory is tempDir's: removed by removeTempDirs). */
   stop(): Promise<void>;
 }
 
 /** Starts Prometheus scraping `targets` (host:port) every second as job `job`; resolves when it is ready. */
 export async function startPrometheus(job: string, targets: string[]): Promise<PrometheusServer> {
   const port = await freePort();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'transcriber-prometheus-'));
+  const dir = makeTempDir('transcriber-prometheus-');
   const config = {
     global: { scrape_interval: '1s', scrape_timeout: '1s' },
     scrape_configs: [{ job_name: job, static_configs: [{ targets }] }],
@@ -92,7 +92,6 @@ export async function startPrometheus(job: string, targets: string[]): Promise<P
         child.kill('SIGTERM');
         await exited;
       }
-      fs.rmSync(dir, { recursive: true, force: true });
     },
   };
   try {

@@ -1,11 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { cleanEnv } from './cleanEnv';
 import { storedSpans, type StoredSpan } from './storedSpans';
 
 /** The example voice agent (examples/voice-agent), run as its README says. */
 export const EXAMPLE = path.resolve(__dirname, '..', '..', 'examples', 'voice-agent');
-export const CLI = path.resolve(__dirname, '..', '..', 'packages', 'cli', 'dist', 'bin.js');
 
 /** Fails a test file early, with what to do, when the agent's tools or its build are missing. */
 export function requireAgentTools(): void {
@@ -16,15 +16,6 @@ export function requireAgentTools(): void {
   }
   if (!fs.existsSync(path.join(EXAMPLE, 'dist', 'main.js')))
     throw new Error('examples/voice-agent is not built: npm run build');
-}
-
-/** The runner's environment without its own transcriber, OTel or OpenAI settings. */
-export function agentEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!/^(OTEL_|TRANSCRIBER_|OPENAI_)/.test(key) && key !== 'NODE_OPTIONS') env[key] = value;
-  }
-  return env;
 }
 
 export interface AgentRun {
@@ -68,7 +59,7 @@ export async function runAgent(dir: string, options: AgentRunOptions): Promise<A
       '--hangover-ms',
       String(options.hangoverMs),
     ],
-    { cwd: EXAMPLE, env: { ...agentEnv(), TRANSCRIBER_PERF_DATA_DIR: dataDir, ...options.env } },
+    { cwd: EXAMPLE, env: cleanEnv({ TRANSCRIBER_PERF_DATA_DIR: dataDir, ...options.env }) },
   );
   let stdout = '';
   let stderr = '';

@@ -16,6 +16,7 @@ import {
   oneOf,
   positiveInteger,
   portNumber,
+  portOrOff,
   positiveNumber,
   serviceOption,
 } from './options';
@@ -222,7 +223,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   }),
   defineCommand({
     name: 'collect',
-    summary: 'receive OTLP/HTTP from agents in any language (or a Collector) into the local databases',
+    summary: 'receive OTLP (HTTP and gRPC) from agents in any language (or a Collector) into the local databases',
     options: {
       host: {
         flags: '--host <address>',
@@ -231,15 +232,21 @@ export const COMMANDS: readonly CommandEntry[] = [
       },
       port: {
         flags: '--port <port>',
-        description: 'port to listen on (4318 is OTLP/HTTP; 0 picks a free one)',
+        description: 'port for OTLP/HTTP (4318 is its default; 0 picks a free one)',
         default: 4318,
         parse: portNumber,
+      },
+      grpcPort: {
+        flags: '--grpc-port <port>',
+        description: 'port for OTLP/gRPC on the same host (4317 is its default; 0 picks a free one; off for none)',
+        default: 4317,
+        parse: portOrOff,
       },
     },
     examples: [
       'transcriber collect',
-      'transcriber collect --port 4319 --data-dir ./agent-data',
-      'transcriber collect --host 172.17.0.1 --port 4319   # reachable from Docker containers (otel-collector.yaml)',
+      'transcriber collect --port 4319 --grpc-port 4320 --data-dir ./agent-data',
+      'transcriber collect --host 172.17.0.1 --port 4319 --grpc-port off   # reachable from Docker containers (otel-collector.yaml)',
     ],
     load: () => import('./commands/collect').then((m) => m.collectCommand),
   }),

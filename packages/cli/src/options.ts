@@ -36,6 +36,16 @@ export function portNumber(raw: string, flag: string): number {
   return value;
 }
 
+/** A TCP port as `portNumber` reads it, or `off` (the listener is not started). */
+export function portOrOff(raw: string, flag: string): number | 'off' {
+  if (raw.trim().toLowerCase() === 'off') return 'off';
+  const value = raw.trim() === '' ? NaN : Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new UsageError(`${flag} expects a port number (0-65535) or off, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
 function toNumber(raw: string, flag: string, expected: string): number {
   const value = raw.trim() === '' ? NaN : Number(raw);
   if (!Number.isFinite(value)) throw new UsageError(`${flag} expects ${expected}, got ${JSON.stringify(raw)}`);

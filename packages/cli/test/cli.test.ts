@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BIN, cleanEnv, expectOneLineError, makeTempDir, recordWorkload, removeTempDirs, runCli } from './helpers/cli';
+import { cleanEnv } from '../../../test/helpers/cleanEnv';
+import { BIN, expectOneLineError, recordWorkload, runCli } from '../../../test/helpers/cli';
+import { makeTempDir, removeTempDirs } from '../../../test/helpers/tempDir';
 import { BenchmarkSuite } from '@transcriber/benchmarks';
 import { ResourceOptimizer } from '@transcriber/optimizer';
 import { COMMANDS } from '../src/cli';

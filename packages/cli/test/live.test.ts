@@ -1,7 +1,9 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BIN, cleanEnv, makeTempDir, removeTempDirs, startWorkload } from './helpers/cli';
+import { cleanEnv } from '../../../test/helpers/cleanEnv';
+import { BIN, startWorkload } from '../../../test/helpers/cli';
+import { makeTempDir, removeTempDirs } from '../../../test/helpers/tempDir';
 
 afterAll(removeTempDirs);
 

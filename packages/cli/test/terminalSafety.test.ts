@@ -1,7 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BIN, cleanEnv, expectOneLineError, recordWorkload, runCli } from './helpers/cli';
+import { cleanEnv } from '../../../test/helpers/cleanEnv';
+import { BIN, expectOneLineError, recordWorkload, runCli } from '../../../test/helpers/cli';
 import { recordSpans } from '../../../test/helpers/recordSpans';
 import { makeTempDir, removeTempDirs } from '../../../test/helpers/tempDir';
 

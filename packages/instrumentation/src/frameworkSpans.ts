@@ -16,3 +16,4 @@ export type { TurnAssemblerOptions } from './derive/turnAssembler';
 export { TurnAssembler } from './derive/turnAssembler';
 export { LIVEKIT_SPAN_COMPONENTS, PIPECAT_SPAN_COMPONENTS } from './derive/frameworkComponents';
 export { AI_SDK_ATTR, AI_SDK_SCOPES, aiSdkModelCallFigures, aiSdkOperation } from './derive/aiSdkSpans';
+export { isMessageContentAttribute } from './derive/messageContent';

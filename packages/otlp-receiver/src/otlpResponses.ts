@@ -48,6 +48,25 @@ export function statusBody(encoding: OtlpEncoding, code: number, message: string
   return Buffer.concat([tag(1, 0), varint(code), lengthDelimited(2, Buffer.from(message, 'utf8'))]);
 }
 
+const RETRY_INFO_TYPE_URL = Buffer.from('type.googleapis.com/google.rpc.RetryInfo');
+
+/**
+ * A `google.rpc.RetryInfo` { retry_delay (1): `google.protobuf.Duration` { seconds (1) } }: how long
+ * a gRPC sender should wait before sending again (OTLP/gRPC throttling).
+ */
+export function retryInfo(seconds: number): Buffer {
+  return lengthDelimited(1, Buffer.concat([tag(1, 0), varint(seconds)]));
+}
+
+/**
+ * A `google.rpc.Status` whose details (3) hold one `google.protobuf.Any` { type_url (1), value (2) }
+ * with a RetryInfo: the rich status gRPC carries in the `grpc-status-details-bin` trailer.
+ */
+export function statusWithRetryInfo(code: number, message: string, seconds: number): Buffer {
+  const any = Buffer.concat([lengthDelimited(1, RETRY_INFO_TYPE_URL), lengthDelimited(2, retryInfo(seconds))]);
+  return Buffer.concat([statusBody('protobuf', code, message), lengthDelimited(3, any)]);
+}
+
 function tag(field: number, wireType: number): Buffer {
   return varint((field << 3) | wireType);
 }

@@ -60,6 +60,26 @@ export class ReceivedSpan implements ReadableSpan {
     this.events.push(event);
   }
 
+  // As the turn derivation sees a span (SpanShape of @transcriber/instrumentation/frameworkSpans):
+  // read from the fields, so a received span is handed to it as it is, with no copy.
+  get parentSpanId(): string | undefined {
+    return this.parentSpanContext?.spanId;
+  }
+
+  get startMs(): number {
+    return this.startTime[0] * 1000 + this.startTime[1] / 1e6;
+  }
+
+  get endMs(): number {
+    return this.endTime[0] * 1000 + this.endTime[1] / 1e6;
+  }
+
+  /** The sender's `telemetry.sdk.language` (LiveKit's Node and Python releases differ in units). */
+  get sdkLanguage(): string | undefined {
+    const language = this.resource.attributes['telemetry.sdk.language'];
+    return typeof language === 'string' ? language : undefined;
+  }
+
   /** Adds a link (the first one replaces the shared empty list). */
   addLink(link: Link): void {
     if (this.links === NO_LINKS) this.links = [];

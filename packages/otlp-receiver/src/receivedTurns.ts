@@ -1,5 +1,4 @@
-import { SpanKind, TraceFlags, type HrTime } from '@opentelemetry/api';
-import type { Resource } from '@opentelemetry/resources';
+import { SpanKind, TraceFlags } from '@opentelemetry/api';
 import { INSTRUMENTATION_SCOPE } from '@transcriber/instrumentation/names';
 import {
   derivedTurnAttributes,
@@ -13,14 +12,8 @@ import {
 } from '@transcriber/instrumentation/frameworkSpans';
 import { ReceivedSpan } from './receivedSpan';
 
-/** A received span as the turn derivation sees it, with the resource its turn is stored under. */
-interface ReceivedShape extends SpanShape {
-  readonly resource: Resource;
-}
-
 // Derived turns are ours: recorded under this project's instrumentation scope, as in-process turns are.
 const SCOPE = Object.freeze({ name: INSTRUMENTATION_SCOPE, version: '0.1.0' });
-const SDK_LANGUAGE = 'telemetry.sdk.language';
 
 /**
  * The turns of the frameworks' spans `transcriber collect` receives (LiveKit Agents, Pipecat):
@@ -54,17 +47,16 @@ export class ReceivedTurns {
    * parent that ended at the same time.
    */
   take(spans: readonly ReceivedSpan[]): ReceivedSpan[] {
-    const shapes: ReceivedShape[] = [];
+    const wanted: ReceivedSpan[] = [];
     for (const span of spans) {
       if (!TurnAssembler.wants(span.name)) continue;
-      const shape = shapeOf(span);
       // Pipecat's `turn` is kept as it came; a `turn` of anyone else is not ours to read.
-      if (span.name === 'turn' && !isPipecatTurn(shape)) continue;
-      shapes.push(shape);
+      if (span.name === 'turn' && !isPipecatTurn(span)) continue;
+      wanted.push(span);
     }
-    shapes.sort(byEnd);
+    wanted.sort(byEnd);
     const turns: ReceivedSpan[] = [];
-    for (const shape of shapes) for (const turn of this.assembler.add(shape)) turns.push(turnSpan(turn));
+    for (const span of wanted) for (const turn of this.assembler.add(span)) turns.push(turnSpan(turn));
     return turns;
   }
 
@@ -80,23 +72,9 @@ function byEnd(a: SpanShape, b: SpanShape): number {
   return b.parentSpanId === a.spanId ? 1 : 0;
 }
 
-function shapeOf(span: ReceivedSpan): ReceivedShape {
-  const language = span.resource.attributes[SDK_LANGUAGE];
-  return {
-    name: span.name,
-    traceId: span.traceId,
-    spanId: span.spanId,
-    parentSpanId: span.parentSpanContext?.spanId,
-    startMs: msOf(span.startTime),
-    endMs: msOf(span.endTime),
-    attributes: span.attributes,
-    sdkLanguage: typeof language === 'string' ? language : undefined,
-    resource: span.resource,
-  };
-}
-
 function turnSpan(turn: DerivedTurn): ReceivedSpan {
-  const anchor = turn.anchor as ReceivedShape;
+  // The anchor is the received span itself (ReceivedSpan is a SpanShape): its resource is the sender's.
+  const anchor = turn.anchor as ReceivedSpan;
   const span = new ReceivedSpan(anchor.resource, SCOPE);
   span.name = 'pipeline.turn';
   span.kind = SpanKind.INTERNAL;
@@ -115,5 +93,3 @@ function turnSpan(turn: DerivedTurn): ReceivedSpan {
   for (const mark of turn.marks) span.addEvent({ name: mark.name, time: epochMsToHrTime(mark.timeMs), attributes: {} });
   return span;
 }
-
-const msOf = (time: HrTime) => time[0] * 1000 + time[1] / 1e6;

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { DEFAULT_COMPONENT_RULES, OtlpHttpServer, type OtlpHttpServerOptions } from '@transcriber/otlp-receiver';
+import { DEFAULT_COMPONENT_RULES, OtlpServer, type OtlpServerOptions } from '@transcriber/otlp-receiver';
 import { databasePath } from '@transcriber/storage/files';
 import { ProtobufReader } from '../src/protobufReader';
 import { childExit, childSays } from '../../../test/helpers/children';
@@ -19,16 +19,14 @@ const HOLD_LOCK = path.join(FIXTURES, 'hold-exclusive-lock.js');
 
 afterAll(removeTempDirs);
 
-const servers: OtlpHttpServer[] = [];
+const servers: OtlpServer[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-async function startServer(
-  options: Partial<OtlpHttpServerOptions> = {},
-): Promise<{ server: OtlpHttpServer; dataDir: string }> {
+async function startServer(options: Partial<OtlpServerOptions> = {}): Promise<{ server: OtlpServer; dataDir: string }> {
   const dataDir = makeTempDir('transcriber-collect-');
-  const server = await OtlpHttpServer.start({ dataDir, port: 0, ...options });
+  const server = await OtlpServer.start({ dataDir, port: 0, ...options });
   servers.push(server);
   return { server, dataDir };
 }
@@ -340,7 +338,7 @@ describe('requests the receiver refuses', () => {
   it('refuses to bind a port that is taken, and leaves nothing open', async () => {
     const { server } = await startServer();
     const dataDir = makeTempDir('transcriber-collect-');
-    await expect(OtlpHttpServer.start({ dataDir, port: server.address.port })).rejects.toMatchObject({
+    await expect(OtlpServer.start({ dataDir, port: server.address.port })).rejects.toMatchObject({
       code: 'EADDRINUSE',
     });
   });
@@ -411,7 +409,7 @@ describe('back-pressure', () => {
     }
     expect(unavailable?.headers['retry-after']).toBe('1');
     expect(JSON.parse(unavailable!.body.toString()).message).toMatch(/cannot be written right now \(locked\)/);
-    expect(notices).toEqual(['the databases cannot be written (locked); answering 503 until they can']);
+    expect(notices).toEqual(['the databases cannot be written (locked); refusing data until they can']);
 
     // A real exporter meets the 503s, waits as told, and gets its spans in once the lock is gone.
     const sender = await send(server.url, 'proto', 'load', '--spans', '300', '--batch', '100');

@@ -2,23 +2,23 @@
 // sending a body at 1 byte a second made every valid export get 429 for minutes, since the time
 // limit set after the server was created had no effect (Node 20 kept its 300 s default). Raw
 // sockets against the real server on 127.0.0.1.
-import { OtlpHttpServer, type OtlpHttpServerOptions } from '@transcriber/otlp-receiver';
+import { OtlpServer, type OtlpServerOptions } from '@transcriber/otlp-receiver';
 import { countRows } from '../../../test/helpers/sqlite';
 import { request, slowSender, type SlowSender } from '../../../test/helpers/otlpHttp';
 import { makeTempDir, removeTempDirs } from '../../../test/helpers/tempDir';
 
 afterAll(removeTempDirs);
 
-const servers: OtlpHttpServer[] = [];
+const servers: OtlpServer[] = [];
 const senders: SlowSender[] = [];
 afterEach(async () => {
   for (const sender of senders.splice(0)) sender.stop();
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-async function startServer(options: Partial<OtlpHttpServerOptions> = {}) {
+async function startServer(options: Partial<OtlpServerOptions> = {}) {
   const dataDir = makeTempDir('transcriber-slow-');
-  const server = await OtlpHttpServer.start({ dataDir, port: 0, ...options });
+  const server = await OtlpServer.start({ dataDir, port: 0, ...options });
   servers.push(server);
   return { server, dataDir };
 }

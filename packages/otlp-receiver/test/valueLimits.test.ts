@@ -3,7 +3,7 @@
 // partial success; the request is never refused for it. Before: an 8 MB value was stored whole, a
 // JSON value 10,000 arrays deep got HTTP 500, 1,000 deep 400, and protobuf refused the whole
 // request from 14 arrays deep while JSON took up to 24.
-import { OtlpHttpServer } from '@transcriber/otlp-receiver';
+import { OtlpServer } from '@transcriber/otlp-receiver';
 import { queryRows } from '../../../test/helpers/sqlite';
 import { request } from '../../../test/helpers/otlpHttp';
 import { makeTempDir, removeTempDirs } from '../../../test/helpers/tempDir';
@@ -87,7 +87,7 @@ const ENCODINGS = {
 /** Sends one span per (key, depth, inner) in `encoding`; returns the answers and the stored attributes by key. */
 async function store(encoding: keyof typeof ENCODINGS, values: [key: string, depth: number, inner: string][]) {
   const dataDir = makeTempDir('transcriber-limits-');
-  const server = await OtlpHttpServer.start({ dataDir, port: 0 });
+  const server = await OtlpServer.start({ dataDir, port: 0 });
   const answers = [];
   try {
     for (const [key, depth, inner] of values) {

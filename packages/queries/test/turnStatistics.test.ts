@@ -6,30 +6,16 @@ import {
   turnSamples,
   type TurnRecord,
 } from '@transcriber/queries';
+import { turnRecord } from '../../../test/helpers/turnRecord';
 
 function turn(voiceToVoiceMs: number | null, stages: [string, string, number | null][]): TurnRecord {
-  return {
+  return turnRecord({
     traceId: 't',
     spanId: 's',
-    startUs: 0,
-    durationMs: 0,
-    error: false,
-    errorType: null,
-    serviceName: null,
     voiceToVoiceMs,
     stages: stages.map(([stage, component, ms]) => ({ stage, component, ms })),
     complete: stages.every(([, , ms]) => ms !== null),
-    interruptions: 0,
-    llmTimeToFirstChunkMs: null,
-    llmOutputTokensPerSecond: null,
-    ttsTimeToFirstByteMs: null,
-    sttRealTimeFactor: null,
-    sttAudioSeconds: null,
-    ttsCharacters: null,
-    ttsAudioSeconds: null,
-    inputTokens: null,
-    outputTokens: null,
-  };
+  });
 }
 
 describe('turn statistics', () => {

@@ -52,7 +52,11 @@ describe('the web view API', () => {
   it('lists the services', async () => {
     const { status, json } = await api<ServicesResponse>('/api/services');
     expect(status).toBe(200);
-    expect(json.services.map((s) => s.service)).toEqual(['fast-agent', 'voice-agent']);
+    expect(json.services.map((s) => [s.service, s.benchmark])).toEqual([
+      ['fast-agent', false],
+      ['transcriber-benchmark', true],
+      ['voice-agent', false],
+    ]);
   });
 
   it('gives the turns newest first with their stages, and the window’s percentiles and histogram', async () => {
@@ -231,11 +235,15 @@ describe('the web view API', () => {
     expect(operation.memory).toMatchObject({ leak: expect.objectContaining({ status: expect.any(String) }) });
   });
 
-  it('gives each benchmark’s runs with the verdict each got, the regression marked', async () => {
+  it('gives each benchmark’s runs with the verdict each got, the regression marked, a pipeline’s shares', async () => {
     const { json } = await api<BenchmarksResponse>('/api/benchmarks');
-    expect(json.series).toHaveLength(1);
-    const [series] = json.series;
-    expect([series.name, series.component]).toEqual(['decode frame', 'stt']);
+    expect(json.series.map((s) => [s.name, s.component])).toEqual([
+      ['decode frame', 'stt'],
+      ['voice turn', 'pipeline'],
+    ]);
+    expect(seed.pipeline).toMatchObject({ state: 'completed', unavailable: null });
+    expect(json.series[1].componentShares.map((c) => c.component).sort()).toEqual(seed.pipeline.shares);
+    const series = json.series[0];
     expect(series.runs.map((r) => r.verdict)).toEqual(seed.benchmarks);
     expect(series.runs[5].verdict).toBe('regression');
     for (const run of series.runs) expect(run.q1Ms! <= run.medianMs! && run.medianMs! <= run.q3Ms!).toBe(true);
@@ -292,6 +300,23 @@ describe('the web view API', () => {
     expect(Math.max(...values(process.heapUsedBytes))).toBe(44e6);
     for (const cpu of values(process.cpuUtilization)) expect(cpu > 0.2 - 1e-9 && cpu < 0.4 + 1e-9).toBe(true);
     expect(Math.max(...values(process.eventLoopDelayP99Ms))).toBeCloseTo(8, 6);
+  });
+
+  it('leaves the benchmark run out of every view unless it is asked for', async () => {
+    const bench = 'service=transcriber-benchmark';
+    const count = (json: OverTimeResponse, component: string) =>
+      json.components.components.find((c) => c.component === component)?.count.reduce((n, c) => n + c, 0) ?? 0;
+    const all = (await api<OverTimeResponse>('/api/over-time?minutes=30')).json;
+    expect(count(all, 'stt')).toBe(80);
+    expect(count(all, 'pipeline')).toBe(80);
+    const run = (await api<OverTimeResponse>(`/api/over-time?minutes=30&${bench}`)).json;
+    // The measured iterations and their warm-up.
+    expect(count(run, 'stt')).toBeGreaterThanOrEqual(10);
+    expect(count(run, 'pipeline')).toBe(count(run, 'stt'));
+    const operations = (await api<OperationsResponse>('/api/operations?limit=1000')).json.operations;
+    expect(operations.some((o) => o.serviceName === 'transcriber-benchmark')).toBe(false);
+    const benchOps = (await api<OperationsResponse>(`/api/operations?limit=5&${bench}`)).json.operations;
+    expect(new Set(benchOps.map((o) => o.serviceName))).toEqual(new Set(['transcriber-benchmark']));
   });
 
   it('lists recommendations without writing to optimization_logs.db', async () => {

@@ -109,6 +109,13 @@ describe('the web view in Chromium', () => {
 
   it('filters by service', async () => {
     await openView(page, server.url, '#/turns');
+    const options = await page.$$eval('#service-filter option', (o) => o.map((x) => x.textContent));
+    expect(options).toEqual([
+      'all services but benchmark runs',
+      'fast-agent',
+      'transcriber-benchmark (benchmark runs)',
+      'voice-agent',
+    ]);
     await afterAction(page, () => page.selectOption('#service-filter', 'fast-agent'));
     expect(page.url()).toContain('service=fast-agent');
     expect(await page.locator('tr.turn-row').count()).toBe(20);
@@ -206,11 +213,16 @@ describe('the web view in Chromium', () => {
 
   it('benchmarks: history with the regression marked; recommendations with their evidence', async () => {
     await openView(page, server.url, '#/benchmarks');
-    expect(await page.locator('section.bench[data-benchmark="decode frame"]').count()).toBe(1);
-    expect(await page.locator('circle.run').count()).toBe(6);
-    expect(await page.locator('circle.run.regression').count()).toBe(
+    const decode = page.locator('section.bench[data-benchmark="decode frame"]');
+    expect(await decode.locator('circle.run').count()).toBe(6);
+    expect(await decode.locator('circle.run.regression').count()).toBe(
       seed.benchmarks.filter((v) => v === 'regression').length,
     );
+    // The pipeline benchmark's component shares.
+    const shares = await page.$$eval('section.bench[data-benchmark="voice turn"] .shares-bar .seg', (segs) =>
+      segs.map((s) => (s as HTMLElement).dataset.component).sort(),
+    );
+    expect(shares).toEqual(seed.pipeline.shares);
     await openView(page, server.url, '#/recommendations');
     const errors = page.locator('.recommendation[data-recommendation="errors:stt"]');
     expect(await errors.count()).toBe(1);

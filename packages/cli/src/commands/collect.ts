@@ -1,4 +1,4 @@
-import type { OtlpHttpServer } from '@transcriber/otlp-receiver';
+import type { OtlpServer } from '@transcriber/otlp-receiver';
 import { UsageError } from '../errors';
 import { listenError, nextSignal } from '../program/listening';
 import { printCollect, collectRows } from '../printers/collectPrinter';
@@ -8,8 +8,10 @@ import type { CollectSummary } from '../results/collectSummary';
 export interface CollectOptions {
   /** Address to listen on (default 127.0.0.1). */
   host: string;
-  /** Port (default 4318; 0 picks a free one, shown in the first line on stderr). */
+  /** OTLP/HTTP port (default 4318; 0 picks a free one, shown in the first line on stderr). */
   port: number;
+  /** OTLP/gRPC port on the same host (default 4317; 0 picks a free one), or off. */
+  grpcPort: number | 'off';
 }
 
 export const collectCommand: CommandModule<CollectOptions, CollectSummary> = {
@@ -19,7 +21,7 @@ export const collectCommand: CommandModule<CollectOptions, CollectSummary> = {
 };
 
 /**
- * Receives OTLP/HTTP until SIGINT or SIGTERM, writing into the data directory's databases through
+ * Receives OTLP/HTTP and OTLP/gRPC until SIGINT or SIGTERM, writing into the data directory's databases through
  * the same exporters as in-process telemetry; then finishes the requests under way, writes
  * everything it accepted, and returns what it received. Status lines go to stderr, so stdout holds
  * only the summary.
@@ -27,31 +29,38 @@ export const collectCommand: CommandModule<CollectOptions, CollectSummary> = {
 export async function collect(options: CollectOptions & CommandContext): Promise<CollectSummary> {
   const componentRules = await componentRulesOf(options.cwd);
   const valueLengthLimits = await valueLengthLimitsOf();
-  const { OtlpHttpServer } = await import('@transcriber/otlp-receiver');
+  const { OtlpServer } = await import('@transcriber/otlp-receiver');
   const status = (line: string) => process.stderr.write(`transcriber collect: ${line}\n`);
-  let server: OtlpHttpServer;
+  const grpcPort = options.grpcPort === 'off' ? undefined : options.grpcPort;
+  let server: OtlpServer;
   try {
-    server = await OtlpHttpServer.start({
+    server = await OtlpServer.start({
       dataDir: options.dataDir,
       host: options.host,
       port: options.port,
+      grpcPort,
       componentRules,
       valueLengthLimits,
       notify: status,
     });
   } catch (err) {
-    throw listenError(err, options.host, options.port, ' (an OpenTelemetry Collector on the same port?)');
+    const hint = ' (an OpenTelemetry Collector on the same port?)';
+    // A gRPC bind error says so (`listener: 'grpc'`); the HTTP port is bound first.
+    throw (err as { listener?: string }).listener === 'grpc'
+      ? listenError(err, options.host, grpcPort!, hint, '--grpc-port (or off)')
+      : listenError(err, options.host, options.port, hint);
   }
+  const grpc = server.grpcTarget === undefined ? '' : ` and ${server.grpcTarget} (OTLP/gRPC)`;
   // Listening for the signal before saying where it listens: whoever reads that line may stop it at once.
   const stopped = nextSignal();
   status(
-    `listening on ${server.url} (OTLP/HTTP: /v1/traces, /v1/metrics, /v1/logs), writing to ${options.dataDir}; Ctrl-C to stop`,
+    `listening on ${server.url} (OTLP/HTTP: /v1/traces, /v1/metrics, /v1/logs)${grpc}, writing to ${options.dataDir}; Ctrl-C to stop`,
   );
   const stoppedBy = await stopped;
   // The handlers are gone now: a second Ctrl-C ends the process at once, unwritten data with it.
   status(`${stoppedBy}: finishing the requests under way and writing what was received (Ctrl-C again to quit at once)`);
   const stats = await server.close();
-  return { url: server.url, dataDir: options.dataDir, stoppedBy, stats };
+  return { url: server.url, grpcTarget: server.grpcTarget, dataDir: options.dataDir, stoppedBy, stats };
 }
 
 /** The component rules of the config file's `collect` section, or the built-in ones. */

@@ -39,7 +39,12 @@ export function makeStyle(color: boolean, columns = 80): Style {
 // eslint-disable-next-line no-control-regex
 const SGR = /\u001b\[[0-9;]*m/g;
 
+/** Text without its colour escapes: what a terminal shows of it. */
+export function withoutColour(text: string): string {
+  return text.replace(SGR, '');
+}
+
 /** Width of text as shown, without colour escapes. */
 export function visibleWidth(text: string): number {
-  return text.replace(SGR, '').length;
+  return withoutColour(text).length;
 }

@@ -158,7 +158,6 @@ function rate(perSec: number): string {
   return perSec >= 100 ? count(Math.round(perSec)) : perSec.toFixed(1);
 }
 
-/** 1 when something could not run (or nothing ran), else 3 for a regression under --fail-on-regression, else 0. */
 /** One CSV row per benchmark run. */
 export function benchmarkRows(view: BenchmarkRunView): Record<string, string | number | boolean | null>[] {
   const num = (v: number) => (Number.isFinite(v) ? v : null);

@@ -34,7 +34,7 @@ function lines(summary: CollectSummary): Line[] {
   ];
 }
 
-/** What the receiver took in, per kind of item, and its answers by HTTP status. */
+/** What the receiver took in, per kind of item, and its answers by HTTP status and gRPC status. */
 export function printCollect(summary: CollectSummary, style: Style): string {
   const table = formatTable(
     [
@@ -54,6 +54,11 @@ export function printCollect(summary: CollectSummary, style: Style): string {
     .sort(([a], [b]) => Number(a) - Number(b))
     .map(([status, n]) => `${status}: ${count(n)}`)
     .join(' · ');
+  const calls = Object.entries(summary.stats.grpcCalls)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([status, n]) => `${status}: ${count(n)}`)
+    .join(' · ');
+  const grpc = summary.grpcTarget === undefined ? '' : ` and ${summary.grpcTarget} (gRPC)`;
   const { cut, tooDeep } = summary.stats.values;
   const values =
     cut + tooDeep === 0
@@ -62,10 +67,13 @@ export function printCollect(summary: CollectSummary, style: Style): string {
           `${style.bold('values')} cut to the length limit: ${count(cut)} · nested too deep, dropped: ${count(tooDeep)}`,
         ];
   return [
-    `${style.bold('collected')} at ${summary.url} into ${summary.dataDir} (stopped by ${summary.stoppedBy})`,
+    `${style.bold('collected')} at ${summary.url}${grpc} into ${summary.dataDir} (stopped by ${summary.stoppedBy})`,
     table,
     ...values,
-    `${style.bold('requests')} by HTTP status: ${answers === '' ? 'none' : answers}`,
+    `${style.bold('requests')} by HTTP status: ${answers === '' ? 'none' : answers}` +
+      (summary.grpcTarget === undefined
+        ? ''
+        : `\n${style.bold('gRPC calls')} by status: ${calls === '' ? 'none' : calls}`),
   ].join('\n\n');
 }
 

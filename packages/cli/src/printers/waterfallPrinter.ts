@@ -97,12 +97,15 @@ function timelineCell(row: Row, totalMs: number, width: number, style: Style): s
   const { turn } = row;
   if (row.turnRow === 'marks') {
     // Marks close together share a column at this scale: each goes at least one column after the
-    // one before (past the bar's end if need be), so every mark shows, in order.
+    // one before (past the bar's end if need be), so every mark shows, in order. Columns are counted
+    // apart from the text: an interruption's colour escapes take no column on the terminal.
     let ticks = '';
+    let next = 0;
     for (const mark of turn.marks) {
-      const at = Math.max(column(mark.offsetMs), ticks.length);
+      const at = Math.max(column(mark.offsetMs), next);
       const letter = MARK_LETTERS[mark.name] ?? '?';
-      ticks = ticks.padEnd(at) + (mark.name === 'interruption' ? style.yellow(letter) : letter);
+      ticks += ' '.repeat(at - next) + (mark.name === 'interruption' ? style.yellow(letter) : letter);
+      next = at + 1;
     }
     return ticks;
   }

@@ -16,20 +16,23 @@ export function nextSignal(): Promise<string> {
   });
 }
 
-/** Why a server could not listen on host:port, as one line a person can act on. */
-export function listenError(err: unknown, host: string, port: number, inUseHint = ''): Error {
+/**
+ * Why a server could not listen on host:port, as one line a person can act on; `flag` is the option
+ * that chooses that port.
+ */
+export function listenError(err: unknown, host: string, port: number, inUseHint = '', flag = '--port'): Error {
   const code = (err as NodeJS.ErrnoException).code;
   const where = `${host}:${port}`;
   switch (code) {
     case 'EADDRINUSE':
       return new ExitError(
         EXIT_FAILURE,
-        `cannot listen on ${where}: the port is in use${inUseHint}; choose another with --port`,
+        `cannot listen on ${where}: the port is in use${inUseHint}; choose another with ${flag}`,
       );
     case 'EACCES':
       return new ExitError(
         EXIT_FAILURE,
-        `cannot listen on ${where}: permission denied; choose a port above 1023 with --port`,
+        `cannot listen on ${where}: permission denied; choose a port above 1023 with ${flag}`,
       );
     case 'EADDRNOTAVAIL':
     case 'ENOTFOUND':

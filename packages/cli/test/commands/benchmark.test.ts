@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { BIN, cleanEnv, expectOneLineError, makeTempDir, removeTempDirs, runCli } from '../helpers/cli';
+import { cleanEnv } from '../../../../test/helpers/cleanEnv';
+import { BIN, expectOneLineError, runCli } from '../../../../test/helpers/cli';
+import { makeTempDir, removeTempDirs } from '../../../../test/helpers/tempDir';
 
 afterAll(removeTempDirs);
 

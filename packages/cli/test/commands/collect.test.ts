@@ -10,8 +10,11 @@ import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import BetterSqlite3 from 'better-sqlite3';
+import { closeClients, exportCall } from '../../../../test/helpers/otlpGrpc';
 import { request } from '../../../../test/helpers/otlpHttp';
-import { BIN, cleanEnv, expectOneLineError, makeTempDir, removeTempDirs, runCli } from '../helpers/cli';
+import { cleanEnv } from '../../../../test/helpers/cleanEnv';
+import { BIN, expectOneLineError, runCli } from '../../../../test/helpers/cli';
+import { makeTempDir, removeTempDirs } from '../../../../test/helpers/tempDir';
 
 const SENDER = path.resolve(__dirname, '../../../../test/fixtures/otlp-sender.js');
 
@@ -20,6 +23,8 @@ afterAll(removeTempDirs);
 interface Collector {
   process: ChildProcessWithoutNullStreams;
   url: string;
+  /** The OTLP/gRPC endpoint as senders give it, e.g. `http://127.0.0.1:40123` (undefined with --grpc-port off). */
+  grpcUrl: string | undefined;
   stderr: () => string;
   /** Resolves with the exit status and stdout once the process has ended. */
   exited: Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string }>;
@@ -30,9 +35,10 @@ afterEach(() => {
   for (const c of running.splice(0)) if (c.process.exitCode === null) c.process.kill('SIGKILL');
 });
 
-/** Starts `transcriber collect --port 0` and waits for the line that says where it listens. */
+/** Starts `transcriber collect --port 0 --grpc-port 0` and waits for the line that says where it listens. */
 async function startCollect(args: string[], options: { cwd?: string } = {}): Promise<Collector> {
-  const child = spawn(process.execPath, [BIN, 'collect', '--port', '0', ...args], {
+  const grpcPort = args.includes('--grpc-port') ? [] : ['--grpc-port', '0'];
+  const child = spawn(process.execPath, [BIN, 'collect', '--port', '0', ...grpcPort, ...args], {
     cwd: options.cwd ?? process.cwd(),
     env: cleanEnv(),
   });
@@ -43,13 +49,17 @@ async function startCollect(args: string[], options: { cwd?: string } = {}): Pro
   const exited = new Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string }>((resolve) =>
     child.on('close', (status, signal) => resolve({ status, signal, stdout })),
   );
-  const url = await new Promise<string>((resolve, reject) => {
+  const [url, grpcUrl] = await new Promise<[string, string | undefined]>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`collect did not start: ${stderr}`)), 20_000);
     const check = () => {
-      const match = /listening on (http:\/\/[^\s]+) /.exec(stderr);
+      // The whole line: a chunk may end before its gRPC part.
+      const match =
+        /listening on (http:\/\/[^\s]+) \(OTLP\/HTTP[^)]*\)(?: and ([^\s]+) \(OTLP\/gRPC\))?, .*Ctrl-C to stop\n/.exec(
+          stderr,
+        );
       if (match !== null) {
         clearTimeout(timer);
-        resolve(match[1]);
+        resolve([match[1], match[2] === undefined ? undefined : `http://${match[2]}`]);
       }
     };
     child.stderr.on('data', check);
@@ -58,7 +68,7 @@ async function startCollect(args: string[], options: { cwd?: string } = {}): Pro
       reject(new Error(`collect exited before listening: ${stderr}`));
     });
   });
-  const collector = { process: child, url, stderr: () => stderr, exited };
+  const collector = { process: child, url, grpcUrl, stderr: () => stderr, exited };
   running.push(collector);
   return collector;
 }
@@ -66,7 +76,7 @@ async function startCollect(args: string[], options: { cwd?: string } = {}): Pro
 /** Runs the sender fixture (real OTel exporters) in its own process. */
 function send(
   url: string,
-  protocol: 'proto' | 'json',
+  protocol: 'proto' | 'json' | 'grpc',
   scenario: string,
   ...flags: string[]
 ): Promise<{ sent: { spans: number }; reported: string[] }> {
@@ -123,7 +133,9 @@ describe('transcriber collect', () => {
     collector.process.kill('SIGTERM');
     const { status, stdout } = await collector.exited;
     expect(status).toBe(0);
-    expect(stdout).toMatch(/^collected at http:\/\/127\.0\.0\.1:\d+ into .* \(stopped by SIGTERM\)/);
+    expect(stdout).toMatch(
+      /^collected at http:\/\/127\.0\.0\.1:\d+ and 127\.0\.0\.1:\d+ \(gRPC\) into .* \(stopped by SIGTERM\)/,
+    );
     expect(stdout).toMatch(/\nspans\s+20\s+0\s+and 2 voice turns derived from them\n/);
     expect(collector.stderr()).toMatch(/SIGTERM: finishing the requests under way/);
     expect(collector.stderr()).not.toMatch(/error|warn/i);
@@ -187,6 +199,42 @@ describe('transcriber collect', () => {
     expect(stdout).toMatch(/requests by HTTP status: 200: 1 · 400: 1 · 413: 1/);
   });
 
+  it('receives OTLP/gRPC on its own port beside OTLP/HTTP, and counts the calls by status', async () => {
+    const dataDir = makeTempDir();
+    const collector = await startCollect(['--data-dir', dataDir]);
+    expect(collector.grpcUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(collector.grpcUrl).not.toBe(collector.url);
+    const pipecat = await send(collector.grpcUrl!, 'grpc', 'pipecat', '--gzip');
+    const livekit = await send(collector.url, 'proto', 'livekit');
+    expect([...pipecat.reported, ...livekit.reported]).toEqual([]);
+    collector.process.kill('SIGINT');
+    const { status, stdout } = await collector.exited;
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/^collected at http:\/\/127\.0\.0\.1:\d+ and 127\.0\.0\.1:\d+ \(gRPC\) into /);
+    const spans = pipecat.sent.spans + livekit.sent.spans;
+    const line = new RegExp(`\\nspans\\s+${spans}\\s+0\\s+and (\\d+) voice turns derived from them\\n`).exec(stdout);
+    expect(line).not.toBeNull();
+    expect(stdout).toMatch(/requests by HTTP status: 200: 1\ngRPC calls by status: OK: 1\n$/);
+    // The turns derived are stored as spans of their own.
+    expect(spanRows(dataDir)).toBe(spans + Number(line![1]));
+  });
+
+  it('with --grpc-port off listens for OTLP/HTTP only', async () => {
+    const dataDir = makeTempDir();
+    const collector = await startCollect(['--data-dir', dataDir, '--grpc-port', 'off', '--json']);
+    expect(collector.grpcUrl).toBeUndefined();
+    collector.process.kill('SIGTERM');
+    const { status, stdout, signal } = await collector.exited;
+    expect({ status, signal, stderr: collector.stderr() }).toEqual({
+      status: 0,
+      signal: null,
+      stderr: expect.stringMatching(/SIGTERM: finishing/),
+    });
+    const summary = JSON.parse(stdout);
+    expect(summary.grpcTarget).toBeUndefined();
+    expect(summary.stats.grpcCalls).toEqual({});
+  });
+
   it('maps spans by the rules of the config file, before the built-in ones', async () => {
     const cwd = makeTempDir();
     const dataDir = path.join(cwd, 'data');
@@ -243,15 +291,27 @@ describe('transcriber collect', () => {
     const port = (taken.address() as net.AddressInfo).port;
     try {
       expectOneLineError(
-        runCli(['collect', '--port', String(port), '--data-dir', dataDir]),
+        runCli(['collect', '--port', String(port), '--grpc-port', '0', '--data-dir', dataDir]),
         1,
-        new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: the port is in use`),
+        new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: the port is in use .*choose another with --port$`),
+      );
+      expectOneLineError(
+        runCli(['collect', '--port', '0', '--grpc-port', String(port), '--data-dir', dataDir]),
+        1,
+        new RegExp(
+          `cannot listen on 127\\.0\\.0\\.1:${port}: the port is in use .*choose another with --grpc-port \\(or off\\)$`,
+        ),
       );
     } finally {
       taken.close();
     }
     expectOneLineError(
-      runCli(['collect', '--host', '192.0.2.1', '--port', '0', '--data-dir', dataDir]),
+      runCli(['collect', '--grpc-port', 'grpc', '--data-dir', dataDir]),
+      2,
+      /--grpc-port expects a port number \(0-65535\) or off, got "grpc"/,
+    );
+    expectOneLineError(
+      runCli(['collect', '--host', '192.0.2.1', '--port', '0', '--grpc-port', '0', '--data-dir', dataDir]),
       1,
       /cannot listen on 192\.0\.2\.1:0: no such address on this machine/,
     );
@@ -324,5 +384,52 @@ describe('transcriber collect under a flood of large bodies', () => {
     } finally {
       db.close();
     }
+  }, 90_000);
+  it('the same over gRPC: 12 parallel senders of large and oversized messages, RSS under 300 MiB, a real exporter still served', async () => {
+    const dataDir = makeTempDir();
+    const collector = await startCollect(['--data-dir', dataDir]);
+    const target = collector.grpcUrl!.replace('http://', '');
+    const pid = collector.process.pid!;
+    const baseline = peakRssMiB(pid);
+    // ~3.9 MiB of spans (under the 4 MiB message limit), gzip-compressed by the client; and 5 MiB
+    // messages over it.
+    const large = bigSpansBody(60, 64 * 1024);
+    const oversized = Buffer.alloc(5 * 1024 * 1024, 0x0a);
+    const codes: Record<number, number> = {};
+    const until = Date.now() + 12_000;
+    const flood = async (body: Buffer, gzip: boolean) => {
+      while (Date.now() < until) {
+        const { code } = await exportCall(target, 'traces', body, { gzip });
+        codes[code] = (codes[code] ?? 0) + 1;
+      }
+    };
+    const floods = [
+      ...Array.from({ length: 8 }, () => flood(large, true)),
+      ...Array.from({ length: 4 }, () => flood(oversized, false)),
+    ];
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const agent = await send(
+      collector.grpcUrl!,
+      'grpc',
+      'load',
+      '--spans',
+      '500',
+      '--batch',
+      '100',
+      '--retry-unavailable',
+    );
+    await Promise.all(floods);
+    closeClients();
+    const peak = peakRssMiB(pid);
+    collector.process.kill('SIGTERM');
+    const { status } = await collector.exited;
+    expect(status).toBe(0);
+    expect(agent.reported.filter((r) => r.startsWith('error'))).toEqual([]);
+    expect(codes[0]).toBeGreaterThan(0); // OK
+    expect(codes[8]).toBeGreaterThan(0); // RESOURCE_EXHAUSTED
+    process.stderr.write(
+      `collect gRPC flood: peak RSS ${peak.toFixed(0)} MiB (at start ${baseline.toFixed(0)}); codes ${JSON.stringify(codes)}\n`,
+    );
+    expect(peak).toBeLessThan(300);
   }, 90_000);
 });

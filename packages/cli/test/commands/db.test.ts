@@ -1,7 +1,8 @@
 import BetterSqlite3 from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { expectOneLineError, makeTempDir, recordWorkload, removeTempDirs, runCli } from '../helpers/cli';
+import { expectOneLineError, recordWorkload, runCli } from '../../../../test/helpers/cli';
+import { makeTempDir, removeTempDirs } from '../../../../test/helpers/tempDir';
 
 afterAll(removeTempDirs);
 

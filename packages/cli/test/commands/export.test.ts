@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { expectOneLineError, recordWorkload, runCli } from '../helpers/cli';
+import { expectOneLineError, recordWorkload, runCli } from '../../../../test/helpers/cli';
 import { makeTempDir, removeTempDirs } from '../../../../test/helpers/tempDir';
 
 afterAll(removeTempDirs);

@@ -7,7 +7,8 @@ import {
   METRIC_PROCESS_MEMORY_RSS,
 } from '@transcriber/instrumentation';
 import { SqliteResourceSnapshotExporter } from '@transcriber/storage';
-import { expectOneLineError, makeTempDir, recordWorkload, removeTempDirs, runCli } from '../helpers/cli';
+import { expectOneLineError, recordWorkload, runCli } from '../../../../test/helpers/cli';
+import { makeTempDir, removeTempDirs } from '../../../../test/helpers/tempDir';
 
 afterAll(removeTempDirs);
 

@@ -1,5 +1,6 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { expectOneLineError, makeTempDir, recordWorkload, removeTempDirs, runCli } from '../helpers/cli';
+import { expectOneLineError, recordWorkload, runCli } from '../../../../test/helpers/cli';
+import { makeTempDir, removeTempDirs } from '../../../../test/helpers/tempDir';
 import { recordSpans } from '../../../../test/helpers/recordSpans';
 
 afterAll(removeTempDirs);

@@ -6,7 +6,9 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { BIN, cleanEnv, expectOneLineError, makeTempDir, recordWorkload, removeTempDirs, runCli } from '../helpers/cli';
+import { cleanEnv } from '../../../../test/helpers/cleanEnv';
+import { BIN, expectOneLineError, recordWorkload, runCli } from '../../../../test/helpers/cli';
+import { makeTempDir, removeTempDirs } from '../../../../test/helpers/tempDir';
 
 afterAll(removeTempDirs);
 
@@ -108,6 +110,21 @@ describe('transcriber ui', () => {
       ui.child.kill('SIGTERM');
       expect(await ui.exit).toBe(0);
     }
+  }, 60_000);
+
+  it('--open asks the desktop to open the page, and goes on serving when it cannot', async () => {
+    // No xdg-open on this PATH (node is started by its full path).
+    const ui = await startUi(['--data-dir', dataDir, '--open'], { PATH: makeTempDir() });
+    const deadline = Date.now() + 10_000;
+    while (!ui.stderr().includes('could not open a browser') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(ui.stderr()).toContain(
+      `transcriber ui: could not open a browser (xdg-open: spawn xdg-open ENOENT); open ${ui.url} yourself`,
+    );
+    expect((await fetch(`${ui.url}api/meta`)).status).toBe(200);
+    ui.child.kill('SIGTERM');
+    expect(await ui.exit).toBe(0);
   }, 60_000);
 
   it('says in one line what is wrong with its options or its port', async () => {

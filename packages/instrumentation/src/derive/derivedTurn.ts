@@ -60,14 +60,20 @@ export function derivedTurnAttributes(turn: DerivedTurn): Record<string, string 
  * bits are flipped by a fixed mask, which maps distinct ids to distinct ids.
  */
 export function derivedTurnSpanId(anchorSpanId: string): string {
-  const MASK = '7472616e73637269'; // "transcri"
   let id = '';
   for (let i = 0; i < 16; i++) {
-    const digit = parseInt(anchorSpanId[i] ?? '0', 16);
-    id += ((Number.isNaN(digit) ? 0 : digit) ^ parseInt(MASK[i], 16)).toString(16);
+    const digit = HEX_VALUE.get(anchorSpanId[i]) ?? 0;
+    id += HEX_DIGITS[digit ^ MASK[i]];
   }
   return id;
 }
+
+const HEX_DIGITS = '0123456789abcdef';
+const HEX_VALUE: ReadonlyMap<string | undefined, number> = new Map(
+  [...HEX_DIGITS, ...'ABCDEF'].map((c, i) => [c, i < 16 ? i : i - 6]),
+);
+// "transcri" as 16 hex digits.
+const MASK: readonly number[] = [...'7472616e73637269'].map((c) => HEX_VALUE.get(c)!);
 
 /** Epoch milliseconds (fractional) as OpenTelemetry's [seconds, nanoseconds], for the turn span's times. */
 export function epochMsToHrTime(epochMs: number): [number, number] {

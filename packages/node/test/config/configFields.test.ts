@@ -1,21 +1,19 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigError, loadConfig } from '@transcriber/node';
+import { makeTempDir, removeTempDirs } from '../../../../test/helpers/tempDir';
 
-function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'transcriber-config-'));
-}
+afterAll(removeTempDirs);
 
 describe('benchmarkFiles (a list of glob patterns)', () => {
   it('defaults to bench files under benchmarks/', () => {
-    expect(loadConfig({ cwd: tempDir(), env: {} }).config.benchmarkFiles).toEqual([
+    expect(loadConfig({ cwd: makeTempDir(), env: {} }).config.benchmarkFiles).toEqual([
       'benchmarks/**/*.bench.{ts,js,mjs,cjs}',
     ]);
   });
 
   it('takes an array from the config file', () => {
-    const cwd = tempDir();
+    const cwd = makeTempDir();
     fs.writeFileSync(
       path.join(cwd, 'transcriber.config.json'),
       JSON.stringify({ benchmarkFiles: ['perf/*.bench.ts'] }),
@@ -25,14 +23,14 @@ describe('benchmarkFiles (a list of glob patterns)', () => {
 
   it('splits the environment variable on commas outside braces', () => {
     const { config } = loadConfig({
-      cwd: tempDir(),
+      cwd: makeTempDir(),
       env: { TRANSCRIBER_PERF_BENCHMARK_FILES: 'a/**/*.bench.{ts,js}, b/x.bench.ts' },
     });
     expect(config.benchmarkFiles).toEqual(['a/**/*.bench.{ts,js}', 'b/x.bench.ts']);
   });
 
   it.each([[[]], [['ok', '']], [[3]], [{}], [true]])('rejects %j naming the field and the value', (value) => {
-    const cwd = tempDir();
+    const cwd = makeTempDir();
     fs.writeFileSync(path.join(cwd, 'transcriber.config.json'), JSON.stringify({ benchmarkFiles: value }));
     const load = () => loadConfig({ cwd, env: {} });
     expect(load).toThrow(ConfigError);
@@ -41,7 +39,7 @@ describe('benchmarkFiles (a list of glob patterns)', () => {
   });
 
   it('rejects an empty list from the environment', () => {
-    expect(() => loadConfig({ cwd: tempDir(), env: { TRANSCRIBER_PERF_BENCHMARK_FILES: ' , ' } })).toThrow(
+    expect(() => loadConfig({ cwd: makeTempDir(), env: { TRANSCRIBER_PERF_BENCHMARK_FILES: ' , ' } })).toThrow(
       /invalid benchmarkFiles " , " in TRANSCRIBER_PERF_BENCHMARK_FILES/,
     );
   });

@@ -1,11 +1,7 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigError, DEFAULT_CONFIG, envNameOf, loadConfig } from '@transcriber/node';
-
-function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'transcriber-config-'));
-}
+import { makeTempDir, removeTempDirs } from '../../../../test/helpers/tempDir';
 
 function writeConfig(dir: string, value: unknown): string {
   const file = path.join(dir, 'transcriber.config.json');
@@ -13,9 +9,11 @@ function writeConfig(dir: string, value: unknown): string {
   return file;
 }
 
+afterAll(removeTempDirs);
+
 describe('loadConfig', () => {
   it('returns the documented defaults, with dataDir resolved against cwd', () => {
-    const cwd = tempDir();
+    const cwd = makeTempDir();
     const { config, configFile } = loadConfig({ cwd, env: {} });
     expect(configFile).toBeUndefined();
     expect(config).toEqual({ ...DEFAULT_CONFIG, dataDir: path.join(cwd, 'data') });
@@ -34,7 +32,7 @@ describe('loadConfig', () => {
   });
 
   it('applies defaults < config file < code overrides < environment', () => {
-    const cwd = tempDir();
+    const cwd = makeTempDir();
     writeConfig(cwd, { monitoringInterval: 2, maxMetricsHistory: 50, profilingSampleRate: 0.5, dataDir: 'from-file' });
     const { config, configFile } = loadConfig({
       cwd,
@@ -50,7 +48,7 @@ describe('loadConfig', () => {
   });
 
   it('reads the file named by TRANSCRIBER_PERF_CONFIG and keeps other sections', () => {
-    const cwd = tempDir();
+    const cwd = makeTempDir();
     const file = path.join(cwd, 'custom.json');
     fs.writeFileSync(file, JSON.stringify({ retentionDays: 3, instrument: [{ module: './x' }] }));
     const loaded = loadConfig({ cwd, env: { TRANSCRIBER_PERF_CONFIG: 'custom.json' } });
@@ -60,9 +58,9 @@ describe('loadConfig', () => {
 
   it('takes OTEL_METRIC_EXPORT_INTERVAL in milliseconds', () => {
     expect(
-      loadConfig({ cwd: tempDir(), env: { OTEL_METRIC_EXPORT_INTERVAL: '2500' } }).config.metricExportInterval,
+      loadConfig({ cwd: makeTempDir(), env: { OTEL_METRIC_EXPORT_INTERVAL: '2500' } }).config.metricExportInterval,
     ).toBe(2.5);
-    expect(() => loadConfig({ cwd: tempDir(), env: { OTEL_METRIC_EXPORT_INTERVAL: 'soon' } })).toThrow(
+    expect(() => loadConfig({ cwd: makeTempDir(), env: { OTEL_METRIC_EXPORT_INTERVAL: 'soon' } })).toThrow(
       /OTEL_METRIC_EXPORT_INTERVAL "soon"/,
     );
   });
@@ -80,12 +78,12 @@ describe('loadConfig', () => {
     ['TRANSCRIBER_PERF_DEFAULT_BENCHMARK_ITERATIONS', '0', /invalid defaultBenchmarkIterations "0"/],
     ['TRANSCRIBER_PERF_BENCHMARK_TIMEOUT', 'Infinity', /invalid benchmarkTimeout "Infinity"/],
   ])('rejects %s=%s naming the field and value', (name, value, message) => {
-    expect(() => loadConfig({ cwd: tempDir(), env: { [name]: value } })).toThrow(ConfigError);
-    expect(() => loadConfig({ cwd: tempDir(), env: { [name]: value } })).toThrow(message);
+    expect(() => loadConfig({ cwd: makeTempDir(), env: { [name]: value } })).toThrow(ConfigError);
+    expect(() => loadConfig({ cwd: makeTempDir(), env: { [name]: value } })).toThrow(message);
   });
 
   it('rejects bad values, unknown fields and malformed JSON in the file, naming the file', () => {
-    const cwd = tempDir();
+    const cwd = makeTempDir();
     const file = writeConfig(cwd, { optimizationInterval: 'hourly' });
     expect(() => loadConfig({ cwd, env: {} })).toThrow(`invalid optimizationInterval "hourly" in ${file}`);
     writeConfig(cwd, { monitoringIntervall: 1 });
@@ -97,10 +95,10 @@ describe('loadConfig', () => {
   });
 
   it('rejects a config file named explicitly that does not exist, and bad code overrides', () => {
-    expect(() => loadConfig({ cwd: tempDir(), env: { TRANSCRIBER_PERF_CONFIG: 'nope.json' } })).toThrow(
+    expect(() => loadConfig({ cwd: makeTempDir(), env: { TRANSCRIBER_PERF_CONFIG: 'nope.json' } })).toThrow(
       /does not exist/,
     );
-    expect(() => loadConfig({ cwd: tempDir(), env: {}, overrides: { monitoringInterval: 0 } })).toThrow(
+    expect(() => loadConfig({ cwd: makeTempDir(), env: {}, overrides: { monitoringInterval: 0 } })).toThrow(
       /invalid monitoringInterval 0 in options/,
     );
   });

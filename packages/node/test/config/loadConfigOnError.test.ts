@@ -1,15 +1,13 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigError, DEFAULT_CONFIG, loadConfig } from '@transcriber/node';
+import { makeTempDir, removeTempDirs } from '../../../../test/helpers/tempDir';
 
-function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'transcriber-config-onerror-'));
-}
+afterAll(removeTempDirs);
 
 describe('loadConfig with onError (the preload never stops on a bad configuration)', () => {
   it('reports each bad value and keeps the lower-precedence value for it', () => {
-    const cwd = tempDir();
+    const cwd = makeTempDir();
     fs.writeFileSync(
       path.join(cwd, 'transcriber.config.json'),
       JSON.stringify({ monitoringInterval: -1, maxMetricsHistory: 50, typoField: 1, instrument: [] }),
@@ -35,7 +33,7 @@ describe('loadConfig with onError (the preload never stops on a bad configuratio
   });
 
   it('skips a config file that is not JSON and still reads the environment', () => {
-    const cwd = tempDir();
+    const cwd = makeTempDir();
     fs.writeFileSync(path.join(cwd, 'transcriber.config.json'), '{ "maxMetricsHistory": 5,');
     const errors: ConfigError[] = [];
     const { config } = loadConfig({
@@ -49,7 +47,7 @@ describe('loadConfig with onError (the preload never stops on a bad configuratio
   });
 
   it('reports a missing explicit config file instead of throwing', () => {
-    const cwd = tempDir();
+    const cwd = makeTempDir();
     const errors: ConfigError[] = [];
     const { config } = loadConfig({
       cwd,
@@ -61,7 +59,7 @@ describe('loadConfig with onError (the preload never stops on a bad configuratio
   });
 
   it('still throws without onError', () => {
-    const cwd = tempDir();
+    const cwd = makeTempDir();
     expect(() => loadConfig({ cwd, env: { TRANSCRIBER_PERF_MONITORING_INTERVAL: 'x' } })).toThrow(ConfigError);
   });
 });

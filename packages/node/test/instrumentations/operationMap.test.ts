@@ -1,12 +1,10 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { makeTempDir, removeTempDirs, writeFiles } from '../../../../test/helpers/tempDir';
 import { parseOperationMap } from '../../src/instrumentations/operationMap';
 
-const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'transcriber-map-'));
-fs.mkdirSync(path.join(cwd, 'src'));
-fs.writeFileSync(path.join(cwd, 'src', 'stt.js'), 'exports.transcribe = () => "";');
-fs.writeFileSync(path.join(cwd, 'src', 'agent.mjs'), 'export class Agent {}');
+const cwd = makeTempDir('transcriber-map-');
+writeFiles(cwd, { 'src/stt.js': 'exports.transcribe = () => "";', 'src/agent.mjs': 'export class Agent {}' });
+afterAll(removeTempDirs);
 
 function parse(section: unknown) {
   const warnings: string[] = [];

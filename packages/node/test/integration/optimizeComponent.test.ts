@@ -4,16 +4,10 @@ import { PerformanceIntegration } from '@transcriber/node';
 import { ModelCache, OptimizerInputError } from '@transcriber/optimizer';
 import { openForQuery, optimizationLog, type OptimizationLogEntry } from '@transcriber/queries';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { makeTempDir, removeTempDirs } from '../../../../test/helpers/tempDir';
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'transcriber-optimize-'));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+afterAll(removeTempDirs);
 
 afterEach(() => {
   trace.disable();
@@ -44,7 +38,7 @@ function energyVad(chunk: Float32Array): boolean {
 
 describe('PerformanceIntegration.optimizeComponent', () => {
   it('runs the audio, memory and pipeline optimizers and logs them through the SDK', async () => {
-    const dataDir = tempDir();
+    const dataDir = makeTempDir();
     const perf = new PerformanceIntegration({ dataDir, monitoringInterval: 0.05 });
     await perf.initialize();
 
@@ -88,7 +82,7 @@ describe('PerformanceIntegration.optimizeComponent', () => {
   });
 
   it('says clearly when a component has no optimizer, and rejects unknown names and settings', async () => {
-    const perf = new PerformanceIntegration({ dataDir: tempDir(), enableMonitoring: false });
+    const perf = new PerformanceIntegration({ dataDir: makeTempDir(), enableMonitoring: false });
     for (const component of ['stt', 'llm', 'tts', 'agent', 'tool']) {
       const result = await perf.optimizeComponent(component, { model: 'whisper-small' });
       expect(result).toEqual({
@@ -112,7 +106,7 @@ describe('PerformanceIntegration.optimizeComponent', () => {
   });
 
   it('runs the safe optimizations every optimizationInterval when enableAutoOptimization is set', async () => {
-    const dataDir = tempDir();
+    const dataDir = makeTempDir();
     const perf = new PerformanceIntegration({ dataDir, enableAutoOptimization: true, optimizationInterval: 0.1 });
     await perf.initialize();
     await sleep(450);
@@ -126,7 +120,7 @@ describe('PerformanceIntegration.optimizeComponent', () => {
   });
 
   it('does not optimize anything automatically by default', async () => {
-    const dataDir = tempDir();
+    const dataDir = makeTempDir();
     const perf = new PerformanceIntegration({ dataDir, monitoringInterval: 0.05 });
     await perf.initialize();
     await sleep(200);

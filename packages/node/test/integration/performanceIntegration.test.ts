@@ -4,13 +4,9 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { ComponentType } from '@transcriber/instrumentation';
 import { PerformanceIntegration, PerformanceMonitor } from '@transcriber/node';
 import { openForQuery, summarizeComponents } from '@transcriber/queries';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import { makeTempDir, removeTempDirs } from '../../../../test/helpers/tempDir';
 
-function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'transcriber-integration-'));
-}
+afterAll(removeTempDirs);
 
 afterEach(() => {
   trace.disable();
@@ -22,7 +18,7 @@ afterEach(() => {
 
 describe('PerformanceIntegration', () => {
   it('records operations, summarises them in memory and flushes them to SQLite on cleanup', async () => {
-    const dataDir = tempDir();
+    const dataDir = makeTempDir();
     const perf = new PerformanceIntegration({ dataDir, monitoringInterval: 0.05 });
     await perf.initialize();
     for (let i = 0; i < 20; i++) {
@@ -73,8 +69,8 @@ describe('PerformanceIntegration', () => {
   });
 
   it('starts afresh after cleanup: a second integration in the process records into its own data dir', async () => {
-    const first = tempDir();
-    const second = tempDir();
+    const first = makeTempDir();
+    const second = makeTempDir();
     for (const dataDir of [first, second]) {
       const perf = new PerformanceIntegration({ dataDir });
       await perf.initialize();
@@ -95,7 +91,7 @@ describe('PerformanceIntegration', () => {
     const appExporter = new InMemorySpanExporter();
     const appProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(appExporter)] });
     trace.setGlobalTracerProvider(appProvider);
-    const dataDir = tempDir();
+    const dataDir = makeTempDir();
     const perf = new PerformanceIntegration({ dataDir });
     await perf.initialize();
     perf.timeOperation(ComponentType.TTS, 'synthesize', () => 'audio');
@@ -112,7 +108,7 @@ describe('PerformanceIntegration', () => {
   });
 
   it('shares one SDK between a monitor and an integration in one process', async () => {
-    const dataDir = tempDir();
+    const dataDir = makeTempDir();
     const monitor = new PerformanceMonitor(dataDir);
     const perf = new PerformanceIntegration({ dataDir });
     await monitor.startMonitoring();

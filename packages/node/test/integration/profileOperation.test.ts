@@ -1,26 +1,17 @@
 import { context, metrics, propagation, trace } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
 import BetterSqlite3 from 'better-sqlite3';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { monitorComponentPerformance } from '@transcriber/instrumentation';
 import { PerformanceIntegration } from '@transcriber/node';
+import { makeTempDir, removeTempDirs } from '../../../../test/helpers/tempDir';
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'transcriber-node-profile-'));
-  dirs.push(dir);
-  return dir;
-}
 // cleanup() shuts the SDK down but leaves its providers registered as the globals; a later
 // initialize() would join those dead ones. Each test starts from no SDK.
 afterEach(() => {
   for (const api of [trace, metrics, context, propagation, logs]) api.disable();
 });
-afterAll(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(removeTempDirs);
 
 function profileRows(dataDir: string): Record<string, unknown>[] {
   const db = new BetterSqlite3(path.join(dataDir, 'profile_results.db'), { readonly: true, fileMustExist: true });
@@ -48,21 +39,21 @@ class Transcriber {
 
 describe('PerformanceIntegration.profileOperation', () => {
   it('returns undefined when profiling is disabled (the default)', async () => {
-    const perf = new PerformanceIntegration({ dataDir: tempDir(), enableMonitoring: false });
+    const perf = new PerformanceIntegration({ dataDir: makeTempDir(), enableMonitoring: false });
     await perf.initialize();
     expect(perf.profileOperation('stt', 'transcribe')).toBeUndefined();
     await perf.cleanup();
   });
 
   it('returns undefined when the sample rate picks no operation', async () => {
-    const perf = new PerformanceIntegration({ dataDir: tempDir(), enableProfiling: true, profilingSampleRate: 0 });
+    const perf = new PerformanceIntegration({ dataDir: makeTempDir(), enableProfiling: true, profilingSampleRate: 0 });
     await perf.initialize();
     expect(perf.profileOperation('stt', 'transcribe')).toBeUndefined();
     await perf.cleanup();
   });
 
   it('profiles the operation inside its span and stores the result; the decorator profiles too', async () => {
-    const dataDir = tempDir();
+    const dataDir = makeTempDir();
     const perf = new PerformanceIntegration({
       dataDir,
       enableMonitoring: false,

@@ -1,9 +1,7 @@
 import { BenchmarkInputError, type CompletedBenchmark } from '@transcriber/benchmarks';
 import { PerformanceIntegration, timeOperation } from '@transcriber/node';
 import { benchmarkHistory, openForQuery } from '@transcriber/queries';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import { makeTempDir, removeTempDirs } from '../../../../test/helpers/tempDir';
 
 function spin(microseconds: number): void {
   const until = process.hrtime.bigint() + BigInt(microseconds * 1000);
@@ -13,7 +11,7 @@ function spin(microseconds: number): void {
 }
 
 describe('PerformanceIntegration.runComponentBenchmark (with the SDK it started)', () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'transcriber-integration-bench-'));
+  const dataDir = makeTempDir('transcriber-integration-bench-');
   const perf = new PerformanceIntegration({
     dataDir,
     defaultBenchmarkIterations: 12,
@@ -23,7 +21,7 @@ describe('PerformanceIntegration.runComponentBenchmark (with the SDK it started)
   beforeAll(() => perf.initialize());
   afterAll(async () => {
     await perf.cleanup();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    removeTempDirs();
   });
 
   const stored = () => {

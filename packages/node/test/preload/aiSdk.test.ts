@@ -10,11 +10,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { OtlpHttpServer } from '@transcriber/otlp-receiver';
+import { OtlpServer } from '@transcriber/otlp-receiver';
 import { queryRows } from '../../../../test/helpers/sqlite';
 import { makeTempDir, removeTempDirs } from '../../../../test/helpers/tempDir';
 import { startOpenAICompatibleServer, type OpenAICompatibleServer } from './helpers/openaiCompatibleServer';
-import { cleanEnv, runNode, tempProject } from '../../../../test/helpers/preloadedProcess';
+import { cleanEnv } from '../../../../test/helpers/cleanEnv';
+import { runNode, tempProject } from '../../../../test/helpers/preloadedProcess';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 
@@ -54,7 +55,7 @@ if (NODE === undefined) {
   /** Runs the app (`naming`) with the preload or exporting on its own, into a receiver; its stored spans. */
   async function run(naming: 'gen_ai' | 'legacy', preloaded: boolean) {
     const dataDir = makeTempDir('transcriber-ai-sdk-');
-    const receiver = await OtlpHttpServer.start({ dataDir, port: 0 });
+    const receiver = await OtlpServer.start({ dataDir, port: 0 });
     const project = tempProject();
     let output: string;
     try {

@@ -6,8 +6,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cleanEnv, REPO_ROOT, runNode, tempProject } from '../../../../test/helpers/preloadedProcess';
+import { cleanEnv } from '../../../../test/helpers/cleanEnv';
+import { REPO_ROOT, runNode, tempProject } from '../../../../test/helpers/preloadedProcess';
 import { storedSpans } from '../../../../test/helpers/storedSpans';
+import { removeTempDirs } from '../../../../test/helpers/tempDir';
+
+afterAll(removeTempDirs);
 
 // Kept out of the bundle: the API packages and @transcriber/instrumentation (their module state is
 // shared with the app's copies), better-sqlite3 (native) and the profiler's span processor (shared

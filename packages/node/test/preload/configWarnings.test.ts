@@ -2,8 +2,12 @@
  * A malformed configuration never stops the app or changes its output: one warning on stderr
  * naming the problem, and telemetry carries on with the defaults for what was wrong.
  */
-import { cleanEnv, runNode, tempProject } from '../../../../test/helpers/preloadedProcess';
+import { cleanEnv } from '../../../../test/helpers/cleanEnv';
+import { runNode, tempProject } from '../../../../test/helpers/preloadedProcess';
 import { storedSpans } from '../../../../test/helpers/storedSpans';
+import { removeTempDirs } from '../../../../test/helpers/tempDir';
+
+afterAll(removeTempDirs);
 
 const APP = {
   'work.js': `exports.step = function step(n) { return n + 1; };`,

@@ -3,8 +3,12 @@
  * (with the app's exit code), process.exit(), a crash, and SIGTERM / SIGINT with and without the
  * app's own handlers.
  */
-import { cleanEnv, startNode, tempProject, type ProcessResult } from '../../../../test/helpers/preloadedProcess';
+import { cleanEnv } from '../../../../test/helpers/cleanEnv';
+import { startNode, tempProject, type ProcessResult } from '../../../../test/helpers/preloadedProcess';
 import { storedMetricNames, storedSpans } from '../../../../test/helpers/storedSpans';
+import { removeTempDirs } from '../../../../test/helpers/tempDir';
+
+afterAll(removeTempDirs);
 
 const FILES = {
   'transcriber.config.json': JSON.stringify({

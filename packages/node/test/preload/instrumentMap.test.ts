@@ -4,8 +4,12 @@
  * changing what they return or throw. A bad entry is one warning; the others still apply.
  */
 import * as path from 'node:path';
-import { cleanEnv, runNode, tempProject, type ProcessResult } from '../../../../test/helpers/preloadedProcess';
+import { cleanEnv } from '../../../../test/helpers/cleanEnv';
+import { runNode, tempProject, type ProcessResult } from '../../../../test/helpers/preloadedProcess';
 import { storedSpans, type StoredSpan } from '../../../../test/helpers/storedSpans';
+import { removeTempDirs } from '../../../../test/helpers/tempDir';
+
+afterAll(removeTempDirs);
 
 const CONFIG = {
   instrument: [

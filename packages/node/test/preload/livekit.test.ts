@@ -5,28 +5,42 @@
  */
 import Database from 'better-sqlite3';
 import * as path from 'node:path';
-import { cleanEnv, runNode, tempProject, type ProcessResult } from '../../../../test/helpers/preloadedProcess';
+import { cleanEnv } from '../../../../test/helpers/cleanEnv';
+import { runNode, tempProject, type ProcessResult } from '../../../../test/helpers/preloadedProcess';
 import { storedSpans, type StoredSpan } from '../../../../test/helpers/storedSpans';
+import { removeTempDirs } from '../../../../test/helpers/tempDir';
+
+afterAll(removeTempDirs);
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 
 let plain: ProcessResult;
 let preloaded: ProcessResult;
 let spans: StoredSpan[];
+let withContent: StoredSpan[];
 let dataDir: string;
 
 beforeAll(async () => {
   const fixture = path.join(FIXTURES, 'livekit-text-agent.cjs');
   const project = tempProject();
   dataDir = project.dataDir;
+  const contentDir = path.join(project.dir, 'with-content');
   [plain, preloaded] = await Promise.all([
     runNode([fixture], { cwd: project.dir, env: cleanEnv({}) }),
     runNode(['--require', '@transcriber/node/register', fixture], {
       cwd: project.dir,
       env: cleanEnv({ TRANSCRIBER_PERF_DATA_DIR: dataDir }),
     }),
+    runNode(['--require', '@transcriber/node/register', fixture], {
+      cwd: project.dir,
+      env: cleanEnv({
+        TRANSCRIBER_PERF_DATA_DIR: contentDir,
+        OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'true',
+      }),
+    }),
   ]);
   spans = storedSpans(dataDir);
+  withContent = storedSpans(contentDir);
 }, 60_000);
 
 it('leaves the app its results, output and exit code', () => {
@@ -57,4 +71,18 @@ it("records LiveKit's model call as an llm operation, and its time to first toke
   } finally {
     db.close();
   }
+});
+
+it("records no message content of LiveKit's unless asked to (OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT)", () => {
+  const contentKeys = (stored: StoredSpan[]) =>
+    new Set(
+      stored
+        .filter((s) => s.scope === 'livekit-agents')
+        .flatMap((s) => Object.keys(s.attributes))
+        .filter((key) => key.includes('.pii.') || key === 'gen_ai.input.messages' || key === 'gen_ai.output.messages'),
+    );
+  expect(contentKeys(spans)).toEqual(new Set());
+  // LiveKit records the chat context on llm_node, the prompt and answer on llm_request.
+  expect([...contentKeys(withContent)]).toEqual(expect.arrayContaining(['lk.pii.chat_ctx', 'gen_ai.input.messages']));
+  expect(withContent.find((s) => s.name === 'llm_node')!.component).toBe('llm');
 });

@@ -11,8 +11,12 @@ import {
   startOpenAICompatibleServer,
   type OpenAICompatibleServer,
 } from './helpers/openaiCompatibleServer';
-import { cleanEnv, runNode, tempProject, type ProcessResult } from '../../../../test/helpers/preloadedProcess';
+import { cleanEnv } from '../../../../test/helpers/cleanEnv';
+import { runNode, tempProject, type ProcessResult } from '../../../../test/helpers/preloadedProcess';
 import { storedSpans, type StoredSpan } from '../../../../test/helpers/storedSpans';
+import { removeTempDirs } from '../../../../test/helpers/tempDir';
+
+afterAll(removeTempDirs);
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 

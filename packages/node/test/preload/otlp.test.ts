@@ -6,14 +6,12 @@
  */
 import * as net from 'node:net';
 import { startOtlpReceiver, type OtlpReceiver } from './helpers/otlpReceiver';
-import {
-  cleanEnv,
-  runNode,
-  startNode,
-  tempProject,
-  type ProcessResult,
-} from '../../../../test/helpers/preloadedProcess';
+import { cleanEnv } from '../../../../test/helpers/cleanEnv';
+import { runNode, startNode, tempProject, type ProcessResult } from '../../../../test/helpers/preloadedProcess';
 import { storedMetricNames, storedSpans } from '../../../../test/helpers/storedSpans';
+import { removeTempDirs } from '../../../../test/helpers/tempDir';
+
+afterAll(removeTempDirs);
 
 const FILES = {
   'transcriber.config.json': JSON.stringify({

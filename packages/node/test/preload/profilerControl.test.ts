@@ -3,7 +3,11 @@
  * profile a preloaded app: here a real profile of a running app, asked for over the channel.
  */
 import { pingProcess, requestProcessProfile } from '@transcriber/profiler';
-import { cleanEnv, runNode, startNode, tempProject } from '../../../../test/helpers/preloadedProcess';
+import { cleanEnv } from '../../../../test/helpers/cleanEnv';
+import { runNode, startNode, tempProject } from '../../../../test/helpers/preloadedProcess';
+import { removeTempDirs } from '../../../../test/helpers/tempDir';
+
+afterAll(removeTempDirs);
 
 const FILES = {
   'transcriber.config.json': JSON.stringify({

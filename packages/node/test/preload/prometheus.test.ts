@@ -5,14 +5,15 @@
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import { freePort } from '../../../../test/helpers/prometheus';
+import { cleanEnv } from '../../../../test/helpers/cleanEnv';
 import {
-  cleanEnv,
   startNode,
   tempProject,
   type ProcessResult,
   type RunningProcess,
 } from '../../../../test/helpers/preloadedProcess';
 import { storedSpans } from '../../../../test/helpers/storedSpans';
+import { removeTempDirs } from '../../../../test/helpers/tempDir';
 
 const FILES = {
   'transcriber.config.json': JSON.stringify({
@@ -71,6 +72,7 @@ afterAll(async () => {
   app.kill('SIGTERM');
   result = await app.exited;
 });
+afterAll(removeTempDirs);
 
 it('serves our operation, resource and runtime metrics', () => {
   for (const name of [

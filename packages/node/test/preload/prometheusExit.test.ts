@@ -6,9 +6,12 @@
  */
 import * as http from 'node:http';
 import { freePort, poll, startPrometheus, type PrometheusServer } from '../../../../test/helpers/prometheus';
-import { writeFiles } from '../../../../test/helpers/tempDir';
-import { cleanEnv, startNode, tempProject, type ProcessResult } from '../../../../test/helpers/preloadedProcess';
+import { removeTempDirs, writeFiles } from '../../../../test/helpers/tempDir';
+import { cleanEnv } from '../../../../test/helpers/cleanEnv';
+import { startNode, tempProject, type ProcessResult } from '../../../../test/helpers/preloadedProcess';
 import { storedSpans } from '../../../../test/helpers/storedSpans';
+
+afterAll(removeTempDirs);
 
 /** The app works until the test creates this file in its directory (or this long at most). */
 const STOP_FILE = 'stop';

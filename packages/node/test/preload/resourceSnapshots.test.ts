@@ -4,20 +4,16 @@
  * one used to cover microseconds (event-loop delay 0, machine CPU 0) and was what `performance`
  * showed as the process's current state.
  */
-import { spawnSync } from 'node:child_process';
-import * as path from 'node:path';
+import { cleanEnv } from '../../../../test/helpers/cleanEnv';
+import { runCli } from '../../../../test/helpers/cli';
+import { runNode, tempProject, type ProcessResult } from '../../../../test/helpers/preloadedProcess';
 import { queryRows } from '../../../../test/helpers/sqlite';
-import {
-  cleanEnv,
-  REPO_ROOT,
-  runNode,
-  tempProject,
-  type ProcessResult,
-} from '../../../../test/helpers/preloadedProcess';
+import { removeTempDirs } from '../../../../test/helpers/tempDir';
+
+afterAll(removeTempDirs);
 
 const INTERVAL_S = 0.2;
 const WORK_MS = 3000;
-const CLI = path.join(REPO_ROOT, 'packages', 'cli', 'dist', 'bin.js');
 
 interface Snapshot {
   time_us: number;
@@ -73,10 +69,7 @@ it('measures every snapshot, the last one too: event-loop delay and machine CPU,
 });
 
 it("shows a measured sample as the process's current state in transcriber performance", () => {
-  const run = spawnSync(process.execPath, [CLI, '--data-dir', dataDir, '--json', 'performance'], {
-    encoding: 'utf8',
-    env: cleanEnv({}),
-  });
+  const run = runCli(['--data-dir', dataDir, '--json', 'performance']);
   expect(run.status).toBe(0);
   const [resources] = JSON.parse(run.stdout).resources;
   expect(resources.samples).toBe(snapshots.length);

@@ -4,8 +4,12 @@
  * end of its iteration, and an entry without a component only marks. The app has no
  * instrumentation code and behaves as without the preload.
  */
-import { cleanEnv, runNode, tempProject, type ProcessResult } from '../../../../test/helpers/preloadedProcess';
+import { cleanEnv } from '../../../../test/helpers/cleanEnv';
+import { runNode, tempProject, type ProcessResult } from '../../../../test/helpers/preloadedProcess';
 import { storedSpans, type StoredSpan } from '../../../../test/helpers/storedSpans';
+import { removeTempDirs } from '../../../../test/helpers/tempDir';
+
+afterAll(removeTempDirs);
 
 const CONFIG = {
   instrument: [

@@ -3,16 +3,7 @@ import { logs } from '@opentelemetry/api-logs';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { DEFAULT_CONFIG, startTelemetry } from '@transcriber/node';
 import { openForQuery } from '@transcriber/queries';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'transcriber-telemetry-'));
-  dirs.push(dir);
-  return dir;
-}
+import { makeTempDir, removeTempDirs } from '../../../../test/helpers/tempDir';
 
 afterEach(() => {
   trace.disable();
@@ -21,9 +12,7 @@ afterEach(() => {
   context.disable();
   propagation.disable();
 });
-afterAll(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(removeTempDirs);
 
 /** Root spans a few milliseconds apart, so their trace ids carry different times. */
 async function makeRootSpans(count: number): Promise<void> {
@@ -38,7 +27,7 @@ const timeOf = (traceId: string) => parseInt(traceId.slice(0, 12), 16);
 
 describe('startTelemetry trace ids', () => {
   it('gives the tracer provider it creates time-ordered trace ids, as stored in SQLite', async () => {
-    const dataDir = tempDir();
+    const dataDir = makeTempDir();
     const before = Date.now();
     const telemetry = startTelemetry({ ...DEFAULT_CONFIG, dataDir }, { sqlite: { metrics: false, logs: false } });
     await makeRootSpans(10);
@@ -62,7 +51,7 @@ describe('startTelemetry trace ids', () => {
     const appProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(seen)] });
     trace.setGlobalTracerProvider(appProvider);
     const before = Date.now();
-    const telemetry = startTelemetry({ ...DEFAULT_CONFIG, dataDir: tempDir() }, { sqlite: false });
+    const telemetry = startTelemetry({ ...DEFAULT_CONFIG, dataDir: makeTempDir() }, { sqlite: false });
     await makeRootSpans(10);
     const after = Date.now();
     await telemetry.shutdown();
@@ -86,7 +75,7 @@ describe('startTelemetry attribute value length limits', () => {
   });
 
   async function storedLengths(): Promise<number[]> {
-    const dataDir = tempDir();
+    const dataDir = makeTempDir();
     const telemetry = startTelemetry({ ...DEFAULT_CONFIG, dataDir }, { sqlite: { metrics: false, logs: false } });
     trace
       .getTracer('limits-test')

@@ -8,11 +8,14 @@ export interface SeedSummary {
   fast: { traceId: string; voiceToVoiceMs: number; interrupted: boolean }[];
   profiles: { processComponents: string[]; operationSamples: number };
   benchmarks: string[];
+  /** The pipeline benchmark recorded under the benchmark service: its state and share components. */
+  pipeline: { state: string; shares: string[]; unavailable: string | null };
 }
 
 /**
  * Fills `dataDir` with the view's test data (turns of two agents, resources, two profiles, six
- * benchmark runs), in a process of its own through the real exporters, profiler and suite.
+ * benchmark runs and a pipeline benchmark's), in a process of its own through the real exporters,
+ * profiler and suite.
  */
 export async function seedViewData(dataDir: string): Promise<SeedSummary> {
   const result = await runChild(path.join(__dirname, '..', 'fixtures', 'seedViewData.js'), [dataDir], {

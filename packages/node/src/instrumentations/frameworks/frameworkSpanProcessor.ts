@@ -1,4 +1,4 @@
-import { diag, SpanStatusCode, type Context, type HrTime } from '@opentelemetry/api';
+import { diag, SpanStatusCode, type Attributes, type Context, type HrTime } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import {
   ATTR_COMPONENT,
@@ -9,7 +9,8 @@ import {
   METRIC_LLM_OUTPUT_TOKENS_PER_SECOND,
   operationAttributes,
 } from '@transcriber/instrumentation';
-import { TurnAssembler, type SpanShape } from '@transcriber/instrumentation/frameworkSpans';
+import { isMessageContentAttribute, TurnAssembler, type SpanShape } from '@transcriber/instrumentation/frameworkSpans';
+import { frameworkRecording } from './frameworkRecording';
 import { componentOfFrameworkSpan, FRAMEWORK_SCOPES } from './frameworkScopes';
 
 /**
@@ -17,6 +18,8 @@ import { componentOfFrameworkSpan, FRAMEWORK_SCOPES } from './frameworkScopes';
  * SDK's `@ai-sdk/otel`) ours, with no
  * code in the app: they reach the SDK through the global tracer provider, and this processor, in
  * the provider's chain before the exporters,
+ * - drops message content from them (transcripts, chat contexts, answers, tool arguments: LiveKit's
+ *   `lk.pii.*`, the GenAI and AI SDK content attributes) unless asked to keep it;
  * - tags each span that is a component operation with `transcriber.component` / `.operation` (by
  *   the framework's span names, see frameworkScopes.ts) while it can still be changed
  *   (`onEnding`), with its figures in our names and units (the AI SDK's time to first chunk, its
@@ -28,6 +31,11 @@ import { componentOfFrameworkSpan, FRAMEWORK_SCOPES } from './frameworkScopes';
  */
 export class FrameworkSpanProcessor implements SpanProcessor {
   private readonly assembler = new TurnAssembler();
+  /**
+   * Message content (transcripts, prompts, answers, tool arguments) is not recorded by default, as
+   * for the `openai` SDK: OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true keeps it.
+   */
+  private readonly keepContent = process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT === 'true';
 
   onStart(_span: Span, _parentContext: Context): void {}
 
@@ -36,6 +44,7 @@ export class FrameworkSpanProcessor implements SpanProcessor {
       const framework = FRAMEWORK_SCOPES.get(span.instrumentationScope.name);
       if (framework === undefined) return;
       const readable = span as unknown as ReadableSpan;
+      if (!this.keepContent) dropMessageContent(readable.attributes);
       if (typeof readable.attributes[ATTR_COMPONENT] === 'string') return;
       const startMs = msOf(readable.startTime);
       const endMs = msOf(readable.endTime);
@@ -81,14 +90,11 @@ export class FrameworkSpanProcessor implements SpanProcessor {
   }
 }
 
-type FrameworkRecording = typeof import('@transcriber/instrumentation/frameworks');
-let recording: FrameworkRecording | undefined;
-
-/** The recording side, loaded with the first framework span: a process with none never loads it. */
-export function frameworkRecording(): FrameworkRecording {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use
-  recording ??= require('@transcriber/instrumentation/frameworks') as FrameworkRecording;
-  return recording;
+/** Removes message content from a framework span's attributes (the SDK's own object, before export). */
+function dropMessageContent(attributes: Attributes): void {
+  for (const name of Object.keys(attributes)) {
+    if (isMessageContentAttribute(name)) delete attributes[name];
+  }
 }
 
 function shapeOf(span: ReadableSpan): SpanShape {

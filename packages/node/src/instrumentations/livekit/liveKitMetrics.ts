@@ -10,7 +10,7 @@ import {
   operationAttributes,
 } from '@transcriber/instrumentation';
 import type { VoiceFigure } from '@transcriber/instrumentation/frameworks';
-import { frameworkRecording } from '../frameworks/frameworkSpanProcessor';
+import { frameworkRecording } from '../frameworks/frameworkRecording';
 
 /**
  * One LiveKit `metrics_collected` figure set, as `@livekit/agents` 1.9 emits them

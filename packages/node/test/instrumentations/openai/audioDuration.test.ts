@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { makeTempDir, removeTempDirs } from '../../../../../test/helpers/tempDir';
 import { uploadDurationSeconds, wavDurationSeconds } from '../../../src/instrumentations/openai/audioDuration';
+
+afterAll(removeTempDirs);
 
 /** A PCM WAV: `seconds` at `sampleRate` Hz, `channels`, 16-bit, with an optional LIST chunk first. */
 function wav(seconds: number, sampleRate = 16000, channels = 1, list = false, openSize = false): Buffer {
@@ -54,7 +56,7 @@ describe('uploadDurationSeconds', () => {
     expect(await uploadDurationSeconds(file)).toBe(0.5);
     expect((await file.arrayBuffer()).byteLength).toBe(bytes.length);
 
-    const filePath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'transcriber-wav-')), 'turn.wav');
+    const filePath = path.join(makeTempDir('transcriber-wav-'), 'turn.wav');
     fs.writeFileSync(filePath, bytes);
     const stream = fs.createReadStream(filePath);
     expect(await uploadDurationSeconds(stream)).toBe(0.5);

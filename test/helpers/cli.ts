@@ -1,11 +1,11 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { cleanEnv } from './cleanEnv';
 
-/** The built CLI: tests run it as users do, as its own process. */
-export const BIN = path.join(__dirname, '..', '..', 'dist', 'bin.js');
-const WORKLOAD = path.join(__dirname, '..', 'fixtures', 'workload.js');
+/** The built CLI (packages/cli/dist): tests run it as users do, as its own process. */
+export const BIN = path.join(__dirname, '..', '..', 'packages', 'cli', 'dist', 'bin.js');
+const WORKLOAD = path.join(__dirname, '..', '..', 'packages', 'cli', 'test', 'fixtures', 'workload.js');
 
 export interface CliResult {
   status: number | null;
@@ -13,22 +13,22 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Environment without the developer's own transcriber settings, so tests see only their own. */
-export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('TRANSCRIBER_PERF_') && !key.startsWith('OTEL_') && key !== 'NO_COLOR' && key !== 'FORCE_COLOR')
-      env[key] = value;
-  }
-  return { ...env, ...extra };
+export interface CliOptions {
+  /** Default: the system temp dir (no transcriber.config.json of the repository's applies). */
+  cwd?: string;
+  /** Added to the clean environment. */
+  env?: Record<string, string>;
+  /** Killed past this many ms. Default 30 s. */
+  timeoutMs?: number;
 }
 
-export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
+/** Runs `transcriber <args>` to its end. */
+export function runCli(args: string[], options: CliOptions = {}): CliResult {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? os.tmpdir(),
     env: cleanEnv(options.env),
     encoding: 'utf8',
-    timeout: 30_000,
+    timeout: options.timeoutMs ?? 30_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -42,7 +42,7 @@ export function workloadEnv(dataDir: string): Record<string, string> {
   };
 }
 
-/** Runs the instrumented workload to completion (see fixtures/workload.js for the options). */
+/** Runs the instrumented workload to completion (see packages/cli/test/fixtures/workload.js for the options). */
 export function recordWorkload(dataDir: string, args: string[] = []): void {
   const result = spawnSync(process.execPath, [WORKLOAD, ...args], {
     env: cleanEnv(workloadEnv(dataDir)),
@@ -55,18 +55,6 @@ export function recordWorkload(dataDir: string, args: string[] = []): void {
 /** Starts the workload recording turns until it is signalled. */
 export function startWorkload(dataDir: string, args: string[] = []): ChildProcessWithoutNullStreams {
   return spawn(process.execPath, [WORKLOAD, '--forever', ...args], { env: cleanEnv(workloadEnv(dataDir)) });
-}
-
-const created: string[] = [];
-
-export function makeTempDir(prefix = 'transcriber-cli-'): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  created.push(dir);
-  return dir;
-}
-
-export function removeTempDirs(): void {
-  for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 /** The single line an error should be, with no stack trace. */

@@ -1,8 +1,6 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ByteBudget } from './byteBudget';
-import { OtlpDecodeError } from './otlpDecodeError';
-import { OtlpReceiver, type ItemCounts, type OtlpReceiverOptions, type ReceiveOutcome } from './otlpReceiver';
+import type { IntakeAnswer, OtlpIntake } from './otlpIntake';
 import {
   exportResponseBody,
   RPC_INVALID_ARGUMENT,
@@ -15,7 +13,7 @@ import {
 } from './otlpResponses';
 import { readBody, type BodyLimits } from './requestBody';
 
-export interface OtlpHttpServerOptions extends OtlpReceiverOptions {
+export interface OtlpHttpOptions {
   /** Address to listen on. Default 127.0.0.1: telemetry names code paths and timings. */
   host?: string;
   /** Port; 0 picks a free one. Default 4318, the OTLP/HTTP port. */
@@ -28,11 +26,6 @@ export interface OtlpHttpServerOptions extends OtlpReceiverOptions {
   /** Largest body after gzip decompression, bytes. Default 32 MiB. */
   maxDecompressedBytes?: number;
   /**
-   * Bytes held in memory at once by bodies being read (as kept: decompressed) and by the rows of
-   * accepted requests not yet written; a body that does not fit is answered 429. Default 64 MiB.
-   */
-  maxBufferedBytes?: number;
-  /**
    * Milliseconds a connection may take to send a request's line and headers (from its first byte),
    * and may stay silent before its first request; past them it is closed (408 for the first).
    * Default 10 s.
@@ -44,14 +37,6 @@ export interface OtlpHttpServerOptions extends OtlpReceiverOptions {
    * (OTel exporters give a whole export 10 s).
    */
   requestTimeoutMs?: number;
-  /** Told about things an operator should know: storage faults starting and clearing. */
-  notify?: (message: string) => void;
-}
-
-/** What the server did, for its summary at shutdown. */
-export interface CollectStats extends ItemCounts {
-  /** Requests answered, by HTTP status. */
-  requests: Record<string, number>;
 }
 
 const PATHS: Record<string, OtlpSignal> = { '/v1/traces': 'traces', '/v1/metrics': 'metrics', '/v1/logs': 'logs' };
@@ -59,15 +44,6 @@ const CONTENT_TYPES: Record<OtlpEncoding, string> = { protobuf: 'application/x-p
 const MIB = 1024 * 1024;
 /** An oversized body declared this many times over the limit is refused before it is read. */
 const DISCARD_FACTOR = 4;
-/**
- * Seconds a sender should wait: after 429 (the queue drains in well under a second) and 503 for a
- * storage fault (the writer retries from 250 ms on; a lock is usually gone by then), short enough
- * that an OTel exporter's retries fit in its 10 s export timeout; after 503 for a shutdown, long
- * enough for a restart.
- */
-const RETRY_AFTER_BUSY_S = 1;
-const RETRY_AFTER_FAULT_S = 1;
-const RETRY_AFTER_SHUTDOWN_S = 5;
 
 interface Reply {
   status: number;
@@ -80,39 +56,30 @@ interface Reply {
 }
 
 /**
- * The OTLP/HTTP receiver behind `transcriber collect`: POST /v1/traces, /v1/metrics and /v1/logs,
- * protobuf or JSON bodies, optionally gzip-compressed, answered with the OTLP response messages in
- * the request's encoding (https://opentelemetry.io/docs/specs/otlp/#otlphttp). Limits keep it
- * safe: a body size cap before and after decompression (413), a bounded queue (429 + Retry-After
- * when full, 503 + Retry-After while the databases cannot be written), a malformed body answered
- * 400 with the reason. `close()` stops accepting, finishes the requests under way, and writes
- * everything accepted before it resolves.
+ * OTLP/HTTP in front of the intake (https://opentelemetry.io/docs/specs/otlp/#otlphttp): POST
+ * /v1/traces, /v1/metrics and /v1/logs, protobuf or JSON bodies, optionally gzip-compressed,
+ * answered with the OTLP response messages in the request's encoding. A body size cap before and
+ * after decompression (413), the intake's admission (429 + Retry-After when busy, 503 + Retry-After
+ * while the databases cannot be written or while shutting down), a malformed body answered 400
+ * with the reason.
  */
-export class OtlpHttpServer {
-  private readonly requests: Record<string, number> = {};
-  private inFlight = 0;
-  private closing: Promise<CollectStats> | undefined;
-  private idle: (() => void) | undefined;
-  private reportedFault: string | undefined;
+export class OtlpHttpTransport {
+  /** Requests answered, by HTTP status. */
+  readonly requests: Record<string, number> = {};
   private bound: AddressInfo | undefined;
 
   private constructor(
     private readonly server: http.Server,
-    private readonly receiver: OtlpReceiver,
+    private readonly intake: OtlpIntake,
     private readonly limits: BodyLimits,
-    private readonly budget: ByteBudget,
-    private readonly notify: ((message: string) => void) | undefined,
   ) {}
 
   /** Starts listening; rejects if the address cannot be bound (e.g. the port is taken). */
-  static async start(options: OtlpHttpServerOptions): Promise<OtlpHttpServer> {
+  static async listen(intake: OtlpIntake, options: OtlpHttpOptions): Promise<OtlpHttpTransport> {
     const limits = {
       maxBodyBytes: options.maxBodyBytes ?? 8 * MIB,
       maxDecompressedBytes: options.maxDecompressedBytes ?? 32 * MIB,
     };
-    const maxBufferedBytes = options.maxBufferedBytes ?? 32 * MIB;
-    const receiver = new OtlpReceiver({ ...options, maxQueuedBytes: maxBufferedBytes });
-    const budget = new ByteBudget(maxBufferedBytes, () => receiver.bytesQueued);
     const headersTimeout = options.headersTimeoutMs ?? 10_000;
     const requestTimeout = Math.max(options.requestTimeoutMs ?? 30_000, headersTimeout);
     // Time limits must be given to the constructor: assigned afterwards, requestTimeout kept
@@ -126,20 +93,15 @@ export class OtlpHttpServer {
       connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4))),
     });
     server.timeout = headersTimeout;
-    const self = new OtlpHttpServer(server, receiver, limits, budget, options.notify);
+    const self = new OtlpHttpTransport(server, intake, limits);
     server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => self.handle(req, res));
-    try {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(options.port ?? 4318, options.host ?? '127.0.0.1', () => {
-          server.off('error', reject);
-          resolve();
-        });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 4318, options.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
       });
-    } catch (err) {
-      await receiver.shutdown();
-      throw err;
-    }
+    });
     self.bound = server.address() as AddressInfo;
     return self;
   }
@@ -155,39 +117,20 @@ export class OtlpHttpServer {
     return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   }
 
-  get stats(): CollectStats {
-    const counts = this.receiver.counts;
-    return {
-      spans: { ...counts.spans },
-      metricPoints: { ...counts.metricPoints },
-      logRecords: { ...counts.logRecords },
-      values: { ...counts.values },
-      turnsDerived: counts.turnsDerived,
-      requests: { ...this.requests },
-    };
-  }
-
-  /** Resolves when everything accepted so far is written (or is waiting on a storage fault's retry). */
-  flush(): Promise<void> {
-    return this.receiver.flush();
-  }
-
-  /** Stops accepting, answers the requests under way, writes everything accepted, closes the databases. */
-  close(): Promise<CollectStats> {
-    this.closing ??= this.shutDown();
-    return this.closing;
-  }
-
-  private async shutDown(): Promise<CollectStats> {
+  /**
+   * Stops accepting connections and closes idle ones; requests arriving on kept-alive connections
+   * meanwhile are answered 503 with `Connection: close` (the intake is closing). Resolves once every
+   * connection is gone (see `closeConnections`).
+   */
+  stopAccepting(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
-    if (this.inFlight > 0) await new Promise<void>((resolve) => (this.idle = resolve));
-    await this.receiver.shutdown();
-    // Requests that arrived on kept-alive connections while closing were answered 503 with
-    // `Connection: close`; nothing is left to wait for on any connection now.
+    return closed;
+  }
+
+  /** Closes every connection left: called once the requests under way are answered. */
+  closeConnections(): void {
     this.server.closeAllConnections();
-    await closed;
-    return this.stats;
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -196,7 +139,7 @@ export class OtlpHttpServer {
       this.send(res, route);
       return;
     }
-    this.inFlight++;
+    this.intake.begin();
     this.receive(req, route.signal, route.encoding, route.gzip).then(
       (reply) => this.finish(res, reply),
       (err: unknown) =>
@@ -258,32 +201,8 @@ export class OtlpHttpServer {
         close: true,
       };
     }
-    if (this.closing !== undefined) {
-      return {
-        ...failure(503, encoding, RPC_UNAVAILABLE, 'the receiver is shutting down'),
-        retryAfterS: RETRY_AFTER_SHUTDOWN_S,
-        close: true,
-      };
-    }
-    // A full queue first: then nothing can be taken whatever the storage's state.
-    if (!this.receiver.hasRoom || !this.budget.hasRoom) {
-      return {
-        ...failure(429, encoding, RPC_RESOURCE_EXHAUSTED, 'too much data waiting to be written; retry later'),
-        retryAfterS: RETRY_AFTER_BUSY_S,
-      };
-    }
-    const fault = this.checkStorage();
-    if (fault !== undefined) {
-      return {
-        ...failure(
-          503,
-          encoding,
-          RPC_UNAVAILABLE,
-          `the databases cannot be written right now (${fault}); data is kept for when they can`,
-        ),
-        retryAfterS: RETRY_AFTER_FAULT_S,
-      };
-    }
+    const refusal = this.intake.refusal();
+    if (refusal !== undefined) return replyOf(refusal, encoding);
     return { signal, encoding, gzip: contentEncoding === 'gzip' || contentEncoding === 'x-gzip' };
   }
 
@@ -293,8 +212,10 @@ export class OtlpHttpServer {
     encoding: OtlpEncoding,
     gzip: boolean,
   ): Promise<Reply> {
-    const read = await readBody(req, gzip, this.limits, this.budget);
+    const read = await readBody(req, gzip, this.limits, this.intake.budget);
     switch (read.kind) {
+      case 'body':
+        return replyOf(this.intake.receive(signal, encoding, read.body), encoding);
       case 'aborted':
         return failure(400, encoding, RPC_INVALID_ARGUMENT, 'the request was aborted');
       case 'too-large':
@@ -318,63 +239,15 @@ export class OtlpHttpServer {
           close: read.cut,
         };
       case 'busy':
-        return {
-          ...failure(
-            429,
-            encoding,
-            RPC_RESOURCE_EXHAUSTED,
-            `more than ${this.budget.limit} bytes are being received or waiting to be written; retry later`,
-          ),
-          retryAfterS: RETRY_AFTER_BUSY_S,
-          close: read.cut,
-        };
+        return { ...replyOf(this.intake.budgetSpent(), encoding), close: read.cut };
       case 'bad-gzip':
         return failure(400, encoding, RPC_INVALID_ARGUMENT, `body is not valid gzip: ${read.message}`);
-    }
-    // The body's bytes pass from the budget's bodies to the receiver's queued rows (or are freed).
-    try {
-      return this.decode(signal, encoding, read.body);
-    } finally {
-      this.budget.give(read.body.length);
-    }
-  }
-
-  private decode(signal: OtlpSignal, encoding: OtlpEncoding, body: Buffer): Reply {
-    let outcome: ReceiveOutcome;
-    try {
-      outcome = this.receiver.receive(signal, encoding, body);
-    } catch (err) {
-      if (err instanceof OtlpDecodeError)
-        return failure(400, encoding, RPC_INVALID_ARGUMENT, `malformed ${signal} request: ${err.message}`);
-      throw err;
-    }
-    switch (outcome.kind) {
-      case 'accepted':
-        return { status: 200, encoding, body: exportResponseBody(signal, encoding, outcome.rejected, outcome.message) };
-      case 'busy':
-        return {
-          ...failure(429, encoding, RPC_RESOURCE_EXHAUSTED, `${outcome.queued} are waiting to be written; retry later`),
-          retryAfterS: RETRY_AFTER_BUSY_S,
-        };
-      case 'too-many':
-        return failure(
-          413,
-          encoding,
-          RPC_INVALID_ARGUMENT,
-          `${outcome.items} in one request exceed the queue of ${outcome.limit}; send smaller batches`,
-        );
-      case 'closed':
-        return {
-          ...failure(503, encoding, RPC_UNAVAILABLE, 'the receiver is shutting down'),
-          retryAfterS: RETRY_AFTER_SHUTDOWN_S,
-          close: true,
-        };
     }
   }
 
   private finish(res: http.ServerResponse, reply: Reply): void {
-    this.send(res, this.closing === undefined ? reply : { ...reply, close: true });
-    if (--this.inFlight === 0 && this.idle !== undefined) this.idle();
+    this.send(res, this.intake.isClosing ? { ...reply, close: true } : reply);
+    this.intake.end();
   }
 
   private send(res: http.ServerResponse, reply: Reply): void {
@@ -389,19 +262,29 @@ export class OtlpHttpServer {
     res.writeHead(reply.status, headers);
     res.end(reply.body);
   }
+}
 
-  /** The storage fault, telling the operator once when one starts and once when it clears. */
-  private checkStorage(): string | undefined {
-    const fault = this.receiver.storageFault;
-    if (fault !== this.reportedFault) {
-      this.notify?.(
-        fault === undefined
-          ? 'the databases are writable again; accepting data'
-          : `the databases cannot be written (${fault}); answering 503 until they can`,
-      );
-      this.reportedFault = fault;
-    }
-    return fault;
+/** The intake's answer as OTLP/HTTP gives it (https://opentelemetry.io/docs/specs/otlp/#failures-1). */
+function replyOf(answer: IntakeAnswer, encoding: OtlpEncoding): Reply {
+  switch (answer.kind) {
+    case 'accepted':
+      return {
+        status: 200,
+        encoding,
+        body: exportResponseBody(answer.signal, encoding, answer.rejected, answer.message),
+      };
+    case 'bad-data':
+      return failure(400, encoding, RPC_INVALID_ARGUMENT, answer.message);
+    case 'too-large':
+      return failure(413, encoding, RPC_INVALID_ARGUMENT, answer.message);
+    case 'busy':
+      return { ...failure(429, encoding, RPC_RESOURCE_EXHAUSTED, answer.message), retryAfterS: answer.retryAfterS };
+    case 'unavailable':
+      return {
+        ...failure(503, encoding, RPC_UNAVAILABLE, answer.message),
+        retryAfterS: answer.retryAfterS,
+        close: answer.closing,
+      };
   }
 }
 
