@@ -111,7 +111,7 @@ describe('transcriber performance', () => {
     expect(text.stdout).toMatch(/RSS\s+[\d.]+ MiB → [\d.]+ MiB, peak [\d.]+ MiB\n/);
     expect(text.stdout).toMatch(/heap used\s+[\d.]+ MiB → /);
     expect(text.stdout).toMatch(
-      /growth not judged: \d+ sample\(s\) over \d+ ms; growth is judged from at least 8 samples over at least 30 s/,
+      /growth not judged: \d+ sample\(s\) over [\d.]+ m?s; growth is judged from at least 8 samples over at least 30 s/,
     );
     expect(text.stdout).toMatch(/time\s+rss\s+heap used\s+heap total\s+external\s+samples/);
     const report = json(['performance', '--component', 'memory']);

@@ -18,17 +18,18 @@ const FILES = {
     instrument: [{ module: './work.js', export: 'step', component: 'agent' }],
   }),
   'work.js': `exports.step = function step(n) { return n + 1; };`,
-  // Runs `argv[2]` ms doing a step every 50 ms, then emits an event and ends.
+  // Runs `argv[2]` ms doing a step every 50 ms, then emits an event, says how many steps it made and ends.
   'app.js': `
     const { logs } = require('@opentelemetry/api-logs');
     const { step } = require('./work.js');
     const until = Date.now() + Number(process.argv[2] ?? 0);
+    let steps = 0;
     const timer = setInterval(() => {
-      step(1);
+      steps = step(steps);
       if (Date.now() < until) return;
       clearInterval(timer);
       logs.getLogger('app').emit({ eventName: 'app.turn_ended', attributes: { 'turn.number': 1 } });
-      console.log('done');
+      console.log('done ' + steps);
     }, 50);`,
 };
 
@@ -65,7 +66,7 @@ describe.each([
   afterAll(() => receiver.close());
 
   it('runs the app unchanged', () => {
-    expect(result).toMatchObject({ code: 0, stdout: 'done\n', stderr: '' });
+    expect(result).toMatchObject({ code: 0, stdout: 'done 1\n', stderr: '' });
   });
 
   it(`receives the three signals as ${contentType}, with the headers and resource from the environment`, () => {
@@ -121,11 +122,14 @@ it('warns once about an unreachable endpoint; the app and the SQLite exporter ca
       TRANSCRIBER_PERF_DATA_DIR: project.dataDir,
     }),
   });
-  expect(result).toMatchObject({ code: 0, stdout: 'done\n' });
+  expect(result).toMatchObject({ code: 0, stdout: expect.stringMatching(/^done \d+\n$/) });
   const warnings = result.stderr.trim().split('\n');
   expect(warnings).toHaveLength(1);
   expect(warnings[0]).toMatch(unreachableWarning(port));
-  expect(storedSpans(project.dataDir).filter((s) => s.component === 'agent').length).toBeGreaterThan(30);
+  // Every step of its 2.5 s (about 50, fewer on a loaded machine) stored all the same.
+  const steps = Number(/^done (\d+)$/m.exec(result.stdout)![1]);
+  expect(steps).toBeGreaterThan(5);
+  expect(storedSpans(project.dataDir).filter((s) => s.component === 'agent')).toHaveLength(steps);
 });
 
 // An app that ends at once sends its telemetry at exit, and the exporters retry a refused
@@ -140,7 +144,7 @@ it('warns once about an unreachable endpoint in every run of a short-lived app, 
       cwd: project.dir,
       env: cleanEnv({ ...OTEL_ENV, OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` }),
     });
-    await app.waitForLine(/^done$/);
+    await app.waitForLine(/^done 1$/);
     const doneAt = performance.now();
     const result = await app.exited;
     return { ...result, exitLagMs: performance.now() - doneAt };
@@ -149,7 +153,7 @@ it('warns once about an unreachable endpoint in every run of a short-lived app, 
   // Six runs, three at a time: each waits out the exit deadline.
   for (let batch = 0; batch < 2; batch++) runs.push(...(await Promise.all([runOnce(), runOnce(), runOnce()])));
   for (const run of runs) {
-    expect(run).toMatchObject({ code: 0, signal: null, stdout: 'done\n' });
+    expect(run).toMatchObject({ code: 0, signal: null, stdout: 'done 1\n' });
     const warnings = run.stderr.trim().split('\n');
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(unreachableWarning(port));
