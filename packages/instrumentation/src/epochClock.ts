@@ -13,7 +13,10 @@ import type { HrTime } from '@opentelemetry/api';
  * wall clock: when `Date.now()` moves away from it by more than `RESYNC_MS` (an NTP step, a
  * machine waking from sleep), it is taken again. A reading is `Date.now()` truncated to the
  * millisecond, so it lies up to 1 ms below the true value; half a millisecond is added to centre
- * it, and readings within `RESYNC_MS` are noise, not drift.
+ * it, and readings within `RESYNC_MS` are noise, not drift. A reading further away is followed
+ * only once a second one agrees with it: one alone may be a thread descheduled between the
+ * operation's `performance.now()` and this `Date.now()` (a loaded machine does that for ms), and
+ * taking it would shift every later span by that pause.
  */
 const RESYNC_MS = 2;
 
@@ -22,12 +25,21 @@ const ORIGIN_WHOLE_MS = Math.floor(ORIGIN_MS);
 const ORIGIN_FRACTION_MS = ORIGIN_MS - ORIGIN_WHOLE_MS;
 
 let correctionMs = Number.NaN;
+/** A reading away from the correction, followed if the next one agrees with it (NaN: none). */
+let pendingMs = Number.NaN;
 
 /** The correction to use for an operation starting at `nowMs` (a `performance.now()` reading). */
 export function epochCorrectionMs(nowMs: number): number {
   const reading = Date.now() - ORIGIN_MS - nowMs + 0.5;
-  // NaN (first call) compares false too.
-  if (!(Math.abs(reading - correctionMs) <= RESYNC_MS)) correctionMs = reading;
+  if (Math.abs(reading - correctionMs) <= RESYNC_MS) {
+    pendingMs = Number.NaN;
+  } else if (Number.isNaN(correctionMs) || Math.abs(reading - pendingMs) <= RESYNC_MS) {
+    // The first reading, or a step a second reading confirmed.
+    correctionMs = reading;
+    pendingMs = Number.NaN;
+  } else {
+    pendingMs = reading;
+  }
   return correctionMs;
 }
 

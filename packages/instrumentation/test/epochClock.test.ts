@@ -25,11 +25,24 @@ describe('epochCorrectionMs', () => {
     const before = reading();
     const realNow = Date.now.bind(Date);
     jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 5_000);
+    // One reading alone is not followed (it may be a pause between the two clocks' readings)...
+    expect(reading().correction).toBe(before.correction);
+    // ...a second that agrees with it is.
     const after = reading();
     // Kept corrections lag a reading by up to 2 ms (RESYNC_MS), Date.now() truncates up to 1 ms.
     const slackMs = 2 + 1 + before.bracketMs + after.bracketMs;
     expect(Math.abs(after.correction - before.correction - 5_000)).toBeLessThanOrEqual(slackMs);
   });
+});
+
+it('does not follow one reading taken after a pause between the two clocks (a descheduled thread)', () => {
+  const correction = epochCorrectionMs(performance.now());
+  // The operation's start read 30 ms before Date.now(): what a thread descheduled in between sees.
+  expect(epochCorrectionMs(performance.now() - 30)).toBe(correction);
+  expect(epochCorrectionMs(performance.now())).toBe(correction);
+  // Nor two such pauses of different lengths in a row.
+  expect(epochCorrectionMs(performance.now() - 30)).toBe(correction);
+  expect(epochCorrectionMs(performance.now() - 60)).toBe(correction);
 });
 
 describe('epochHrTime', () => {

@@ -13,6 +13,8 @@ export { recentOperations } from './recentOperations';
 export type { OperationFilter } from './recentOperations';
 export { getTrace, traceIdsWith } from './getTrace';
 export { resourceHistory } from './resourceHistory';
+export { resourceSeries } from './resourceSeries';
+export type { ProcessResourceSeries } from './resourceSeries';
 export { newestStart } from './newestStart';
 export { resourceSummary } from './resourceSummary';
 export type { ProcessResources } from './resourceSummary';

@@ -1,4 +1,4 @@
-import { growthEvidence, percentileOfSorted, resourceHistory, type ResourceSnapshot } from '@transcriber/queries';
+import { growthEvidence, percentileOfSorted, resourceSeries, type ProcessResourceSeries } from '@transcriber/queries';
 import { figure } from '../figure';
 import { ms, wanted, type CheckContext } from './checkContext';
 import type { Priority } from './recommendation';
@@ -11,22 +11,16 @@ export function checkResources(ctx: CheckContext): void {
   const memory = wanted(ctx, 'memory');
   const loop = wanted(ctx, 'event_loop');
   if (!memory && !loop) return;
-  const byPid = new Map<number, ResourceSnapshot[]>();
-  for (const s of resourceHistory(ctx.db, { sinceUs: ctx.sinceUs, untilUs: ctx.untilUs, service: ctx.service })) {
-    const pid = s.pid ?? 0;
-    let list = byPid.get(pid);
-    if (list === undefined) byPid.set(pid, (list = []));
-    list.push(s);
-  }
-  if (byPid.size === 0) {
+  const processes = resourceSeries(ctx.db, { sinceUs: ctx.sinceUs, untilUs: ctx.untilUs, service: ctx.service });
+  if (processes.length === 0) {
     ctx.notes.push(
       'memory growth and event-loop delay not checked: no resource snapshots in the window (is monitoring on?)',
     );
     return;
   }
-  for (const [pid, samples] of byPid) {
-    if (memory) checkMemoryGrowth(ctx, pid, samples);
-    if (loop) checkEventLoopDelay(ctx, pid, samples);
+  for (const series of processes) {
+    if (memory) checkMemoryGrowth(ctx, series);
+    if (loop) checkEventLoopDelay(ctx, series);
   }
 }
 
@@ -34,20 +28,30 @@ export function checkResources(ctx: CheckContext): void {
  * A leak shows as memory that stays in use after collections: the floor (lowest sample) of memory
  * in use (heap + external) rising in each quarter of the window, not just a high peak.
  */
-function checkMemoryGrowth(ctx: CheckContext, pid: number, all: readonly ResourceSnapshot[]): void {
-  const samples = all.filter((s) => s.heapUsedBytes !== null);
+function checkMemoryGrowth(ctx: CheckContext, series: ProcessResourceSeries): void {
+  const { pid } = series;
+  // The samples with memory in use measured, as (time, MiB) pairs.
+  const times: number[] = [];
+  const mib: number[] = [];
+  series.memoryInUseBytes.forEach((bytes, i) => {
+    if (Number.isNaN(bytes)) return;
+    times.push(series.timesUs[i]);
+    mib.push(bytes / MB);
+  });
   // The same rule as every view of memory growth (performance --component memory).
-  const evidence = growthEvidence(samples.length, samples[0]?.timeUs ?? 0, samples[samples.length - 1]?.timeUs ?? 0);
+  const evidence = growthEvidence(mib.length, times[0] ?? 0, times[times.length - 1] ?? 0);
   if (!evidence.sufficient) {
     ctx.notes.push(`process ${pid}: memory growth not judged: ${evidence.reason}`);
     return;
   }
-  const inUse = (s: ResourceSnapshot) => ((s.heapUsedBytes ?? 0) + (s.externalBytes ?? 0)) / MB;
-  const quarter = samples.length / 4;
+  const quarter = mib.length / 4;
+  // Each quarter's floor: the index of its lowest sample.
   const floors = [0, 1, 2, 3].map((q) => {
-    const part = samples.slice(Math.round(q * quarter), Math.round((q + 1) * quarter));
-    return part.reduce((low, s) => (inUse(s) < inUse(low) ? s : low), part[0]);
+    let low = Math.round(q * quarter);
+    for (let i = low + 1; i < Math.round((q + 1) * quarter); i++) if (mib[i] < mib[low]) low = i;
+    return low;
   });
+  const inUse = (i: number) => mib[i];
   const rising = floors.every((f, i) => i === 0 || inUse(f) > inUse(floors[i - 1]));
   const growthMb = inUse(floors[3]) - inUse(floors[0]);
   if (!rising || growthMb < ctx.thresholds.memoryGrowthMb) {
@@ -56,9 +60,9 @@ function checkMemoryGrowth(ctx: CheckContext, pid: number, all: readonly Resourc
     );
     return;
   }
-  const hours = Math.max(1e-6, (floors[3].timeUs - floors[0].timeUs) / 3.6e9);
+  const hours = Math.max(1e-6, (times[floors[3]] - times[floors[0]]) / 3.6e9);
   const perHour = growthMb / hours;
-  const last = samples[samples.length - 1];
+  const { last } = series;
   const freeMb =
     last.systemMemoryTotalBytes !== null && last.systemMemoryUsedBytes !== null
       ? (last.systemMemoryTotalBytes - last.systemMemoryUsedBytes) / MB
@@ -78,7 +82,7 @@ function checkMemoryGrowth(ctx: CheckContext, pid: number, all: readonly Resourc
         : ` (at this rate the ${Math.round(freeMb as number)} MiB free run out in ~${hoursLeft.toFixed(1)} h)`),
     improvementBasis: 'derived',
     evidence: {
-      samples: figure(samples.length, 'samples', 'measured'),
+      samples: figure(mib.length, 'samples', 'measured'),
       floorStartMb: figure(inUse(floors[0]), 'MiB', 'measured'),
       floorEndMb: figure(inUse(floors[3]), 'MiB', 'measured'),
       growthMb: figure(growthMb, 'MiB', 'derived'),
@@ -90,15 +94,15 @@ function checkMemoryGrowth(ctx: CheckContext, pid: number, all: readonly Resourc
 }
 
 /** Event-loop delay: the p99 of each sampling interval, judged in the worst 5% of intervals. */
-function checkEventLoopDelay(ctx: CheckContext, pid: number, samples: readonly ResourceSnapshot[]): void {
-  const p99s = samples.map((s) => s.eventLoopDelayP99Ms).filter((v): v is number => v !== null);
+function checkEventLoopDelay(ctx: CheckContext, series: ProcessResourceSeries): void {
+  const { pid } = series;
+  const p99s = series.eventLoopDelayP99Ms.filter((v) => !Number.isNaN(v));
   if (p99s.length < MIN_SAMPLES_FOR_DELAY) {
     ctx.notes.push(`process ${pid}: ${p99s.length} event-loop sample(s): delay not judged`);
     return;
   }
-  const sorted = Float64Array.from(p99s).sort();
-  const worst = percentileOfSorted(sorted, 95);
-  const max = Math.max(...samples.map((s) => s.eventLoopDelayMaxMs ?? 0));
+  const worst = percentileOfSorted(p99s.sort(), 95);
+  const max = series.eventLoopDelayMaxMs.reduce((most, v) => (v > most ? v : most), 0);
   const { eventLoopDelayMs, eventLoopDelayHighMs } = ctx.thresholds;
   if (worst < eventLoopDelayMs) {
     ctx.notes.push(
