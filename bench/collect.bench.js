@@ -12,6 +12,8 @@
 //               close resolves after the final write). The sender serializes its requests before
 //               the clock starts, with the OTel JS serializers, so the figure is the receiver's:
 //               HTTP, decoding, component mapping and the same SQLite write path.
+//   server thread  the same through OtlpServerThread, as the `collect` command runs the server (its
+//               young generation held to RECEIVER_YOUNG_GENERATION_MB): the price of that bound.
 //   collect over gRPC  the same server's OTLP/gRPC port, fed by a separate process making Export
 //               calls of the same 512-span protobuf messages, 4 at a time on one channel (as an
 //               exporter's one connection would carry them), retrying UNAVAILABLE after its RetryInfo.
@@ -172,10 +174,13 @@ async function inProcess(spans, warmup) {
   return { rate: spans.length / seconds, perCpu: spans.length / cpu };
 }
 
-async function overLoopback(encoding, warmupBody) {
+/** `threaded`: the server in a thread of its own, as `transcriber collect` runs it (OtlpServerThread). */
+async function overLoopback(encoding, warmupBody, threaded = false) {
   const { OtlpServer } = require('@transcriber/otlp-receiver');
+  const { OtlpServerThread } = require('@transcriber/otlp-receiver/thread');
   const dataDir = tmpRoot();
-  const server = await OtlpServer.start({ dataDir, port: 0, grpcPort: encoding === 'grpc' ? 0 : undefined });
+  const Server = threaded ? OtlpServerThread : OtlpServer;
+  const server = await Server.start({ dataDir, port: 0, grpcPort: encoding === 'grpc' ? 0 : undefined });
   // Open the database outside the timing, as for the in-process rounds.
   await new Promise((resolve, reject) => {
     const req = http.request(
@@ -242,7 +247,7 @@ async function main() {
   const spans = makeSpans(N);
   const warmup = makeSpans(1);
   const warmupBody = Buffer.from(ProtobufTraceSerializer.serializeRequest(warmup));
-  const runs = { inProcess: [], protobuf: [], grpc: [], json: [], gzip: [] };
+  const runs = { inProcess: [], protobuf: [], thread: [], grpc: [], json: [], gzip: [] };
   let retries = 0;
   const record = (what, measured) => {
     runs[what].push(measured);
@@ -251,10 +256,12 @@ async function main() {
   await inProcess(spans.slice(0, 2000), warmup); // JIT warm-up, not counted
   for (let round = 0; round < ROUNDS; round++) {
     // Rotate the order so drift on a shared machine falls on all alike.
-    const kinds = ['inProcess', 'protobuf', 'grpc'];
+    const kinds = ['inProcess', 'protobuf', 'thread', 'grpc'];
     const order = kinds.map((_, i) => kinds[(i + round) % kinds.length]);
     for (const what of order) {
-      record(what, what === 'inProcess' ? await inProcess(spans, warmup) : await overLoopback(what, warmupBody));
+      if (what === 'inProcess') record(what, await inProcess(spans, warmup));
+      else if (what === 'thread') record(what, await overLoopback('protobuf', warmupBody, true));
+      else record(what, await overLoopback(what, warmupBody));
     }
   }
   for (const encoding of ['json', 'gzip']) {
@@ -275,6 +282,7 @@ async function main() {
   );
   console.log(row('in-process SqliteSpanExporter (baseline)', 'inProcess'));
   console.log(row('collect, OTLP/HTTP protobuf', 'protobuf'));
+  console.log(row('  the same, server thread (as the CLI runs)', 'thread'));
   console.log(row('collect, OTLP/gRPC', 'grpc'));
   console.log(row('collect, OTLP/HTTP JSON', 'json'));
   console.log(row('collect, OTLP/HTTP protobuf + gzip', 'gzip'));

@@ -45,6 +45,14 @@ const MIB = 1024 * 1024;
 /** An oversized body declared this many times over the limit is refused before it is read. */
 const DISCARD_FACTOR = 4;
 
+/** A request whose body is to be read: what it sends, how, and its Content-Length (NaN without one). */
+interface AdmittedRequest {
+  signal: OtlpSignal;
+  encoding: OtlpEncoding;
+  gzip: boolean;
+  declared: number;
+}
+
 interface Reply {
   status: number;
   encoding: OtlpEncoding;
@@ -78,7 +86,7 @@ export class OtlpHttpTransport {
   static async listen(intake: OtlpIntake, options: OtlpHttpOptions): Promise<OtlpHttpTransport> {
     const limits = {
       maxBodyBytes: options.maxBodyBytes ?? 8 * MIB,
-      maxDecompressedBytes: options.maxDecompressedBytes ?? 32 * MIB,
+      maxDecompressedBytes: options.maxDecompressedBytes ?? 16 * MIB,
     };
     const headersTimeout = options.headersTimeoutMs ?? 10_000;
     const requestTimeout = Math.max(options.requestTimeoutMs ?? 30_000, headersTimeout);
@@ -140,7 +148,7 @@ export class OtlpHttpTransport {
       return;
     }
     this.intake.begin();
-    this.receive(req, route.signal, route.encoding, route.gzip).then(
+    this.receive(req, route).then(
       (reply) => this.finish(res, reply),
       (err: unknown) =>
         this.finish(res, failure(500, route.encoding, RPC_UNAVAILABLE, `internal error: ${(err as Error).message}`)),
@@ -148,7 +156,7 @@ export class OtlpHttpTransport {
   }
 
   /** The request's signal and encoding, or the reply refusing it before its body is read. */
-  private route(req: http.IncomingMessage): { signal: OtlpSignal; encoding: OtlpEncoding; gzip: boolean } | Reply {
+  private route(req: http.IncomingMessage): AdmittedRequest | Reply {
     const signal = PATHS[(req.url ?? '').split('?')[0]];
     const encoding = encodingOf(req.headers['content-type']);
     const replyEncoding = encoding ?? 'json';
@@ -201,18 +209,19 @@ export class OtlpHttpTransport {
         close: true,
       };
     }
-    const refusal = this.intake.refusal();
+    // Declared over the limit: answered 413 (once read, see readBody) even when the budget is
+    // spent, as it can never be taken; a 429 would have the sender send it again and again.
+    const tooLarge = declared > this.limits.maxBodyBytes;
+    const refusal = tooLarge && !this.intake.isClosing ? undefined : this.intake.refusal();
     if (refusal !== undefined) return replyOf(refusal, encoding);
-    return { signal, encoding, gzip: contentEncoding === 'gzip' || contentEncoding === 'x-gzip' };
+    return { signal, encoding, gzip: contentEncoding === 'gzip' || contentEncoding === 'x-gzip', declared };
   }
 
   private async receive(
     req: http.IncomingMessage,
-    signal: OtlpSignal,
-    encoding: OtlpEncoding,
-    gzip: boolean,
+    { signal, encoding, gzip, declared }: AdmittedRequest,
   ): Promise<Reply> {
-    const read = await readBody(req, gzip, this.limits, this.intake.budget);
+    const read = await readBody(req, gzip, this.limits, this.intake.budget, declared);
     switch (read.kind) {
       case 'body':
         return replyOf(this.intake.receive(signal, encoding, read.body), encoding);

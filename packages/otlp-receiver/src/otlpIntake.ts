@@ -68,7 +68,7 @@ export class OtlpIntake {
 
   /** Opens the databases (through the receiver's exporters). */
   static open(options: OtlpIntakeOptions): OtlpIntake {
-    const maxBufferedBytes = options.maxBufferedBytes ?? 32 * MIB;
+    const maxBufferedBytes = options.maxBufferedBytes ?? 16 * MIB;
     const receiver = new OtlpReceiver({ ...options, maxQueuedBytes: maxBufferedBytes });
     return new OtlpIntake(receiver, maxBufferedBytes, options.notify);
   }

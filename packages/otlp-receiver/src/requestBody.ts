@@ -32,16 +32,26 @@ export type BodyRead =
  * limit, or when the budget is spent, the rest is read and thrown away, so that a sender that writes
  * its whole body before reading the answer (as the OTel exporters do) gets the answer rather than a
  * broken pipe; whatever was taken is given back before the promise resolves, except the body's.
+ * `declaredBytes`: the Content-Length, when the request has one.
  */
-export function readBody(req: Readable, gzip: boolean, limits: BodyLimits, budget: ByteBudget): Promise<BodyRead> {
+export function readBody(
+  req: Readable,
+  gzip: boolean,
+  limits: BodyLimits,
+  budget: ByteBudget,
+  declaredBytes = Number.NaN,
+): Promise<BodyRead> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let kept = 0;
     let sent = 0;
-    let refused: 'too-large' | 'decompressed-too-large' | 'busy' | undefined;
+    // A body declared (Content-Length) over the limit is refused from its first byte: nothing of
+    // it is kept or inflated.
+    let refused: 'too-large' | 'decompressed-too-large' | 'busy' | undefined =
+      declaredBytes > limits.maxBodyBytes ? 'too-large' : undefined;
     let ended = false;
     let settled = false;
-    const inflate = gzip ? zlib.createGunzip() : undefined;
+    const inflate = gzip && refused === undefined ? zlib.createGunzip() : undefined;
 
     const finish = (read: BodyRead) => {
       if (settled) return;

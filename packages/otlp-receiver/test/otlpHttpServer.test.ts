@@ -371,7 +371,7 @@ describe('back-pressure', () => {
   }
 
   it('429 when the queue is full, 413 for more than it can ever hold, and the queue drains when the lock goes', async () => {
-    const { server, dataDir } = await startServer({ maxQueuedRows: 100 });
+    const { server, dataDir } = await startServer({ maxQueuedRows: 100, maxBodyBytes: 64 * 1024 });
     const { released } = await lockDatabase(server.url, dataDir, 1500);
 
     const tooMany = await request(server.url, '/v1/traces', { headers: JSON_HEADERS, body: spansJson(101) });
@@ -386,6 +386,13 @@ describe('back-pressure', () => {
     expect(full.status).toBe(429);
     expect(full.headers['retry-after']).toBe('1');
     expect(statusOf(full.body).code).toBe(8);
+    // A body over the size limit is answered 413 even now: retried, it would never fit.
+    const oversized = await request(server.url, '/v1/traces', {
+      headers: PROTOBUF_HEADERS,
+      body: Buffer.alloc(80 * 1024, 0x0a),
+    });
+    expect(oversized.status).toBe(413);
+    expect(statusOf(oversized.body).message).toBe('body exceeds the limit of 65536 bytes; send smaller batches');
 
     await released;
     await waitFor('the queued spans to be written', () => spanCount(dataDir) === 101, 15_000);

@@ -1,4 +1,4 @@
-import type { OtlpServer } from '@transcriber/otlp-receiver';
+import type { OtlpServerThread } from '@transcriber/otlp-receiver/thread';
 import { UsageError } from '../errors';
 import { listenError, nextSignal } from '../program/listening';
 import { printCollect, collectRows } from '../printers/collectPrinter';
@@ -29,12 +29,13 @@ export const collectCommand: CommandModule<CollectOptions, CollectSummary> = {
 export async function collect(options: CollectOptions & CommandContext): Promise<CollectSummary> {
   const componentRules = await componentRulesOf(options.cwd);
   const valueLengthLimits = await valueLengthLimitsOf();
-  const { OtlpServer } = await import('@transcriber/otlp-receiver');
+  const { OtlpServerThread } = await import('@transcriber/otlp-receiver/thread');
   const status = (line: string) => process.stderr.write(`transcriber collect: ${line}\n`);
   const grpcPort = options.grpcPort === 'off' ? undefined : options.grpcPort;
-  let server: OtlpServer;
+  let server: OtlpServerThread;
   try {
-    server = await OtlpServer.start({
+    // In a thread of its own: see RECEIVER_YOUNG_GENERATION_MB.
+    server = await OtlpServerThread.start({
       dataDir: options.dataDir,
       host: options.host,
       port: options.port,
@@ -66,7 +67,7 @@ export async function collect(options: CollectOptions & CommandContext): Promise
 /** The component rules of the config file's `collect` section, or the built-in ones. */
 async function componentRulesOf(cwd: string) {
   const { loadConfig } = await import('@transcriber/node/config');
-  const { componentRulesFromConfig } = await import('@transcriber/otlp-receiver');
+  const { componentRulesFromConfig } = await import('@transcriber/otlp-receiver/thread');
   const loaded = loadConfig({ cwd });
   try {
     return componentRulesFromConfig(loaded.sections.collect);

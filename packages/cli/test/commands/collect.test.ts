@@ -344,8 +344,8 @@ describe('transcriber collect under a flood of large bodies', () => {
     const collector = await startCollect(['--data-dir', dataDir]);
     const pid = collector.process.pid!;
     const baseline = peakRssMiB(pid);
-    // ~30 MiB of spans once inflated (under the 32 MiB limit), a few hundred KiB on the wire.
-    const inflating = zlib.gzipSync(bigSpansBody(470, 64 * 1024));
+    // ~15 MiB of spans once inflated (under the 16 MiB limit), a few hundred KiB on the wire.
+    const inflating = zlib.gzipSync(bigSpansBody(235, 64 * 1024));
     // Over the 8 MiB limit as sent: read and thrown away.
     const oversized = Buffer.alloc(9 * 1024 * 1024, 0x0a);
     const statuses: Record<number, number> = {};

@@ -63,9 +63,14 @@ it('measures every snapshot, the last one too: event-loop delay and machine CPU,
     expect(s.event_loop_delay_p50_ms).not.toBeNull();
     expect(s.event_loop_delay_p99_ms).not.toBeNull();
     expect(s.event_loop_delay_max_ms).not.toBeNull();
-    // The machine is never idle to the last tick over an interval in which this process runs.
-    expect(s.system_cpu_utilization).toBeGreaterThan(0);
+    expect(s.system_cpu_utilization).not.toBeNull();
+    expect(s.system_cpu_utilization).toBeGreaterThanOrEqual(0);
+    expect(s.system_cpu_utilization).toBeLessThanOrEqual(1);
   }
+  // The kernel counts CPU time in ticks (10 ms) given to whatever runs at each tick, so a 200 ms
+  // interval of an idle machine can count no busy tick (a CI run met one); over the 3 s, the
+  // machine that runs this test is busy for some of them.
+  expect(snapshots.some((s) => s.system_cpu_utilization! > 0)).toBe(true);
 });
 
 it("shows a measured sample as the process's current state in transcriber performance", () => {
