@@ -82,3 +82,22 @@ export function slowSender(url: string, head: string, everyMs: number, trickle =
     },
   };
 }
+
+let nextSpan = 1;
+
+/** An OTLP/JSON trace request with `count` spans of our stt component, each with a span id of its own in this process. */
+export function spansJson(count: number): Buffer {
+  const now = BigInt(Date.now()) * 1_000_000n;
+  const spans = Array.from({ length: count }, () => {
+    const id = (nextSpan++).toString(16).padStart(16, '0');
+    return {
+      traceId: `${id}${id}`,
+      spanId: id,
+      name: 'stt.transcribe',
+      startTimeUnixNano: String(now - 5_000_000n),
+      endTimeUnixNano: String(now),
+      attributes: [{ key: 'transcriber.component', value: { stringValue: 'stt' } }],
+    };
+  });
+  return Buffer.from(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans }] }] }));
+}

@@ -6,12 +6,24 @@ const epochMsOf = ([seconds, nanos]: [number, number]) => seconds * 1000 + nanos
 
 describe('epochCorrectionMs', () => {
   it('keeps one correction while Date.now() only ticks, within a millisecond of the wall clock', () => {
-    const first = epochCorrectionMs(performance.now());
+    // A fresh module whose first reading was taken with the thread not descheduled between the two
+    // clocks (a loaded machine did that for 4 ms: the clock then rightly corrected itself later).
+    let clock: typeof import('../src/epochClock') | undefined;
+    let first = Number.NaN;
+    for (let attempt = 0; attempt < 100 && clock === undefined; attempt++) {
+      jest.isolateModules(() => {
+        const fresh = jest.requireActual<typeof import('../src/epochClock')>('../src/epochClock');
+        const from = performance.now();
+        first = fresh.epochCorrectionMs(performance.now());
+        if (performance.now() - from < 0.2) clock = fresh;
+      });
+    }
+    if (clock === undefined) throw new Error('no reading in 100 was taken without a pause between the clocks');
     const start = Date.now();
     // Many readings across several Date.now() ticks: each is up to 1 ms off, the correction does not move.
-    while (Date.now() - start < 20) expect(epochCorrectionMs(performance.now())).toBe(first);
+    while (Date.now() - start < 20) expect(clock.epochCorrectionMs(performance.now())).toBe(first);
     const now = performance.now();
-    expect(Math.abs(epochMsOf(epochHrTime(now, first)) - Date.now())).toBeLessThanOrEqual(1.5);
+    expect(Math.abs(epochMsOf(clock.epochHrTime(now, first)) - Date.now())).toBeLessThanOrEqual(1.5);
   });
 
   it('follows the wall clock when it steps away (NTP step, wake from sleep)', () => {

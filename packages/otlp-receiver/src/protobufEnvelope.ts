@@ -26,7 +26,8 @@ const LEGACY_SCOPE_LIST = tagOf(1000, WIRE_LENGTH_DELIMITED);
 const SCOPE = tagOf(1, WIRE_LENGTH_DELIMITED);
 const ITEMS = tagOf(2, WIRE_LENGTH_DELIMITED);
 const KNOWN_FIELDS = (1 << 1) | (1 << 2);
-const NO_SCOPE: InstrumentationScope = { name: '' };
+/** The scope of an item before its envelope's is known (and of items sent without one). */
+export const NO_SCOPE: InstrumentationScope = { name: '' };
 
 /**
  * Reads one Resource* message (the reader is at its length) and the Scope* messages in it,

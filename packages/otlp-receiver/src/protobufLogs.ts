@@ -1,11 +1,11 @@
 import type { HrTime } from '@opentelemetry/api';
 import type { AnyValue, LogAttributes, SeverityNumber } from '@opentelemetry/api-logs';
-import type { InstrumentationScope } from '@opentelemetry/core';
 import { emptyResource } from '@opentelemetry/resources';
 import { finishLogRecord } from './logRecordFields';
 import { readAnyValue, readKeyValue } from './protobufCommon';
-import { readResourceEnvelope } from './protobufEnvelope';
+import { NO_SCOPE, readResourceEnvelope } from './protobufEnvelope';
 import {
+  fieldMask,
   ProtobufReader,
   tagOf,
   WIRE_FIXED32,
@@ -32,11 +32,9 @@ const LOG_SPAN_ID = tagOf(10, WIRE_LENGTH_DELIMITED);
 const LOG_OBSERVED_TIME = tagOf(11, WIRE_FIXED64);
 const LOG_EVENT_NAME = tagOf(12, WIRE_LENGTH_DELIMITED);
 
-const fields = (...numbers: number[]) => numbers.reduce((mask, n) => mask | (1 << n), 0);
-const REQUEST_FIELDS = fields(1);
-const LOG_FIELDS = fields(1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12);
+const REQUEST_FIELDS = fieldMask(1);
+const LOG_FIELDS = fieldMask(1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12);
 
-const NO_SCOPE: InstrumentationScope = { name: '' };
 const LOG_ENVELOPE = { resource: 'ResourceLogs', scope: 'ScopeLogs', legacyField: 'instrumentation_library_logs' };
 const NO_RESOURCE = emptyResource();
 

@@ -1,5 +1,4 @@
 import type { Attributes, HrTime } from '@opentelemetry/api';
-import type { InstrumentationScope } from '@opentelemetry/core';
 import { emptyResource, resourceFromAttributes } from '@opentelemetry/resources';
 import {
   DataPointType,
@@ -11,7 +10,8 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { dataPoint, hasNoRecordedValue, metricDataOf, newMetricDraft, type MetricDraft } from './metricShapes';
 import { readKeyValue, readResourceAttributes, readScope } from './protobufCommon';
-import { ProtobufReader, tagOf, WIRE_FIXED64, WIRE_LENGTH_DELIMITED, WIRE_VARINT } from './protobufReader';
+import { NO_SCOPE } from './protobufEnvelope';
+import { fieldMask, ProtobufReader, tagOf, WIRE_FIXED64, WIRE_LENGTH_DELIMITED, WIRE_VARINT } from './protobufReader';
 import type { Rejections } from './rejections';
 import { nanosToHrTime } from './unixNanos';
 import type { ValueLimits } from './valueLimits';
@@ -75,18 +75,16 @@ const BUCKETS_OFFSET = tagOf(1, WIRE_VARINT);
 const BUCKETS_COUNTS_PACKED = tagOf(2, WIRE_LENGTH_DELIMITED);
 const BUCKETS_COUNT = tagOf(2, WIRE_VARINT);
 
-const fields = (...numbers: number[]) => numbers.reduce((mask, n) => mask | (1 << n), 0);
-const REQUEST_FIELDS = fields(1);
-const RESOURCE_METRICS_FIELDS = fields(1, 2);
-const SCOPE_METRICS_FIELDS = fields(1, 2);
-const METRIC_FIELDS = fields(1, 2, 3, 5, 7, 9, 10, 11);
-const DATA_FIELDS = fields(1, 2, 3);
-const NUMBER_FIELDS = fields(2, 3, 4, 6, 7, 8);
-const HISTOGRAM_FIELDS = fields(2, 3, 4, 5, 6, 7, 9, 10, 11, 12);
-const EXPONENTIAL_FIELDS = fields(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13);
-const BUCKETS_FIELDS = fields(1, 2);
+const REQUEST_FIELDS = fieldMask(1);
+const RESOURCE_METRICS_FIELDS = fieldMask(1, 2);
+const SCOPE_METRICS_FIELDS = fieldMask(1, 2);
+const METRIC_FIELDS = fieldMask(1, 2, 3, 5, 7, 9, 10, 11);
+const DATA_FIELDS = fieldMask(1, 2, 3);
+const NUMBER_FIELDS = fieldMask(2, 3, 4, 6, 7, 8);
+const HISTOGRAM_FIELDS = fieldMask(2, 3, 4, 5, 6, 7, 9, 10, 11, 12);
+const EXPONENTIAL_FIELDS = fieldMask(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13);
+const BUCKETS_FIELDS = fieldMask(1, 2);
 
-const NO_SCOPE: InstrumentationScope = { name: '' };
 const EPOCH: HrTime = [0, 0];
 
 /** Decoded metrics and the number of data points they hold. */

@@ -7,6 +7,11 @@ export const WIRE_FIXED64 = 1;
 export const WIRE_LENGTH_DELIMITED = 2;
 export const WIRE_FIXED32 = 5;
 
+/** The mask of known field numbers `ProtobufReader.skip` takes, e.g. `fieldMask(1, 2, 5)`. */
+export function fieldMask(...numbers: number[]): number {
+  return numbers.reduce((mask, n) => mask | (1 << n), 0);
+}
+
 /** A field's tag: its number and wire type in one varint, as it appears before the value. */
 export function tagOf(field: number, wireType: number): number {
   return (field << 3) | wireType;

@@ -1,9 +1,9 @@
 import type { Attributes } from '@opentelemetry/api';
-import type { InstrumentationScope } from '@opentelemetry/core';
 import { emptyResource } from '@opentelemetry/resources';
 import { readKeyValue } from './protobufCommon';
-import { readResourceEnvelope } from './protobufEnvelope';
+import { NO_SCOPE, readResourceEnvelope } from './protobufEnvelope';
 import {
+  fieldMask,
   ProtobufReader,
   tagOf,
   WIRE_FIXED32,
@@ -19,8 +19,6 @@ import type { ValueLimits } from './valueLimits';
 
 // Field numbers of opentelemetry-proto collector/trace/v1 and trace/v1.
 const REQUEST_RESOURCE_SPANS = tagOf(1, WIRE_LENGTH_DELIMITED);
-
-/** `instrumentation_library_spans`, replaced by scope_spans in OTLP 0.15 (2022). */
 
 const SPAN_TRACE_ID = tagOf(1, WIRE_LENGTH_DELIMITED);
 const SPAN_SPAN_ID = tagOf(2, WIRE_LENGTH_DELIMITED);
@@ -53,14 +51,12 @@ const STATUS_MESSAGE = tagOf(2, WIRE_LENGTH_DELIMITED);
 const STATUS_CODE = tagOf(3, WIRE_VARINT);
 
 /** Bit N set for each field N read (see ProtobufReader.skip). */
-const fields = (...numbers: number[]) => numbers.reduce((mask, n) => mask | (1 << n), 0);
-const REQUEST_FIELDS = fields(1);
-const SPAN_FIELDS = fields(1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
-const EVENT_FIELDS = fields(1, 2, 3, 4);
-const LINK_FIELDS = fields(1, 2, 4, 5, 6);
-const STATUS_FIELDS = fields(2, 3);
+const REQUEST_FIELDS = fieldMask(1);
+const SPAN_FIELDS = fieldMask(1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
+const EVENT_FIELDS = fieldMask(1, 2, 3, 4);
+const LINK_FIELDS = fieldMask(1, 2, 4, 5, 6);
+const STATUS_FIELDS = fieldMask(2, 3);
 
-const NO_SCOPE: InstrumentationScope = { name: '' };
 const SPAN_ENVELOPE = { resource: 'ResourceSpans', scope: 'ScopeSpans', legacyField: 'instrumentation_library_spans' };
 // The resource a span holds while it is read; the envelope reader sets the real one when its ResourceSpans ends.
 const NO_RESOURCE = emptyResource();

@@ -8,7 +8,7 @@ import { DEFAULT_COMPONENT_RULES, OtlpServer, type OtlpServerOptions } from '@tr
 import { databasePath } from '@transcriber/storage/files';
 import { ProtobufReader } from '../src/protobufReader';
 import { childExit, childSays } from '../../../test/helpers/children';
-import { rawRequest, request, type Answer } from '../../../test/helpers/otlpHttp';
+import { rawRequest, request, spansJson, type Answer } from '../../../test/helpers/otlpHttp';
 import { countRows, queryRows } from '../../../test/helpers/sqlite';
 import { makeTempDir, removeTempDirs } from '../../../test/helpers/tempDir';
 import { waitFor } from '../../../test/helpers/wait';
@@ -53,25 +53,6 @@ async function send(
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
 const PROTOBUF_HEADERS = { 'Content-Type': 'application/x-protobuf' };
-let nextSpan = 1;
-
-/** An OTLP/JSON trace request with `count` spans of our stt component. */
-function spansJson(count: number): Buffer {
-  const now = BigInt(Date.now()) * 1_000_000n;
-  const spans = Array.from({ length: count }, () => {
-    const id = (nextSpan++).toString(16).padStart(16, '0');
-    return {
-      traceId: `${id}${id}`,
-      spanId: id,
-      name: 'stt.transcribe',
-      startTimeUnixNano: String(now - 5_000_000n),
-      endTimeUnixNano: String(now),
-      attributes: [{ key: 'transcriber.component', value: { stringValue: 'stt' } }],
-    };
-  });
-  return Buffer.from(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans }] }] }));
-}
-
 /** A google.rpc.Status from a protobuf error body. */
 function statusOf(body: Buffer): { code: number; message: string } {
   const r = new ProtobufReader(body);

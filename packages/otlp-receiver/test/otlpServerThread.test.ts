@@ -4,29 +4,12 @@
 import * as net from 'node:net';
 import { OtlpServerThread } from '@transcriber/otlp-receiver/thread';
 import { closeClients, exportCall } from '../../../test/helpers/otlpGrpc';
-import { request } from '../../../test/helpers/otlpHttp';
+import { request, spansJson } from '../../../test/helpers/otlpHttp';
 import { countRows } from '../../../test/helpers/sqlite';
 import { makeTempDir, removeTempDirs } from '../../../test/helpers/tempDir';
 
 afterAll(removeTempDirs);
 afterEach(closeClients);
-
-/** An OTLP/JSON trace request with `count` spans of our stt component. */
-function spansJson(count: number, first: number): Buffer {
-  const now = BigInt(Date.now()) * 1_000_000n;
-  const spans = Array.from({ length: count }, (_, i) => {
-    const id = (first + i).toString(16).padStart(16, '0');
-    return {
-      traceId: `${id}${id}`,
-      spanId: id,
-      name: 'stt.transcribe',
-      startTimeUnixNano: String(now - 5_000_000n),
-      endTimeUnixNano: String(now),
-      attributes: [{ key: 'transcriber.component', value: { stringValue: 'stt' } }],
-    };
-  });
-  return Buffer.from(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans }] }] }));
-}
 
 it('serves OTLP/HTTP and OTLP/gRPC from its thread, writes what it accepted when flushed, and returns the statistics at close', async () => {
   const dataDir = makeTempDir('transcriber-server-thread-');
@@ -34,7 +17,7 @@ it('serves OTLP/HTTP and OTLP/gRPC from its thread, writes what it accepted when
   expect(server.url).toBe(`http://127.0.0.1:${server.address.port}`);
   const answer = await request(server.url, '/v1/traces', {
     headers: { 'Content-Type': 'application/json' },
-    body: spansJson(3, 1),
+    body: spansJson(3),
   });
   expect(answer.status).toBe(200);
   await server.flush();

@@ -4,7 +4,7 @@
 // sockets against the real server on 127.0.0.1.
 import { OtlpServer, type OtlpServerOptions } from '@transcriber/otlp-receiver';
 import { countRows } from '../../../test/helpers/sqlite';
-import { request, slowSender, type SlowSender } from '../../../test/helpers/otlpHttp';
+import { request, slowSender, spansJson, type SlowSender } from '../../../test/helpers/otlpHttp';
 import { makeTempDir, removeTempDirs } from '../../../test/helpers/tempDir';
 
 afterAll(removeTempDirs);
@@ -31,24 +31,6 @@ function slow(url: string, head: string, everyMs: number, trickle?: string): Slo
 
 const BODY_HEAD =
   'POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{';
-let nextSpan = 1;
-
-function spansJson(count: number): Buffer {
-  const now = BigInt(Date.now()) * 1_000_000n;
-  const spans = Array.from({ length: count }, () => {
-    const id = (nextSpan++).toString(16).padStart(16, '0');
-    return {
-      traceId: `${id}${id}`,
-      spanId: id,
-      name: 'stt.transcribe',
-      startTimeUnixNano: String(now - 5_000_000n),
-      endTimeUnixNano: String(now),
-      attributes: [{ key: 'transcriber.component', value: { stringValue: 'stt' } }],
-    };
-  });
-  return Buffer.from(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans }] }] }));
-}
-
 describe('time limits on receiving a request', () => {
   it('answers 408 and closes a connection that trickles its body past the request limit', async () => {
     const { server } = await startServer({ headersTimeoutMs: 1000, requestTimeoutMs: 2000 });
