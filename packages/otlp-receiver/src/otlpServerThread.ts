@@ -45,7 +45,7 @@ export class OtlpServerThread {
     /** Where OTLP/gRPC senders send, e.g. `127.0.0.1:4317`; undefined without gRPC. */
     readonly grpcTarget: string | undefined,
     readonly address: { host: string; port: number },
-    private readonly ended: Promise<ServerThreadMessage | undefined>,
+    private readonly ended: Promise<ThreadEnd>,
   ) {}
 
   /**
@@ -60,9 +60,9 @@ export class OtlpServerThread {
     });
     let last: ServerThreadMessage | undefined;
     let failure: Error | undefined;
-    const ended = new Promise<ServerThreadMessage | undefined>((resolve) => {
+    const ended = new Promise<ThreadEnd>((resolve) => {
       worker.on('error', (err) => (failure = err));
-      worker.on('exit', () => resolve(last));
+      worker.on('exit', (code) => resolve({ last, failure, code }));
     });
     let thread: OtlpServerThread | undefined;
     return new Promise((resolve, reject) => {
@@ -79,6 +79,18 @@ export class OtlpServerThread {
       void ended.then(() =>
         reject(failure ?? new Error(`the OTLP server thread ended before it listened (${worker.threadId})`)),
       );
+    });
+  }
+
+  /**
+   * Resolves, with why, if the thread ends without having been asked to close (an error it did not
+   * handle); never otherwise. The command serving until a signal waits for this too.
+   */
+  failed(): Promise<Error> {
+    return this.ended.then(({ last, failure, code }) => {
+      if (this.closing !== undefined) return new Promise<never>(() => undefined);
+      if (last?.kind === 'failed') return errorOf(last);
+      return failure ?? new Error(`the OTLP server thread ended (exit code ${code})`);
     });
   }
 
@@ -99,12 +111,20 @@ export class OtlpServerThread {
 
   private async shutDown(): Promise<CollectStats> {
     this.worker.postMessage({ kind: 'close' } satisfies ServerThreadRequest);
-    const last = await this.ended;
+    const { last, failure } = await this.ended;
     if (last?.kind === 'closed') return last.stats;
+    if (failure !== undefined) throw failure;
     throw last?.kind === 'failed'
       ? errorOf(last)
       : new Error('the OTLP server thread ended before it had written what it received');
   }
+}
+
+/** How the thread ended: the last thing it said, the error it did not handle, its exit code. */
+interface ThreadEnd {
+  last: ServerThreadMessage | undefined;
+  failure: Error | undefined;
+  code: number;
 }
 
 /** The error the server thread reported, as it was thrown there (name, message, code, listener). */

@@ -57,7 +57,13 @@ export async function collect(options: CollectOptions & CommandContext): Promise
   status(
     `listening on ${server.url} (OTLP/HTTP: /v1/traces, /v1/metrics, /v1/logs)${grpc}, writing to ${options.dataDir}; Ctrl-C to stop`,
   );
-  const stoppedBy = await stopped;
+  // A server thread that fails ends the command (as an error on the process's own thread would have).
+  const stoppedBy = await Promise.race([
+    stopped,
+    server.failed().then((err) => {
+      throw err;
+    }),
+  ]);
   // The handlers are gone now: a second Ctrl-C ends the process at once, unwritten data with it.
   status(`${stoppedBy}: finishing the requests under way and writing what was received (Ctrl-C again to quit at once)`);
   const stats = await server.close();
