@@ -11,7 +11,7 @@
 // them as OTLP/HTTP protobuf requests of 512 spans, one at a time over one keep-alive connection
 // (in order, as an SDK's batch span processor sends them: a turn's pieces before the turn), retrying
 // 429/503 after Retry-After. Timed from the first request until every span is acknowledged and written.
-//   with turns     OtlpHttpServer as `transcriber collect` runs it: rules, turn derivation, writing
+//   with turns     OtlpServer as `transcriber collect` runs it: rules, turn derivation, writing
 //   without turns  the same server with `deriveTurns: false`: rules and writing only
 // Reported: spans/s (median of the rounds, alternating) for both and their ratio. Target ≥ 0.8×.
 // Checked: every turn derived (one pipeline.turn row each). BENCH_TURNS, BENCH_ROUNDS change the size;
@@ -201,9 +201,9 @@ function count(dataDir, where) {
 }
 
 async function run(deriveTurns) {
-  const { OtlpHttpServer } = require('@transcriber/otlp-receiver');
+  const { OtlpServer } = require('@transcriber/otlp-receiver');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'transcriber-bench-turns-'));
-  const server = await OtlpHttpServer.start({ dataDir, port: 0, deriveTurns });
+  const server = await OtlpServer.start({ dataDir, port: 0, deriveTurns });
   const child = spawn(process.execPath, [path.join(__dirname, 'collect-turns.bench.js'), '--sender', server.url], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
