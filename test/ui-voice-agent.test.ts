@@ -9,7 +9,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { startUiServer, type UiServer } from '@transcriber/ui';
-import { afterAction, launchChromium, openView, screenshot, watchPage } from '../packages/ui/test/helpers/browser';
+import {
+  afterAction,
+  launchChromium,
+  openView,
+  screenshot,
+  eachTestWatchedPage,
+} from '../packages/ui/test/helpers/browser';
 import { speechInput } from './helpers/speechInput';
 import { makeTempDir, removeTempDirs } from './helpers/tempDir';
 import { BIN } from './helpers/cli';
@@ -22,7 +28,6 @@ describe('the web view on the example voice agent’s data', () => {
   let server: UiServer;
   let browser: BrowserContext;
   let page: Page;
-  let watcher: ReturnType<typeof watchPage>;
 
   beforeAll(async () => {
     requireAgentTools();
@@ -56,16 +61,10 @@ describe('the web view on the example voice agent’s data', () => {
     await browser?.close();
     await server?.close();
   });
-  beforeEach(async () => {
-    page = await browser.newPage();
-    watcher = watchPage(page);
-  });
-  afterEach(async () => {
-    const problems = [...watcher.problems];
-    watcher.stop();
-    await page.close();
-    expect(problems).toEqual([]);
-  });
+  eachTestWatchedPage(
+    () => browser,
+    (opened) => (page = opened),
+  );
 
   const turnSpans = () => run.spans.filter((s) => s.component === 'pipeline' && s.operation === 'turn');
 

@@ -8,7 +8,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { startUiServer, type UiServer } from '@transcriber/ui';
 import { recordSpans } from '../../../test/helpers/recordSpans';
 import { makeTempDir, removeTempDirs } from '../../../test/helpers/tempDir';
-import { afterAction, launchChromium, openView, screenshot, waitReady, watchPage } from './helpers/browser';
+import { afterAction, launchChromium, openView, screenshot, waitReady, eachTestWatchedPage } from './helpers/browser';
 import { seedViewData, type SeedSummary } from './helpers/seed';
 
 afterAll(removeTempDirs);
@@ -19,7 +19,6 @@ describe('the web view in Chromium', () => {
   let server: UiServer;
   let browser: BrowserContext;
   let page: Page;
-  let watcher: ReturnType<typeof watchPage>;
 
   beforeAll(async () => {
     seed = await seedViewData(dataDir);
@@ -30,16 +29,10 @@ describe('the web view in Chromium', () => {
     await browser?.close();
     await server?.close();
   });
-  beforeEach(async () => {
-    page = await browser.newPage();
-    watcher = watchPage(page);
-  });
-  afterEach(async () => {
-    const problems = [...watcher.problems];
-    watcher.stop();
-    await page.close();
-    expect(problems).toEqual([]);
-  });
+  eachTestWatchedPage(
+    () => browser,
+    (opened) => (page = opened),
+  );
 
   it('turns: a stacked bar of stages per turn, percentiles, the histogram with its target band; a click opens the waterfall', async () => {
     await openView(page, server.url, '#/turns');

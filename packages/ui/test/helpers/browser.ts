@@ -87,3 +87,23 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
+
+/**
+ * Gives each test of the file a new page of the browser (`onPage` receives it), watched, and fails
+ * the test on anything that went wrong in it (see watchPage). Call at the top of a describe block.
+ */
+export function eachTestWatchedPage(browser: () => BrowserContext, onPage: (page: Page) => void): void {
+  let page: Page;
+  let watcher: ReturnType<typeof watchPage>;
+  beforeEach(async () => {
+    page = await browser().newPage();
+    watcher = watchPage(page);
+    onPage(page);
+  });
+  afterEach(async () => {
+    const problems = [...watcher.problems];
+    watcher.stop();
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+}
