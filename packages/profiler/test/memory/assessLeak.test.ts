@@ -27,6 +27,23 @@ describe('assessLeak', () => {
     expect(verdict.suspects[0].runs).toBe(5);
   });
 
+  it('flags a leak while something else frees memory in some runs: what each run allocated and still holds', () => {
+    // 300 KiB held per run; in runs 2 and 4 V8 also flushed 1 MiB of old bytecode, so the heap shrank.
+    let heap = 10 * 1024 * KIB;
+    const readings = [300, -724, 300, -724, 300, 300].map((kib) => {
+      const reading = {
+        beforeBytes: heap,
+        afterBytes: heap + kib * KIB,
+        retained: [{ function: 'cacheForever app.js:3', bytes: 300 * KIB, share: 1 }],
+      };
+      heap += kib * KIB;
+      return reading;
+    });
+    const verdict = assessLeak(readings, options);
+    expect(verdict).toMatchObject({ status: 'suspected', growingRuns: 6, medianGrowthBytes: 300 * KIB });
+    expect(verdict.suspects[0].function).toBe('cacheForever app.js:3');
+  });
+
   it('does not flag noise around zero', () => {
     const verdict = assessLeak(series([4 * KIB, -3 * KIB, 8 * KIB, -6 * KIB, 2 * KIB, -1 * KIB]), options);
     expect(verdict).toMatchObject({ status: 'clean', suspected: false, suspects: [] });
