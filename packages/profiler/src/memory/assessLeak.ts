@@ -72,8 +72,8 @@ export function assessLeak(
   const runs = readings.length;
   // A run's growth is at least what it allocated itself and still held after the GC: the heap's
   // own difference loses memory others freed meanwhile (V8 flushing the bytecode of code that has
-  // not run for a few full GCs: in a Jest worker on Node 24, two such releases in six runs of a
-  // 300 KiB-per-run leak left only four runs growing).
+  // not run for a few full GCs, see above). A CI run on Node 24 judged a 300 KiB-per-run leak
+  // clean in a Jest worker that had run many test files; the likely cause, not seen directly.
   const growth = readings.map((r) =>
     r.retained.length === 0 ? r.afterBytes - r.beforeBytes : Math.max(r.afterBytes - r.beforeBytes, retainedBytes(r)),
   );
