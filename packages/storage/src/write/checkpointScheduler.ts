@@ -1,8 +1,18 @@
 import type { Database } from 'better-sqlite3';
 import { Checkpointer } from './checkpointer';
 
-/** How often, at most, the writer asks its checkpointer to copy the WAL back while writing. */
+/** How often, at most, the writer asks its checkpointer to copy the WAL back while writing fast. */
 const CHECKPOINT_EVERY_MS = 250;
+/**
+ * Rows committed since the last checkpoint from which the writer counts as writing fast. Below
+ * it, a checkpoint waits for QUIET_CHECKPOINT_EVERY_MS: on an app that writes a few rows a second
+ * (a voice agent's spans, a resource snapshot a second), a checkpoint after every commit cost more
+ * than the commits themselves (its two disk syncs; and the commit after a checkpoint starts the
+ * WAL over, measured at 1.2 ms a commit against 0.15 ms: docs/performance.md).
+ */
+const CHECKPOINT_AFTER_ROWS = 1_000;
+/** How long a slow writer's WAL may go without a checkpoint (~1 MiB of WAL at a voice agent's rate). */
+const QUIET_CHECKPOINT_EVERY_MS = 10_000;
 /**
  * Longest the writer holds its commits for a running checkpoint: past it, another process's
  * writes or a long read keep it from finishing anyway.
@@ -19,9 +29,10 @@ const SAFETY_NET_CHECKPOINT_BYTES = 64 * 2 ** 20;
 /**
  * When a writer's WAL is copied back into the file, by a Checkpointer thread instead of inside its
  * commits (whose automatic checkpoint syncs the disk and stalls the event loop for tens of ms): at
- * most every 250 ms while writing, and once more after the last commit. The thread starts with the
- * first checkpoint, 250 ms after the file opened, so a process that writes a few rows and ends
- * never pays for it (its exit drain and the connection's close checkpoint the little WAL there is).
+ * most every 250 ms while writing fast (1,000 rows or more since the last checkpoint), every 10 s
+ * while writing slowly, and once more after the last commit (at the same delay). The thread starts
+ * with the first checkpoint, so a process that writes a few rows and ends never pays for it (its
+ * exit drain and the connection's close checkpoint the little WAL there is).
  *
  * With `waitForCommits`, commits wait for a running checkpoint (up to 1 s, and not while a flush
  * waits) so that it copies the whole WAL and the next commit starts the WAL over: otherwise,
@@ -35,7 +46,10 @@ export class CheckpointScheduler {
   private wanted = true;
   private db: Database | undefined;
   private lastRequest = 0;
+  private rowsSinceRequest = 0;
   private requestTimer: NodeJS.Timeout | undefined;
+  /** When the scheduled request falls due (performance.now() ms). */
+  private requestDue = 0;
   private waitTimer: NodeJS.Timeout | undefined;
   private holding = false;
 
@@ -51,10 +65,11 @@ export class CheckpointScheduler {
     return this.holding;
   }
 
-  /** A connection was opened: its first checkpoint comes CHECKPOINT_EVERY_MS from now. */
+  /** A connection was opened: its first checkpoint is counted from now. */
   opened(db: Database): void {
     this.db = db;
     this.lastRequest = performance.now();
+    this.rowsSinceRequest = 0;
   }
 
   /**
@@ -87,14 +102,26 @@ export class CheckpointScheduler {
     this.resume();
   }
 
-  /** Asks for a checkpoint at most every CHECKPOINT_EVERY_MS, and once more after the last commit. */
-  afterCommit(): void {
-    if (!this.wanted || this.requestTimer !== undefined) return;
-    const wait = this.lastRequest + CHECKPOINT_EVERY_MS - performance.now();
+  /**
+   * `rows` were committed: asks for a checkpoint CHECKPOINT_EVERY_MS after the last one once
+   * CHECKPOINT_AFTER_ROWS rows were committed since, QUIET_CHECKPOINT_EVERY_MS after it before.
+   */
+  afterCommit(rows: number): void {
+    if (!this.wanted) return;
+    this.rowsSinceRequest += rows;
+    const every = this.rowsSinceRequest >= CHECKPOINT_AFTER_ROWS ? CHECKPOINT_EVERY_MS : QUIET_CHECKPOINT_EVERY_MS;
+    const due = this.lastRequest + every;
+    if (this.requestTimer !== undefined) {
+      if (due >= this.requestDue) return;
+      clearTimeout(this.requestTimer);
+      this.requestTimer = undefined;
+    }
+    const wait = due - performance.now();
     if (wait <= 0) {
       this.request();
       return;
     }
+    this.requestDue = due;
     this.requestTimer = setTimeout(() => this.request(), wait);
     this.requestTimer.unref();
   }
@@ -117,6 +144,7 @@ export class CheckpointScheduler {
     if (this.requestTimer !== undefined) clearTimeout(this.requestTimer);
     this.requestTimer = undefined;
     this.lastRequest = performance.now();
+    this.rowsSinceRequest = 0;
     if (this.checkpointer === undefined && this.wanted && this.db !== undefined) this.start(this.db);
     this.checkpointer?.request();
   }

@@ -214,8 +214,9 @@ export class DatabaseWriter<S> {
       // Recovered before the work is reported written: whoever sees the rows written (another
       // thread, through the counters it publishes) must not see the fault that held them still standing.
       this.faults.recovered();
+      const writtenBefore = this.queue.rowsWritten;
       this.queue.committed(applied);
-      this.checkpoints?.afterCommit();
+      this.checkpoints?.afterCommit(this.queue.rowsWritten - writtenBefore);
       if (performance.now() >= deadline) break;
     }
   }
