@@ -1,5 +1,5 @@
 import * as os from 'node:os';
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { loopDelayWindow, type LoopDelayWindow } from './loopDelay';
 
 /** One resource sample. CPU as a share (1 = one core busy for process, whole machine for system). */
 export interface ResourceSample {
@@ -26,21 +26,21 @@ export interface ResourceSample {
  * each reading starts the next window. Memory is read as it is at the reading.
  */
 export class ResourceWindow {
-  private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
+  private readonly loopDelay: LoopDelayWindow = loopDelayWindow();
   private lastCpu = process.cpuUsage();
   private lastWallMs = performance.now();
   private lastSystem = systemCpuTimes();
 
   /** Starts measuring the event loop (and the window afresh). */
   open(): void {
-    this.loopDelay.enable();
+    this.loopDelay.open();
     this.lastCpu = process.cpuUsage();
     this.lastWallMs = performance.now();
     this.lastSystem = systemCpuTimes();
   }
 
   close(): void {
-    this.loopDelay.disable();
+    this.loopDelay.close();
   }
 
   /**
@@ -58,9 +58,8 @@ export class ResourceWindow {
     const systemTotal = system.total - this.lastSystem.total;
     const systemIdle = system.idle - this.lastSystem.idle;
     const totalMemory = os.totalmem();
-    const delay = this.loopDelay;
-    const hasDelay = delay.count > 0;
-    const timerLateMs = !hasDelay && dueAfterMs !== undefined ? Math.max(0, wallMs - dueAfterMs) : null;
+    const delay = this.loopDelay.read();
+    const timerLateMs = delay === null && dueAfterMs !== undefined ? Math.max(0, wallMs - dueAfterMs) : null;
     const sample: ResourceSample = {
       timeMs: Date.now(),
       intervalMs: wallMs,
@@ -69,27 +68,18 @@ export class ResourceWindow {
       heapUsedBytes: memory.heapUsed,
       heapTotalBytes: memory.heapTotal,
       externalBytes: memory.external,
-      eventLoopDelayP50Ms: hasDelay ? lateByMs(delay.percentile(50)) : timerLateMs,
-      eventLoopDelayP99Ms: hasDelay ? lateByMs(delay.percentile(99)) : timerLateMs,
-      eventLoopDelayMaxMs: hasDelay ? lateByMs(delay.max) : timerLateMs,
+      eventLoopDelayP50Ms: delay?.p50Ms ?? timerLateMs,
+      eventLoopDelayP99Ms: delay?.p99Ms ?? timerLateMs,
+      eventLoopDelayMaxMs: delay?.maxMs ?? timerLateMs,
       systemCpuUtilization: systemTotal > 0 ? 1 - systemIdle / systemTotal : null,
       systemMemoryUsedBytes: totalMemory - os.freemem(),
       systemMemoryTotalBytes: totalMemory,
     };
-    delay.reset();
     this.lastCpu = process.cpuUsage();
     this.lastWallMs = nowMs;
     this.lastSystem = system;
     return sample;
   }
-}
-
-// Node's histogram records the whole time between its timer's runs (nominally the resolution), so
-// the delay is what exceeds the resolution.
-const LOOP_DELAY_RESOLUTION_MS = 10;
-
-function lateByMs(recordedNs: number): number {
-  return Math.max(0, recordedNs / 1e6 - LOOP_DELAY_RESOLUTION_MS);
 }
 
 function systemCpuTimes(): { total: number; idle: number } {
