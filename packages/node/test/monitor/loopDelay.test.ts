@@ -41,6 +41,36 @@ describe('loopDelayWindow, native', () => {
     }
   });
 
+  // Weighted by time, as a timer's samples are: the stall is 3% of the window's time, though it is
+  // one turn of hundreds (weighted by turns, its p99 would be a short turn's length).
+  it('gives the p99 of the time, not of the turns: one 30 ms stall among hundreds of short turns', async () => {
+    const window = loopDelayWindow();
+    window.open();
+    try {
+      await sleep(20);
+      window.read();
+      const end = performance.now() + 1000;
+      let stalled = false;
+      await new Promise<void>((resolve) => {
+        const turn = () => {
+          if (!stalled && performance.now() > end - 500) {
+            stalled = true;
+            busyWait(30);
+          }
+          if (performance.now() < end) setImmediate(turn);
+          else resolve();
+        };
+        turn();
+      });
+      const figures = window.read()!;
+      expect(figures.count).toBeGreaterThan(200);
+      expect(figures.maxMs).toBeGreaterThanOrEqual(30);
+      expect(figures.p99Ms).toBeGreaterThanOrEqual(30 * (15 / 16));
+    } finally {
+      window.close();
+    }
+  });
+
   // libuv runs I/O callbacks inside its poll, between the meter's prepare and check: the time not
   // spent waiting there is busy too (a meter that only looks past the poll's timeout misses this,
   // the usual case for a voice agent, whose audio arrives as I/O while timers are far off).
