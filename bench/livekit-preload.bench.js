@@ -59,7 +59,9 @@ async function run(what) {
   if (code !== 0) throw new Error(`the example exited with ${code}: ${stderr}`);
   const { totalUs, marks } = JSON.parse(fs.readFileSync(cpuFile, 'utf8'));
   if (marks.length !== REPEATS * TURNS_PER_REPEAT)
-    throw new Error(`the example printed ${marks.length} user lines, not ${REPEATS * TURNS_PER_REPEAT}`);
+    throw new Error(
+      `the example printed ${marks.length} user lines, not ${REPEATS * TURNS_PER_REPEAT} (${what}); its stderr: ${stderr.trim() || '(empty)'}`,
+    );
   const [from, to] = [marks[1], marks[marks.length - 1]];
   const turns = marks.length - 2;
   let stored;
