@@ -3,12 +3,15 @@
 // (all its threads: process.cpuUsage) each time it writes a line to stdout that starts with
 // BENCH_CPU_MARK, and at its exit; writes them to the file named by BENCH_CPU_FILE. The CPU between
 // two such lines is what the program spent between them, apart from its start-up and exit. The
-// same in every configuration measured, so its own cost falls on all alike.
+// same in every configuration measured, so its own cost falls on all alike. Main thread only: Node
+// runs `--require` preloads in worker threads too (the writer's, the ESM loader's), and a worker's
+// exit handler, run after the main thread's, used to overwrite the file with no marks.
 const fs = require('node:fs');
+const { isMainThread } = require('node:worker_threads');
 
 const file = process.env.BENCH_CPU_FILE;
 const mark = process.env.BENCH_CPU_MARK;
-if (file !== undefined) {
+if (file !== undefined && isMainThread) {
   const cpuUs = () => {
     const { user, system } = process.cpuUsage();
     return user + system;

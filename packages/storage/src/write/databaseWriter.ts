@@ -39,7 +39,9 @@ export interface DatabaseWriterOptions<S> {
   sliceMs?: number;
   /**
    * How long work submitted to an idle writer waits for more before the writer starts, ms (0: the
-   * next turn). On a thread of its own, gathering more rows per transaction makes each cheaper.
+   * next turn). Gathering more rows per transaction makes each cheaper, and merges the commits of
+   * producers on timers of their own (span batches, resource samples). A flush (`whenIdle`) does
+   * not wait for it: the gathered work is written at once.
    */
   gatherMs?: number;
   /** Default `in-commits`; `beside` for files written continuously on the app's thread. */
@@ -75,6 +77,8 @@ export class DatabaseWriter<S> {
   private readonly checkpoints: CheckpointScheduler | undefined;
   private connection: TransactionSlicer<S> | undefined;
   private draining = false;
+  /** The timer of a drain waiting out `gatherMs`, while one is. */
+  private gathering: NodeJS.Timeout | undefined;
   private closed = false;
   private closing = false;
 
@@ -135,6 +139,8 @@ export class DatabaseWriter<S> {
    */
   whenIdle(): Promise<void> {
     if (this.faults.current !== undefined) return Promise.resolve();
+    // Someone waits for the gathered work: it is written on the next turn.
+    if (this.stopGathering()) this.scheduleDrain();
     const settled = this.queue.whenSettled();
     if (this.checkpoints?.holdingCommits) this.checkpoints.release();
     return settled;
@@ -143,6 +149,7 @@ export class DatabaseWriter<S> {
   /** Writes everything queued now, in one go (used at shutdown and process exit). */
   drainSync(): void {
     this.faults.cancelRetry();
+    this.stopGathering();
     this.drain(Infinity);
   }
 
@@ -167,12 +174,27 @@ export class DatabaseWriter<S> {
   private scheduleDrain(afterMs = 0): void {
     if (this.draining || this.faults.retrying) return;
     this.draining = true;
-    const run = () => {
+    if (afterMs > 0) {
+      this.gathering = setTimeout(() => {
+        this.gathering = undefined;
+        this.draining = false;
+        this.turn();
+      }, afterMs).unref();
+      return;
+    }
+    setImmediate(() => {
       this.draining = false;
       this.turn();
-    };
-    if (afterMs > 0) setTimeout(run, afterMs).unref();
-    else setImmediate(run);
+    });
+  }
+
+  /** Cancels a drain waiting out `gatherMs`; true if there was one. */
+  private stopGathering(): boolean {
+    if (this.gathering === undefined) return false;
+    clearTimeout(this.gathering);
+    this.gathering = undefined;
+    this.draining = false;
+    return true;
   }
 
   /** Commits held for a checkpoint may go on. */

@@ -17,6 +17,11 @@ export interface PerformanceWriterOptions {
    * another thread: with it, the rows are written on the calling thread.
    */
   afterOpen?(db: Database): void;
+  /**
+   * How long rows written on this thread wait for more before a transaction, ms (default 0: the
+   * next turn). See SqliteStorageOptions.gatherMs.
+   */
+  gatherMs?: number;
 }
 
 const DEFAULT_MAX_PENDING_ROWS = 100_000;
@@ -40,6 +45,7 @@ export class PerformanceWriter {
   readonly file: string;
   private readonly maxPendingRows: number;
   private readonly afterOpen: ((db: Database) => void) | undefined;
+  private readonly gatherMs: number;
   /** Exactly one of these writes at a time (none once a thread was closed). */
   private local: DatabaseWriter<PerformanceStatements> | undefined;
   private thread: WriterThread | undefined;
@@ -59,6 +65,7 @@ export class PerformanceWriter {
     this.file = options.file;
     this.maxPendingRows = options.maxPendingRows ?? DEFAULT_MAX_PENDING_ROWS;
     this.afterOpen = options.afterOpen;
+    this.gatherMs = options.gatherMs ?? 0;
     this.threadAllowed = this.afterOpen === undefined;
     this.local = this.localWriter();
   }
@@ -197,6 +204,7 @@ export class PerformanceWriter {
       ...(this.afterOpen === undefined ? {} : { afterOpen: this.afterOpen }),
       // On the app's thread: keep the WAL checkpoints' disk syncs off its event loop.
       checkpoints: 'beside',
+      gatherMs: this.gatherMs,
     });
   }
 

@@ -36,6 +36,8 @@ interface TestOptions {
   rolledBack?: () => void;
   afterOpen?: (db: Database) => void;
   checkpointInWorker?: boolean;
+  gatherMs?: number;
+  afterTurn?: () => void;
 }
 
 function writerAt(file: string, options: TestOptions = {}) {
@@ -195,6 +197,58 @@ describe('DatabaseWriter', () => {
     expect(rolledBack).toHaveBeenCalledTimes(1);
     expect(storedNumbers(file)).toEqual([0, ...Array.from({ length: 10 }, (_, i) => 100 + i)]);
     expect(logged.warnings).toEqual([expect.stringMatching(/locked by another process/)]);
+  });
+
+  it('with gatherMs, work submitted turns apart waits and shares one transaction; a flush writes it at once', async () => {
+    let turns = 0;
+    // A minute: the flush below would time the test out if it waited for the gathering. A long
+    // slice, so that both units fit in one turn even on a loaded machine.
+    const writer = track(writerAt(file, { gatherMs: 60_000, sliceMs: 1_000, afterTurn: () => turns++ }));
+    writer.submit(numbers(0, 1));
+    await writer.whenIdle(); // opened
+    turns = 0;
+    const seen: { unit: number; turnsBefore: number; inTransaction: boolean }[] = [];
+    const unit = (n: number): WriteWork<Statements> => ({
+      rows: 1,
+      apply(statements, db) {
+        seen.push({ unit: n, turnsBefore: turns, inTransaction: db.inTransaction });
+        statements.insert.run(n);
+      },
+    });
+    writer.submit(unit(1));
+    await sleep(20);
+    writer.submit(unit(2));
+    await sleep(20);
+    expect(seen).toEqual([]);
+    expect(writer.rowsPending).toBe(2);
+    await writer.whenIdle();
+    expect(seen).toEqual([
+      { unit: 1, turnsBefore: 0, inTransaction: true },
+      { unit: 2, turnsBefore: 0, inTransaction: true },
+    ]);
+    expect(turns).toBe(1);
+    expect(storedNumbers(file)).toEqual([0, 1, 2]);
+  });
+
+  it('with gatherMs and no flush, the gathered work is written once gatherMs is up', async () => {
+    const writer = track(writerAt(file, { gatherMs: 200 }));
+    writer.submit(numbers(0, 3));
+    // Timers run in the order they are due, and this one is due first however late the loop is.
+    await sleep(20);
+    expect(writer.rowsWritten).toBe(0);
+    await waitFor('the gathered rows', () => writer.rowsWritten === 3);
+    expect(storedNumbers(file)).toEqual([0, 1, 2]);
+  });
+
+  it('drainSync writes gathered work, and leaves no drain behind to run on a closed writer', async () => {
+    let turns = 0;
+    const writer = track(writerAt(file, { gatherMs: 50, afterTurn: () => turns++ }));
+    writer.submit(numbers(0, 2));
+    writer.close();
+    expect(storedNumbers(file)).toEqual([0, 1]);
+    const turnsAtClose = turns;
+    await sleep(120);
+    expect(turns).toBe(turnsAtClose);
   });
 
   it('takes the write lock before a unit reads: another process committing in between cannot fail it', async () => {

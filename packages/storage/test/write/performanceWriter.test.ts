@@ -7,7 +7,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { captureDiag, type CapturedDiag } from '../../../../test/helpers/diag';
 import { queryRows } from '../../../../test/helpers/sqlite';
 import { makeTempDir, removeTempDirs } from '../../../../test/helpers/tempDir';
-import { waitFor } from '../../../../test/helpers/wait';
+import { sleep, waitFor } from '../../../../test/helpers/wait';
 
 afterAll(removeTempDirs);
 
@@ -54,7 +54,7 @@ describe('PerformanceWriter', () => {
   let file: string;
   const writers: PerformanceWriter[] = [];
 
-  const writer = (options: { afterOpen?: (db: Database) => void; maxPendingRows?: number } = {}) => {
+  const writer = (options: { afterOpen?: (db: Database) => void; maxPendingRows?: number; gatherMs?: number } = {}) => {
     const w = new PerformanceWriter({ file, ...options });
     writers.push(w);
     return w;
@@ -95,6 +95,24 @@ describe('PerformanceWriter', () => {
     await w.whenIdle();
     expect(stored()).toHaveLength(1300);
     expect(w.rowsWritten).toBe(1300);
+  });
+
+  it("with gatherMs, gathers batches submitted apart on the app's thread, and writes them at once on a flush", async () => {
+    const w = writer({ gatherMs: 60_000 });
+    w.submit(spans(0, 3));
+    await sleep(20);
+    w.submit(spans(3, 2));
+    await sleep(20);
+    // A span batch and a resource sample a moment apart (their own timers) wait for each other.
+    expect(w.rowsWritten).toBe(0);
+    await w.whenIdle();
+    expect(stored()).toEqual([0, 1, 2, 3, 4]);
+    // Without it, each is written on the next turn.
+    const prompt = writer();
+    prompt.submit(spans(5, 1));
+    await sleep(20);
+    expect(prompt.rowsWritten).toBe(1);
+    expect(w.writesInWorker).toBe(false);
   });
 
   it('writes spans, their rollup, metric points and a resource snapshot from a worker thread', async () => {
