@@ -1,4 +1,5 @@
 import * as os from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import { loopDelayWindow, type LoopDelayWindow } from './loopDelay';
 
 /** One resource sample. CPU as a share (1 = one core busy for process, whole machine for system). */
@@ -30,6 +31,7 @@ export class ResourceWindow {
   private lastCpu = process.cpuUsage();
   private lastWallMs = performance.now();
   private lastSystem = systemCpuTimes();
+  private readonly totalMemory = os.totalmem();
 
   /** Starts measuring the event loop (and the window afresh). */
   open(): void {
@@ -53,21 +55,24 @@ export class ResourceWindow {
     const nowMs = performance.now();
     const wallMs = nowMs - this.lastWallMs;
     const cpu = process.cpuUsage(this.lastCpu);
-    const memory = process.memoryUsage();
+    // process.memoryUsage() gives the same four figures at ~3× the cost (74 µs against 27 a sample
+    // in the LiveKit example, where a sample is taken every second).
+    const rssBytes = process.memoryUsage.rss();
+    const heap = getHeapStatistics();
     const system = systemCpuTimes();
     const systemTotal = system.total - this.lastSystem.total;
     const systemIdle = system.idle - this.lastSystem.idle;
-    const totalMemory = os.totalmem();
+    const totalMemory = this.totalMemory;
     const delay = this.loopDelay.read();
     const timerLateMs = delay === null && dueAfterMs !== undefined ? Math.max(0, wallMs - dueAfterMs) : null;
     const sample: ResourceSample = {
       timeMs: Date.now(),
       intervalMs: wallMs,
       cpuUtilization: (cpu.user + cpu.system) / Math.max(1, wallMs * 1000),
-      rssBytes: memory.rss,
-      heapUsedBytes: memory.heapUsed,
-      heapTotalBytes: memory.heapTotal,
-      externalBytes: memory.external,
+      rssBytes,
+      heapUsedBytes: heap.used_heap_size,
+      heapTotalBytes: heap.total_heap_size,
+      externalBytes: heap.external_memory,
       eventLoopDelayP50Ms: delay?.p50Ms ?? timerLateMs,
       eventLoopDelayP99Ms: delay?.p99Ms ?? timerLateMs,
       eventLoopDelayMaxMs: delay?.maxMs ?? timerLateMs,

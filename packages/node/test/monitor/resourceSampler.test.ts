@@ -18,6 +18,20 @@ describe('ResourceSampler', () => {
     expect(s.systemMemoryUsedBytes).toBeLessThanOrEqual(s.systemMemoryTotalBytes);
   });
 
+  it("reads the heap and Buffers' memory as process.memoryUsage() does", () => {
+    const sampler = new ResourceSampler();
+    const before = sampler.sample();
+    const audio = Buffer.alloc(16 * 1024 * 1024, 1);
+    const s = sampler.sample();
+    const usage = process.memoryUsage();
+    expect(s.externalBytes - before.externalBytes).toBeGreaterThanOrEqual(audio.length);
+    expect(s.externalBytes).toBe(usage.external);
+    expect(s.heapTotalBytes).toBe(usage.heapTotal);
+    // heapUsed moves with every allocation, the sample's own included.
+    expect(Math.abs(s.heapUsedBytes - usage.heapUsed)).toBeLessThan(1024 * 1024);
+    expect(Math.abs(s.rssBytes - usage.rss)).toBeLessThan(4 * 1024 * 1024);
+  });
+
   it('measures process CPU as CPU time over wall time, busy above idle', () => {
     const run = spawnSync(process.execPath, [path.join(__dirname, 'fixtures', 'cpuReadings.js')], {
       encoding: 'utf8',
