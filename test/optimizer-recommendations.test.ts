@@ -34,7 +34,7 @@ describe('optimizer recommendations from a recorded agent', () => {
     expect(leak.component).toBe('memory');
     // 64 MiB were retained over the run, 4 MiB 1.25 s into each turn: the first and last quarters'
     // floors come before turn 0's and turn 12's, so 48 MiB fall between them (the heap in the
-    // floors moves it by a few MiB: 44.8-50.6 read on Node 20, 22 and 24).
+    // floors moves it by a few MiB: 44.8-51.2 read on Node 20, 22 and 24).
     expect((leak.evidence.growthMb as Figure).value).toBeGreaterThan(40);
     expect((leak.evidence.growthMb as Figure).basis).toBe('derived');
     expect((leak.evidence.samples as Figure).value).toBeGreaterThanOrEqual(8);
