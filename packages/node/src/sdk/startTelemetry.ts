@@ -153,7 +153,7 @@ export function startTelemetry(config: PerformanceConfig, options: TelemetryOpti
     );
   }
 
-  // One resource sample every monitoringInterval, each written as it is taken (the metric export,
+  // One resource sample every monitoringInterval, each written within a second (the metric export,
   // every metricExportInterval, would keep one in ten at the defaults).
   const resources = config.enableMonitoring ? new ResourceSampler() : undefined;
   const snapshots =

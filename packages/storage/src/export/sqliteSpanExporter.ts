@@ -11,8 +11,8 @@ export interface SqliteExporterOptions extends SqliteStorageOptions {
 
 /**
  * Writes spans into `<dataDir>/performance_metrics.db`. `export` hands the batch to the data dir's
- * writer and returns at once; the rows are written within a few event-loop turns, in transactions
- * small enough not to stall the loop, and `forceFlush` waits until they are committed. The SDK's
+ * writer and returns at once; the rows are written within a few event-loop turns (or within
+ * `gatherMs`, when given), in transactions small enough not to stall the loop, and `forceFlush` waits until they are committed. The SDK's
  * batch processor does not call it: wrap the processor in `durableFlush` for a provider flush that
  * does (startTelemetry's are).
  */
