@@ -12,9 +12,9 @@ export interface SqliteExporterOptions extends SqliteStorageOptions {
 /**
  * Writes spans into `<dataDir>/performance_metrics.db`. `export` hands the batch to the data dir's
  * writer and returns at once; the rows are written within a few event-loop turns (or within
- * `gatherMs`, when given), in transactions small enough not to stall the loop, and `forceFlush` waits until they are committed. The SDK's
- * batch processor does not call it: wrap the processor in `durableFlush` for a provider flush that
- * does (startTelemetry's are).
+ * `gatherMs`, when given), in transactions small enough not to stall the loop, and `forceFlush`
+ * waits until they are committed. The SDK's batch processor does not call it: wrap the processor
+ * in `durableFlush` for a provider flush that does (startTelemetry's are).
  */
 export class SqliteSpanExporter implements SpanExporter {
   private readonly storage: SqliteStorage;
