@@ -14,8 +14,9 @@
 // The four variants of a round run side by side, at the same time (each uses ~5% of a core), and
 // each round gives its own ratios to the app's run beside it: on this shared machine the CPU time
 // of the same run drifts by up to ±25% from one minute to the next, which one after the other
-// swamped a few per cent; side by side, the rounds' ratios agree to about ±5%. Reported: the
-// median of BENCH_ROUNDS rounds' ratios (default 6), and their range.
+// swamped a few per cent; side by side, a variant's rounds spread by ±4–10% around their median
+// (docs/performance.md has the ranges). Reported: the median of BENCH_ROUNDS rounds' ratios
+// (default 6), and their range; more rounds narrow the median.
 // Target: the preload's CPU per turn ≤ 1.03× the app's own. BENCH_STRICT=1 fails the run on a
 // missed target.
 const { spawn } = require('node:child_process');
